@@ -1,0 +1,99 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { dockerConfigJsonTemplate, EXTERNAL_SECRETS_API, externalSecretSpec } from "./external-secret-specs";
+import { FluxObjectNames } from "./names";
+
+export interface FluxSecretsArgs {
+    /** Namespace of the Flux objects that read these Secrets. */
+    readonly namespace: string;
+    readonly names: FluxObjectNames;
+    /** ClusterSecretStore backed by AWS Parameter Store. */
+    readonly storeName: string;
+    readonly refreshInterval: string;
+    /** SSM name of the deploy private key. */
+    readonly deployKeyParameter: pulumi.Input<string>;
+    /** `known_hosts` content for github.com (public data, templated into the Secret). */
+    readonly knownHosts: pulumi.Input<string>;
+    /** SSM name of the registry token. */
+    readonly registryTokenParameter: pulumi.Input<string>;
+    /** Registry host and user name of the registry credentials. */
+    readonly registry: string;
+    readonly registryUsername: string;
+    /** SSM name of the armored GPG private key. */
+    readonly gpgKeyParameter: pulumi.Input<string>;
+    /** SSM name of the GPG passphrase, when the key has one. */
+    readonly gpgPassphraseParameter?: pulumi.Input<string>;
+    /** SSM name of the webhook token. */
+    readonly webhookTokenParameter: pulumi.Input<string>;
+}
+
+/**
+ * The ExternalSecrets that turn the SSM parameters into the Secrets Flux reads: git SSH
+ * credentials, registry credentials, the commit-signing key and the receiver token.
+ */
+export class FluxSecrets extends pulumi.ComponentResource {
+    /** Every ExternalSecret, by the name of the Secret it creates. */
+    public readonly externalSecrets: Record<string, k8s.apiextensions.CustomResource>;
+
+    constructor(name: string, args: FluxSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("flux-gitops:flux:FluxSecrets", name, {}, opts);
+        const common = { storeName: args.storeName, refreshInterval: args.refreshInterval };
+        type Value = { secretKey: string; parameterName: pulumi.Input<string> };
+        const externalSecret = (
+            suffix: string,
+            targetName: string,
+            values: Value[],
+            template: { type?: string; templateData?: Record<string, pulumi.Input<string>> } = {},
+        ) =>
+            new k8s.apiextensions.CustomResource(
+                `${name}-${suffix}`,
+                {
+                    apiVersion: EXTERNAL_SECRETS_API,
+                    kind: "ExternalSecret",
+                    metadata: { name: targetName, namespace: args.namespace },
+                    spec: pulumi
+                        .all([pulumi.output(values), pulumi.output(template.templateData)])
+                        .apply(([v, data]) =>
+                            externalSecretSpec({ ...common, targetName, values: v, type: template.type, templateData: data }),
+                        ),
+                },
+                { parent: this },
+            );
+
+        const n = args.names;
+        const git = externalSecret(
+            "git-ssh",
+            n.gitSecret,
+            [{ secretKey: "identity", parameterName: args.deployKeyParameter }],
+            // known_hosts is public: it is templated in as is, next to the private identity.
+            { templateData: { identity: "{{ .identity }}", known_hosts: args.knownHosts } },
+        );
+        const registry = externalSecret(
+            "registry",
+            n.registrySecret,
+            [{ secretKey: "token", parameterName: args.registryTokenParameter }],
+            {
+                type: "kubernetes.io/dockerconfigjson",
+                templateData: { ".dockerconfigjson": dockerConfigJsonTemplate(args.registry, args.registryUsername, "token") },
+            },
+        );
+        const signingValues: Value[] = [{ secretKey: "git.asc", parameterName: args.gpgKeyParameter }];
+        if (args.gpgPassphraseParameter !== undefined) {
+            signingValues.push({ secretKey: "passphrase", parameterName: args.gpgPassphraseParameter });
+        }
+        const signing = externalSecret("gpg-signing", n.signingSecret, signingValues);
+        const receiver = externalSecret(
+            "receiver-token",
+            n.receiverSecret,
+            [{ secretKey: "token", parameterName: args.webhookTokenParameter }],
+        );
+
+        this.externalSecrets = {
+            [n.gitSecret]: git,
+            [n.registrySecret]: registry,
+            [n.signingSecret]: signing,
+            [n.receiverSecret]: receiver,
+        };
+        this.registerOutputs({});
+    }
+}

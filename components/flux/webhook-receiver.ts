@@ -1,0 +1,113 @@
+import * as github from "@pulumi/github";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { GATEWAY_API, GatewayRef, httpRouteSpec } from "../gateway/http-route";
+import { customResource } from "./custom-resource";
+import { FluxObjectNames } from "./names";
+import { RECEIVER_API, RECEIVER_EVENTS, receiverSpec, receiverWebhookPath } from "./specs";
+
+/** notification-controller's Service for receivers (port 80), as installed by Flux. */
+export const RECEIVER_SERVICE = { name: "webhook-receiver", port: 80 };
+
+/** Length of the random receiver subdomain: unguessable, and well inside a 63-character label. */
+export const RECEIVER_SUBDOMAIN_LENGTH = 20;
+
+export interface WebhookReceiverArgs {
+    readonly fluxNamespace: string;
+    readonly names: FluxObjectNames;
+    /** Repository whose pushes trigger the GitRepository (under the GitHub provider's owner). */
+    readonly repository: string;
+    /** The shared token (secret): the Receiver's Secret and the webhook's secret hold it. */
+    readonly token: pulumi.Input<string>;
+    /** Fixed hostname; undefined: a random subdomain of baseDomain, generated once. */
+    readonly hostname?: string;
+    readonly baseDomain: string;
+    readonly gateway: GatewayRef;
+    /** Objects that must exist first (the token Secret and the GitRepository). */
+    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * The Receiver that turns GitHub pushes into an immediate reconcile, its HTTPRoute, and the
+ * GitHub webhook pointed at it with the same token.
+ */
+export class WebhookReceiver extends pulumi.ComponentResource {
+    public readonly receiver: k8s.apiextensions.CustomResource;
+    public readonly route: k8s.apiextensions.CustomResource;
+    public readonly webhook: github.RepositoryWebhook;
+    /** The receiver's hostname. */
+    public readonly hostname: pulumi.Output<string>;
+    /** `https://<hostname>/hook/<digest>` (secret: it is derived from the token). */
+    public readonly webhookUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: WebhookReceiverArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("flux-gitops:flux:WebhookReceiver", name, {}, opts);
+        const n = args.names;
+        const ref = { name: n.receiver, namespace: args.fluxNamespace };
+
+        if (args.hostname !== undefined) {
+            this.hostname = pulumi.output(args.hostname);
+        } else {
+            const subdomain = new random.RandomString(
+                `${name}-subdomain`,
+                { length: RECEIVER_SUBDOMAIN_LENGTH, special: false, upper: false },
+                { parent: this },
+            );
+            this.hostname = pulumi.interpolate`${subdomain.result}.${args.baseDomain}`;
+        }
+
+        this.receiver = customResource(
+            name,
+            {
+                apiVersion: RECEIVER_API,
+                kind: "Receiver",
+                ...ref,
+                spec: receiverSpec({ gitRepositoryName: n.gitRepository, secretName: n.receiverSecret }),
+            },
+            { parent: this, dependsOn: args.dependsOn },
+        );
+        this.route = customResource(
+            `${name}-route`,
+            {
+                apiVersion: GATEWAY_API,
+                kind: "HTTPRoute",
+                name: n.receiver,
+                namespace: args.fluxNamespace,
+                spec: this.hostname.apply((hostname) =>
+                    httpRouteSpec({
+                        gateway: args.gateway,
+                        hostname,
+                        serviceName: RECEIVER_SERVICE.name,
+                        servicePort: RECEIVER_SERVICE.port,
+                        pathPrefix: "/hook/",
+                    }),
+                ),
+            },
+            { parent: this },
+        );
+
+        this.webhookUrl = pulumi.secret(
+            pulumi
+                .all([this.hostname, args.token])
+                .apply(([hostname, token]) => `https://${hostname}${receiverWebhookPath(token, ref)}`),
+        );
+        this.webhook = new github.RepositoryWebhook(
+            name,
+            {
+                repository: args.repository,
+                active: true,
+                events: [...RECEIVER_EVENTS],
+                configuration: {
+                    url: this.webhookUrl,
+                    contentType: "json",
+                    insecureSsl: false,
+                    secret: args.token,
+                },
+            },
+            // The receiver must be reachable before GitHub sends its first ping.
+            { parent: this, dependsOn: [this.receiver, this.route] },
+        );
+        this.registerOutputs({ hostname: this.hostname, webhookUrl: this.webhookUrl });
+    }
+}

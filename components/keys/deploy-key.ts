@@ -1,0 +1,72 @@
+import * as github from "@pulumi/github";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import { StoredSecret } from "./stored-secret";
+
+export interface DeployKeyArgs {
+    /** Repository (name, under the GitHub provider's owner) the key gives Flux access to. */
+    readonly repository: pulumi.Input<string>;
+    /** Title of the key on GitHub. */
+    readonly title: pulumi.Input<string>;
+    /**
+     * Whether the key may push. Only image automation pushes (its update commits), so this is
+     * false unless it is enabled for the repository.
+     */
+    readonly allowWrite: boolean;
+    /** SSM name for the private key. */
+    readonly parameterName: pulumi.Input<string>;
+    /** KMS key for the SSM parameter (undefined: the AWS managed key). */
+    readonly kmsKeyId?: pulumi.Input<string>;
+}
+
+/**
+ * An ED25519 SSH deploy key: the public half registered on the repository, the private half
+ * (OpenSSH format, what Flux reads under `identity`) in SSM.
+ */
+export class DeployKey extends pulumi.ComponentResource {
+    /** GitHub's id of the deploy key. */
+    public readonly deployKeyId: pulumi.Output<string>;
+    /** The public key in OpenSSH authorized_keys format. */
+    public readonly publicKey: pulumi.Output<string>;
+    /** The private key in OpenSSH format (secret). */
+    public readonly privateKey: pulumi.Output<string>;
+    /** SSM name of the private key. */
+    public readonly parameterName: pulumi.Output<string>;
+
+    constructor(name: string, args: DeployKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("flux-gitops:keys:DeployKey", name, {}, opts);
+
+        const key = new tls.PrivateKey(`${name}-key`, { algorithm: "ED25519" }, { parent: this });
+        const deployKey = new github.RepositoryDeployKey(
+            name,
+            {
+                repository: args.repository,
+                title: args.title,
+                key: key.publicKeyOpenssh,
+                readOnly: !args.allowWrite,
+            },
+            { parent: this },
+        );
+        this.privateKey = pulumi.secret(key.privateKeyOpenssh);
+        const stored = new StoredSecret(
+            `${name}-ssm`,
+            {
+                parameterName: args.parameterName,
+                value: this.privateKey,
+                description: pulumi.interpolate`Flux deploy key (OpenSSH private key) for ${args.repository}`,
+                kmsKeyId: args.kmsKeyId,
+            },
+            { parent: this },
+        );
+
+        this.deployKeyId = deployKey.id;
+        this.publicKey = key.publicKeyOpenssh;
+        this.parameterName = stored.parameterName;
+        this.registerOutputs({
+            deployKeyId: this.deployKeyId,
+            publicKey: this.publicKey,
+            privateKey: this.privateKey,
+            parameterName: this.parameterName,
+        });
+    }
+}

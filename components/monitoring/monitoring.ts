@@ -1,0 +1,115 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { EXTERNAL_SECRETS_API, externalSecretSpec } from "../flux/external-secret-specs";
+import { customResource } from "../flux/custom-resource";
+import {
+    ALERTMANAGER_CONFIG_API,
+    alertmanagerConfigSpec,
+    KUBE_PROMETHEUS_STACK_CHART,
+    KUBE_PROMETHEUS_STACK_REPO,
+    kubePrometheusStackValues,
+} from "./specs";
+
+/** Keys of the webhook URLs in the Secret the AlertmanagerConfig reads. */
+export const WEBHOOK_SECRET_KEYS = { slack: "slack-webhook-url", discord: "discord-webhook-url" };
+
+export interface MonitoringArgs {
+    /** Namespace of kube-prometheus-stack (created here). */
+    readonly namespace: string;
+    /** Helm release name; also the prefix of the chart's resource names. */
+    readonly releaseName: string;
+    /** Exact chart version. */
+    readonly chartVersion: string;
+    /** Seconds Helm may take to install or upgrade. */
+    readonly timeoutSeconds: number;
+    /** Extra chart values, merged over ours. */
+    readonly extraValues: Record<string, unknown>;
+    /** Name of the AlertmanagerConfig and of the Secret with the webhook URLs. */
+    readonly alertmanagerConfigName: string;
+    readonly slackChannel: string;
+    /** SSM names of the webhook URLs. */
+    readonly slackWebhookParameter: pulumi.Input<string>;
+    readonly discordWebhookParameter: pulumi.Input<string>;
+    readonly clusterSecretStore: string;
+    readonly refreshInterval: string;
+}
+
+/**
+ * kube-prometheus-stack installed by Helm, and the AlertmanagerConfig that sends Flux's info
+ * events to Discord and its errors to Slack, with the webhook URLs brought in from SSM.
+ */
+export class Monitoring extends pulumi.ComponentResource {
+    public readonly release: k8s.helm.v3.Release;
+    public readonly alertmanagerConfig: k8s.apiextensions.CustomResource;
+    /** The Helm release's name as installed. */
+    public readonly releaseName: pulumi.Output<string>;
+
+    constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("flux-gitops:monitoring:Monitoring", name, {}, opts);
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            { metadata: { name: args.namespace } },
+            { parent: this },
+        );
+        this.release = new k8s.helm.v3.Release(
+            name,
+            {
+                name: args.releaseName,
+                namespace: args.namespace,
+                chart: KUBE_PROMETHEUS_STACK_CHART,
+                version: args.chartVersion,
+                repositoryOpts: { repo: KUBE_PROMETHEUS_STACK_REPO },
+                values: kubePrometheusStackValues(args.releaseName, args.extraValues),
+                timeout: args.timeoutSeconds,
+                // A failed install or upgrade rolls back instead of leaving a half-applied release.
+                atomic: true,
+                cleanupOnFail: true,
+                maxHistory: 10,
+            },
+            { parent: this, dependsOn: [namespace] },
+        );
+        this.releaseName = this.release.name;
+
+        const webhooks = customResource(
+            `${name}-webhooks`,
+            {
+                apiVersion: EXTERNAL_SECRETS_API,
+                kind: "ExternalSecret",
+                name: args.alertmanagerConfigName,
+                namespace: args.namespace,
+                spec: pulumi
+                    .all([args.slackWebhookParameter, args.discordWebhookParameter])
+                    .apply(([slack, discord]) =>
+                        externalSecretSpec({
+                            storeName: args.clusterSecretStore,
+                            refreshInterval: args.refreshInterval,
+                            targetName: args.alertmanagerConfigName,
+                            values: [
+                                { secretKey: WEBHOOK_SECRET_KEYS.slack, parameterName: slack },
+                                { secretKey: WEBHOOK_SECRET_KEYS.discord, parameterName: discord },
+                            ],
+                        }),
+                    ),
+            },
+            { parent: this, dependsOn: [namespace] },
+        );
+        this.alertmanagerConfig = customResource(
+            `${name}-alertmanager-config`,
+            {
+                apiVersion: ALERTMANAGER_CONFIG_API,
+                kind: "AlertmanagerConfig",
+                name: args.alertmanagerConfigName,
+                namespace: args.namespace,
+                spec: alertmanagerConfigSpec({
+                    secretName: args.alertmanagerConfigName,
+                    slackUrlKey: WEBHOOK_SECRET_KEYS.slack,
+                    discordUrlKey: WEBHOOK_SECRET_KEYS.discord,
+                    slackChannel: args.slackChannel,
+                }),
+            },
+            // The CRD comes with the chart; the Secret must exist for the operator to load it.
+            { parent: this, dependsOn: [this.release, webhooks] },
+        );
+        this.registerOutputs({ releaseName: this.releaseName });
+    }
+}

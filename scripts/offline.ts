@@ -1,0 +1,328 @@
+/**
+ * Evaluates the real program without the Pulumi CLI, plugins or credentials: config from the
+ * stack files, providers replaced by Pulumi's mocks. Shared by `npm run render` and the tests.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+const PROJECT = "flux-gitops";
+
+/** One resource the program registered. */
+export interface RecordedResource {
+    /** Type token, e.g. `aws:ssm/parameter:Parameter`. */
+    readonly type: string;
+    /** Logical name. */
+    readonly name: string;
+    readonly urn: string;
+    /** URN of the parent resource ("" for top-level resources). */
+    readonly parent: string;
+    /** Provider reference (`<provider urn>::<id>`), "" for the default provider or components. */
+    readonly provider: string;
+    /** true for custom resources (real cloud objects), false for components. */
+    readonly custom: boolean;
+    /** Inputs as the provider would receive them (secret markers removed). */
+    readonly inputs: Record<string, unknown>;
+    /** Paths (`a.b.0.c`) of the inputs that are secret. */
+    readonly secretPaths: string[];
+}
+
+// How Pulumi's wire format marks a secret value (the mocks hand inputs over in that form).
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** `value` with secret markers removed; the paths of secret values are pushed to `paths`. */
+export function unwrapSecrets(value: unknown, paths: string[], at = ""): unknown {
+    if (Array.isArray(value)) return value.map((v, i) => unwrapSecrets(v, paths, at ? `${at}.${i}` : String(i)));
+    if (value !== null && typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        if (o[SECRET_SIG_KEY] === SECRET_SIG_VALUE) {
+            paths.push(at);
+            return unwrapSecrets(o.value, [], at);
+        }
+        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v, paths, at ? `${at}.${k}` : k)]));
+    }
+    return value;
+}
+
+/** One function call (invoke) the program made. */
+export interface RecordedInvoke {
+    readonly token: string;
+    readonly args: Record<string, unknown>;
+}
+
+export interface Evaluation {
+    readonly stack: string;
+    readonly resources: RecordedResource[];
+    readonly invokes: RecordedInvoke[];
+    /** Resolved stack outputs. */
+    readonly outputs: Record<string, unknown>;
+    /** Names of stack outputs that are secret. */
+    readonly secretOutputs: string[];
+    /**
+     * Every secret value the evaluation knows of: secret config placeholders and the private
+     * material the mocks generate. No Kubernetes object or plain output may contain one.
+     */
+    readonly secretValues: string[];
+}
+
+/** Stack config: values by full key (`flux-gitops:owner`), and which keys are secret. */
+export interface StackConfigValues {
+    readonly values: Record<string, string>;
+    readonly secretKeys: string[];
+}
+
+/** The placeholder that stands in for a secret config value offline. */
+export function secretPlaceholder(key: string): string {
+    return `placeholder-secret-${key.replace(/^.*:/, "")}`;
+}
+
+function fullKey(key: string): string {
+    return key.includes(":") ? key : `${PROJECT}:${key}`;
+}
+
+function asConfigString(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/**
+ * Reads `Pulumi.yaml` defaults and `Pulumi.<stack>.yaml` values as the CLI would, except that
+ * every secret (declared `secret: true`, or `secure:` in the stack file) becomes a placeholder.
+ */
+export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfigValues {
+    const project = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+        config?: Record<string, unknown>;
+    };
+    const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(stackFile)) throw new Error(`no stack file ${path.relative(root, stackFile)}`);
+    const stackConfig =
+        (YAML.parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
+
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, decl] of Object.entries(project.config ?? {})) {
+        const full = fullKey(key);
+        if (decl !== null && typeof decl === "object" && !Array.isArray(decl)) {
+            const d = decl as { default?: unknown; secret?: boolean };
+            if (d.secret) {
+                values[full] = secretPlaceholder(full);
+                secretKeys.push(full);
+            } else if (d.default !== undefined) {
+                values[full] = asConfigString(d.default);
+            }
+        } else {
+            values[full] = asConfigString(decl);
+        }
+    }
+    for (const [key, value] of Object.entries(stackConfig)) {
+        const full = fullKey(key);
+        if (value !== null && typeof value === "object" && "secure" in value) {
+            values[full] = secretPlaceholder(full);
+            if (!secretKeys.includes(full)) secretKeys.push(full);
+        } else {
+            values[full] = asConfigString(value);
+        }
+    }
+    return { values, secretKeys };
+}
+
+// Real, public GitHub SSH host keys (api.github.com/meta), so known_hosts renders realistically.
+export const GITHUB_SSH_KEYS = [
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
+    "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg=",
+];
+
+/** Mocked private material, per resource name, so each value is unique and traceable. */
+export function mockPrivateValue(kind: string, name: string): string {
+    return `mock-${kind}-${name}`;
+}
+
+/** Outputs a real provider would compute, faked per type. Inputs pass through. */
+function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    switch (type) {
+        case "tls:index/privateKey:PrivateKey":
+            return {
+                ...inputs,
+                publicKeyOpenssh: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${Buffer.from(name).toString("base64")} mock`,
+                privateKeyOpenssh: mockPrivateValue("openssh-private-key", name),
+                privateKeyPem: mockPrivateValue("pem-private-key", name),
+            };
+        case "random:index/randomPassword:RandomPassword":
+            return { ...inputs, result: mockPrivateValue("password", name).padEnd(Number(inputs.length ?? 16), "x") };
+        case "random:index/randomString:RandomString":
+            return { ...inputs, result: `r${Buffer.from(name).toString("hex")}`.slice(0, Number(inputs.length ?? 8)).toLowerCase() };
+        case "pulumi-nodejs:dynamic:Resource": {
+            const { __provider: _provider, ...rest } = inputs;
+            return {
+                ...rest,
+                fingerprint: "0123456789ABCDEF0123456789ABCDEF01234567",
+                keyId: "0123456789ABCDEF",
+                publicKey: `-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmock public key of ${name}\n-----END PGP PUBLIC KEY BLOCK-----\n`,
+                privateKey: mockPrivateValue("pgp-private-key", name),
+            };
+        }
+        case "aws:ssm/parameter:Parameter":
+            return { ...inputs, arn: `arn:aws:ssm:region:123456789012:parameter${String(inputs.name)}` };
+        default:
+            return inputs;
+    }
+}
+
+/** Settles once no RPC (registration, invoke, output) is pending. */
+async function settle(): Promise<void> {
+    // waitForRPCs is internal to @pulumi/pulumi but is what `pulumi up` itself waits on.
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    await settings.waitForRPCs();
+}
+
+function outputValue(value: unknown): Promise<unknown> {
+    const output: pulumi.Output<unknown> = pulumi.output(value);
+    return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/** Forgets the project's own modules so that the program runs again on the next require. */
+function unloadProject(): void {
+    for (const id of Object.keys(require.cache)) {
+        if (id.startsWith(PROJECT_ROOT) && !id.includes(`${path.sep}node_modules${path.sep}`)) {
+            delete require.cache[id];
+        }
+    }
+}
+
+/**
+ * Runs the program (index.ts) under mocks with the given config and records everything it does.
+ * Each call starts from a fresh module cache; the config error of a bad stack is thrown as is.
+ */
+export async function evaluateProgram(stack: string, config: StackConfigValues): Promise<Evaluation> {
+    const resources: RecordedResource[] = [];
+    const invokes: RecordedInvoke[] = [];
+    const secretValues = new Set<string>(config.secretKeys.map((k) => config.values[k]));
+    const wiring = new Map<string, Wiring>();
+
+    // The mock monitor's own request carries parent and provider, which newResource is not given.
+    // It is internal to @pulumi/pulumi; the URN comes from the monitor's own newUrn.
+    interface MonitorPrototype {
+        registerResource(req: unknown, cb: unknown): unknown;
+        newUrn(parent: string, type: string, name: string): string;
+        __recording?: boolean;
+    }
+    const proto = (require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: MonitorPrototype } })
+        .MockMonitor.prototype;
+    if (!proto.__recording) {
+        // Called below with the monitor instance as `this`.
+        // eslint-disable-next-line @typescript-eslint/unbound-method
+        const original = proto.registerResource;
+        proto.registerResource = function (this: MonitorPrototype, req: unknown, cb: unknown) {
+            const r = req as { getType(): string; getName(): string; getParent(): string; getProvider(): string };
+            recorder.current?.set(`${r.getType()}::${r.getName()}`, {
+                urn: this.newUrn(r.getParent(), r.getType(), r.getName()),
+                parent: r.getParent(),
+                provider: r.getProvider(),
+            });
+            return original.call(this, req, cb);
+        };
+        proto.__recording = true;
+    }
+    recorder.current = wiring;
+
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const secretPaths: string[] = [];
+                const inputs = unwrapSecrets(args.inputs, secretPaths) as Record<string, unknown>;
+                delete inputs.__provider; // the serialized dynamic provider: large and not an input
+                const state = mockState(args.type, args.name, inputs);
+                for (const [k, v] of Object.entries(state)) {
+                    if (typeof v === "string" && v.startsWith("mock-") && !(k in inputs)) secretValues.add(v);
+                }
+                const id = args.custom === false ? "" : `${args.name}-id`;
+                const w = wiring.get(`${args.type}::${args.name}`) ?? { urn: "", parent: "", provider: "" };
+                resources.push({
+                    type: args.type,
+                    name: args.name,
+                    urn: w.urn,
+                    parent: w.parent,
+                    provider: w.provider,
+                    custom: args.custom !== false,
+                    inputs,
+                    secretPaths,
+                });
+                return { id, state };
+            },
+            call(args) {
+                invokes.push({ token: args.token, args: args.inputs as Record<string, unknown> });
+                if (args.token === "github:index/getSshKeys:getSshKeys") {
+                    return { id: "github-meta", keys: GITHUB_SSH_KEYS };
+                }
+                return args.inputs as Record<string, unknown>;
+            },
+        },
+        PROJECT,
+        stack,
+        false,
+    );
+    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+
+    unloadProject();
+    let program: Record<string, unknown>;
+    try {
+        program = require(path.join(PROJECT_ROOT, "index")) as Record<string, unknown>;
+    } finally {
+        await settle();
+    }
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
+    for (const [name, value] of Object.entries(program)) {
+        outputs[name] = await outputValue(value);
+        if (await isSecretDeep(value)) secretOutputs.push(name);
+    }
+    await settle();
+    recorder.current = undefined;
+    return { stack, resources, invokes, outputs, secretOutputs, secretValues: [...secretValues] };
+}
+
+interface Wiring {
+    readonly urn: string;
+    readonly parent: string;
+    readonly provider: string;
+}
+const recorder: { current?: Map<string, Wiring> } = {};
+
+async function isSecretDeep(value: unknown): Promise<boolean> {
+    if (pulumi.Output.isInstance(value)) return pulumi.isSecret(value);
+    if (value !== null && typeof value === "object") {
+        for (const v of Object.values(value)) if (await isSecretDeep(v)) return true;
+    }
+    return false;
+}
+
+/** Evaluates a stack from its files (`Pulumi.<stack>.yaml`), optionally overriding keys. */
+export async function evaluateStack(stack: string, overrides: Record<string, string | undefined> = {}): Promise<Evaluation> {
+    const config = readStackConfig(stack);
+    const values = { ...config.values };
+    for (const [k, v] of Object.entries(overrides)) {
+        if (v === undefined) delete values[fullKey(k)];
+        else values[fullKey(k)] = v;
+    }
+    return evaluateProgram(stack, { values, secretKeys: config.secretKeys.filter((k) => k in values) });
+}
+
+/** The recorded resources that are Kubernetes objects (not providers, not Helm releases). */
+export function kubernetesResources(evaluation: Evaluation): RecordedResource[] {
+    return evaluation.resources.filter(
+        (r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release",
+    );
+}
+
+/** A Kubernetes object from a resource's inputs, fields in the usual order. */
+export function toKubernetesObject(inputs: Record<string, unknown>): Record<string, unknown> {
+    const { apiVersion, kind, metadata, ...rest } = inputs;
+    return { apiVersion, kind, metadata, ...rest };
+}
+
+/** Every Kubernetes object the evaluation emitted, as the API server would receive it. */
+export function kubernetesObjects(evaluation: Evaluation): Record<string, unknown>[] {
+    return kubernetesResources(evaluation).map((r) => toKubernetesObject(r.inputs));
+}

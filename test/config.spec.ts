@@ -1,0 +1,168 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { buildConfig, ConfigError, RawConfig, regexProblem, registryHost, SecretConfig } from "../config";
+import { fluxDurationMs, isPositiveFluxDuration } from "../components/validation";
+import { evaluateStack, readStackConfig } from "../scripts/offline";
+
+/** The dev stack's plain config as buildConfig receives it (Pulumi.yaml defaults applied). */
+function devRaw(overrides: Record<string, string | undefined> = {}): RawConfig {
+    const { values, secretKeys } = readStackConfig("dev");
+    const raw: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(values)) {
+        if (secretKeys.includes(k)) continue;
+        raw[k.startsWith("flux-gitops:") ? k.slice("flux-gitops:".length) : k] = v;
+    }
+    return { ...raw, ...overrides };
+}
+
+const secrets: SecretConfig = {
+    registryToken: pulumi.secret("registry-token"),
+    botGithubToken: pulumi.secret("bot-token"),
+    slackWebhookUrl: pulumi.secret("https://hooks.slack.com/services/x"),
+    discordWebhookUrl: pulumi.secret("https://discord.com/api/webhooks/x"),
+};
+
+/** The problems buildConfig reports for `overrides` on top of the dev config. */
+function problemsOf(overrides: Record<string, string | undefined>, s: SecretConfig = secrets): readonly string[] {
+    try {
+        buildConfig(devRaw(overrides), s, "dev");
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
+        return e.problems;
+    }
+    assert.fail("expected the config to be rejected");
+}
+
+describe("config", () => {
+    it("builds the dev stack's typed config with the recipe's values and derived defaults", () => {
+        const config = buildConfig(devRaw(), secrets, "dev");
+        assert.equal(config.awsRegion, "eu-central-1");
+        assert.deepEqual(
+            { owner: config.github.owner, botUser: config.github.botUser, botEmail: config.github.botEmail },
+            { owner: "developer-friendly", botUser: "developer-friendly-bot", botEmail: "bot@developer-friendly.blog" },
+        );
+        assert.equal(config.app.repository, "echo-server");
+        assert.equal(config.app.overlayPath, "./kustomize/overlays/dev");
+        assert.equal(config.app.hostname, "echo-server.dev.developer-friendly.blog");
+        assert.deepEqual(
+            { ...config.image },
+            {
+                repository: "ghcr.io/developer-friendly/echo-server",
+                registry: "ghcr.io",
+                policy: "numerical",
+                order: "asc",
+                semverRange: ">=0.0.0",
+                tagPattern: "^[0-9]+$",
+                tagExtract: undefined,
+                automation: true,
+                pushBranch: "main",
+            },
+        );
+        assert.deepEqual(config.ssm, {
+            deployKey: "/github/echo-server/deploy-key",
+            registryToken: "/github/echo-server/ghcr-token",
+            gpgKey: "/github/gpg-keys/developer-friendly-bot",
+            gpgPassphrase: "/github/gpg-keys/developer-friendly-bot-passphrase",
+            webhookToken: "/github/echo-server/receiver-token",
+            slackWebhookUrl: "/flux-gitops/dev/slack-webhook-url",
+            discordWebhookUrl: "/flux-gitops/dev/discord-webhook-url",
+            kmsKeyId: undefined,
+        });
+        assert.equal(config.keys.gpgAlgorithm, "ed25519");
+        assert.equal(config.kubernetes.context, undefined);
+        assert.equal(config.kubernetes.fluxNamespace, "flux-system");
+        assert.equal(config.flux.gitInterval, "1m");
+    });
+
+    it("derives the overlay path and app namespace when they are left empty", () => {
+        const config = buildConfig(devRaw({ overlayPath: "", appNamespace: "" }), secrets, "staging");
+        assert.equal(config.app.overlayPath, "./kustomize/overlays/staging");
+        assert.equal(config.app.namespace, "echo-server");
+    });
+
+    const cases: [string, Record<string, string | undefined>, string][] = [
+        ["a missing owner", { owner: undefined }, 'flux-gitops:owner is required (the GitHub organisation that owns the repository); set it with `pulumi config set owner <value>`'],
+        ["an invalid owner login", { owner: "-bad-" }, 'flux-gitops:owner is not a valid GitHub login (got "-bad-")'],
+        ["an invalid bot login", { botUser: "bot_user" }, 'flux-gitops:botUser is not a valid GitHub login (got "bot_user")'],
+        ["a bot user equal to the organisation", { botUser: "Developer-Friendly" }, 'flux-gitops:botUser must be a separate user, not the organisation "developer-friendly" itself'],
+        ["an e-mail that is not one", { botEmail: "bot@localhost" }, 'flux-gitops:botEmail is not an e-mail address (got "bot@localhost")'],
+        ["an SSM name without a leading slash", { ssmDeployKeyName: "github/deploy-key" }, 'flux-gitops:ssmDeployKeyName must be an SSM parameter name starting with "/" (got "github/deploy-key")'],
+        ["a tag pattern that does not compile", { tagPattern: "^[0-9+$" }, "flux-gitops:tagPattern is not a valid regular expression (Invalid regular expression: /^[0-9+$/: Unterminated character class)"],
+        ["a tag pattern Go's RE2 rejects", { tagPattern: "^(?!latest).*$" }, "flux-gitops:tagPattern uses lookaround, which Go's RE2 (used by Flux) does not support"],
+        ["an unknown policy kind", { imagePolicy: "newest" }, 'flux-gitops:imagePolicy must be one of numerical, semver, alphabetical (got "newest")'],
+        ["an unknown policy order", { imagePolicyOrder: "up" }, 'flux-gitops:imagePolicyOrder must be one of asc, desc (got "up")'],
+        ["an unknown GPG algorithm", { gpgAlgorithm: "dsa" }, 'flux-gitops:gpgAlgorithm must be one of ed25519, rsa3072, rsa4096 (got "dsa")'],
+        ["a hostname that is not a DNS name", { baseDomain: "Example_Domain.com" }, 'flux-gitops:baseDomain is not a DNS name: lowercase labels of letters, digits and "-" separated by dots (got "Example_Domain.com")'],
+        ["a receiver hostname that is not a DNS name", { receiverHostname: "hooks..example.com" }, 'flux-gitops:receiverHostname is not a DNS name: lowercase labels of letters, digits and "-" separated by dots (got "hooks..example.com")'],
+        ["a zero interval", { gitInterval: "0s" }, 'flux-gitops:gitInterval must be a positive Flux duration such as 30s, 5m or 1h30m (got "0s")'],
+        ["a negative interval", { kustomizationInterval: "-5m" }, 'flux-gitops:kustomizationInterval must be a positive Flux duration such as 30s, 5m or 1h30m (got "-5m")'],
+        ["an interval not in Flux's format", { imageInterval: "5 minutes" }, 'flux-gitops:imageInterval must be a positive Flux duration such as 30s, 5m or 1h30m (got "5 minutes")'],
+        ["a day unit Flux does not accept", { externalSecretRefreshInterval: "1d" }, 'flux-gitops:externalSecretRefreshInterval must be a positive Flux duration such as 30s, 5m or 1h30m (got "1d")'],
+        ["an image with a tag", { image: "ghcr.io/developer-friendly/echo-server:1" }, 'flux-gitops:image must be an image repository without tag or digest, e.g. ghcr.io/org/app (got "ghcr.io/developer-friendly/echo-server:1")'],
+        ["a port out of range", { appPort: "70000" }, 'flux-gitops:appPort must be a port number from 1 to 65535 (got "70000")'],
+        ["a missing AWS region", { "aws:region": undefined }, "aws:region is required; set it with `pulumi config set aws:region <region>`"],
+        ["a chart version range", { kubePrometheusStackVersion: "^82.0.0" }, 'flux-gitops:kubePrometheusStackVersion must be an exact chart version such as 82.8.0, not a range (got "^82.0.0")'],
+        ["helm values that are not a JSON object", { helmValues: "[1]" }, "flux-gitops:helmValues must be a JSON object of chart values (not an object)"],
+        ["a namespace that is not a Kubernetes name", { fluxNamespace: "Flux_System" }, 'flux-gitops:fluxNamespace must be a Kubernetes name: lowercase letters, digits and "-", at most 63 (got "Flux_System")'],
+    ];
+    for (const [what, overrides, message] of cases) {
+        it(`rejects ${what} with a message naming the key`, () => {
+            assert.deepEqual(problemsOf(overrides), [message]);
+        });
+    }
+
+    it("rejects missing secrets with the command that sets them", () => {
+        assert.deepEqual(problemsOf({}, {}), [
+            "flux-gitops:registryToken is required; set it with `pulumi config set --secret registryToken <value>`",
+            "flux-gitops:botGithubToken is required; set it with `pulumi config set --secret botGithubToken <value>`",
+            "flux-gitops:slackWebhookUrl is required; set it with `pulumi config set --secret slackWebhookUrl <value>`",
+            "flux-gitops:discordWebhookUrl is required; set it with `pulumi config set --secret discordWebhookUrl <value>`",
+        ]);
+    });
+
+    it("lists every problem at once, in one message", () => {
+        let error: unknown;
+        try {
+            buildConfig(devRaw({ owner: "-bad-", botEmail: "nope", gitInterval: "0s" }), secrets, "dev");
+        } catch (e) {
+            error = e;
+        }
+        assert.ok(error instanceof ConfigError);
+        assert.equal(
+            error.message,
+            'Invalid configuration for stack "dev" (3 problems):\n' +
+                '  - flux-gitops:owner is not a valid GitHub login (got "-bad-")\n' +
+                '  - flux-gitops:botEmail is not an e-mail address (got "nope")\n' +
+                '  - flux-gitops:gitInterval must be a positive Flux duration such as 30s, 5m or 1h30m (got "0s")',
+        );
+    });
+
+    it("fails the program before any resource is registered", async () => {
+        await assert.rejects(evaluateStack("dev", { owner: "-bad-", gitInterval: "0s" }), (e: unknown) => {
+            assert.ok(e instanceof Error && e.name === "ConfigError", String(e));
+            assert.match(e.message, /flux-gitops:owner is not a valid GitHub login/);
+            assert.match(e.message, /flux-gitops:gitInterval must be a positive Flux duration/);
+            return true;
+        });
+    });
+
+    it("parses Flux durations the way the CRDs' pattern accepts them", () => {
+        assert.equal(fluxDurationMs("1h30m"), 5_400_000);
+        assert.equal(fluxDurationMs("1.5s"), 1500);
+        assert.equal(fluxDurationMs("250ms"), 250);
+        assert.equal(fluxDurationMs("1d"), undefined);
+        assert.equal(isPositiveFluxDuration("0m0s"), false);
+    });
+
+    it("finds the registry host of an image", () => {
+        assert.equal(registryHost("ghcr.io/org/app"), "ghcr.io");
+        assert.equal(registryHost("localhost:5000/app"), "localhost:5000");
+        assert.equal(registryHost("org/app"), "docker.io");
+    });
+
+    it("accepts named groups in Go's (?P<name>) and the (?<name>) spelling", () => {
+        assert.equal(regexProblem("^main-[a-f0-9]+-(?P<ts>[0-9]+)"), undefined);
+        assert.equal(regexProblem("^main-[a-f0-9]+-(?<ts>[0-9]+)"), undefined);
+        assert.equal(regexProblem("^(a)\\1$"), "uses a backreference, which Go's RE2 (used by Flux) does not support");
+    });
+});
