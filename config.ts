@@ -26,6 +26,40 @@ export interface SecretConfig {
     readonly gpgPassphrase?: pulumi.Output<string>;
 }
 
+/** One application delivered by the stack: its repository, image and routes. */
+export interface AppConfig {
+    /** Repository name, also the `metadata.name` of the app's Flux objects and the prefix of its resources. */
+    readonly name: string;
+    readonly repository: string;
+    readonly branch: string;
+    readonly namespace: string;
+    readonly overlayPath: string;
+    readonly port: number;
+    readonly hostname: string;
+    /** Fixed receiver hostname; undefined: a random subdomain of the base domain. */
+    readonly receiverHostname?: string;
+    /** Commit the kustomize overlay (and base, see seedBase) into the repository once. */
+    readonly seedManifests: boolean;
+    readonly image: {
+        readonly repository: string;
+        /** Registry host of `repository` (`docker.io` when the image names none). */
+        readonly registry: string;
+        readonly policy: ImagePolicyKind;
+        readonly order: SortOrder;
+        readonly semverRange: string;
+        /** filterTags pattern, or undefined for no filter. */
+        readonly tagPattern?: string;
+        readonly tagExtract?: string;
+        readonly automation: boolean;
+        /** Branch image automation pushes to. */
+        readonly pushBranch: string;
+    };
+    readonly ssm: {
+        readonly deployKey: string;
+        readonly webhookToken: string;
+    };
+}
+
 /** The validated, typed configuration of one stack. */
 export interface StackConfig {
     readonly stack: string;
@@ -41,31 +75,12 @@ export interface StackConfig {
         /** Token of the bot user, for the bot's own GitHub provider. */
         readonly botToken: pulumi.Output<string>;
     };
-    readonly app: {
-        /** Repository name, also the `metadata.name` of the app's Flux objects. */
-        readonly name: string;
-        readonly repository: string;
-        readonly branch: string;
-        readonly namespace: string;
-        readonly overlayPath: string;
-        readonly port: number;
-        readonly hostname: string;
-        readonly seedManifests: boolean;
-    };
-    readonly image: {
-        readonly repository: string;
-        /** Registry host of `repository` (`docker.io` when the image names none). */
-        readonly registry: string;
-        readonly policy: ImagePolicyKind;
-        readonly order: SortOrder;
-        readonly semverRange: string;
-        /** filterTags pattern, or undefined for no filter. */
-        readonly tagPattern?: string;
-        readonly tagExtract?: string;
-        readonly automation: boolean;
-        /** Branch image automation pushes to. */
-        readonly pushBranch: string;
-    };
+    /** The applications: the top-level keys' one first, then `additionalApps`. */
+    readonly apps: readonly AppConfig[];
+    /** Seed the shared kustomize base along with the overlay (off where another stack seeded it). */
+    readonly seedBase: boolean;
+    /** Protect the keys and their SSM parameters against deletion (`protect`). */
+    readonly protectKeys: boolean;
     readonly keys: {
         readonly gpgAlgorithm: GpgAlgorithm;
         readonly gpgKeyRotation: string;
@@ -73,12 +88,10 @@ export interface StackConfig {
         readonly registryToken: pulumi.Output<string>;
     };
     readonly ssm: {
-        readonly deployKey: string;
         readonly registryToken: string;
         readonly gpgKey: string;
         /** `<gpgKey>-passphrase`, used only when a passphrase is set. */
         readonly gpgPassphrase: string;
-        readonly webhookToken: string;
         readonly slackWebhookUrl: string;
         readonly discordWebhookUrl: string;
         readonly kmsKeyId?: string;
@@ -109,7 +122,6 @@ export interface StackConfig {
     };
     readonly ingress: {
         readonly baseDomain: string;
-        readonly receiverHostname?: string;
         readonly gatewayName: string;
         readonly gatewayNamespace: string;
         readonly gatewaySectionName?: string;
@@ -174,190 +186,291 @@ export function registryHost(image: string): string {
         : "docker.io";
 }
 
+/** Validators that record a problem under a key's label instead of throwing. */
+class Checks {
+    constructor(
+        private readonly get: (k: string) => string | undefined,
+        private readonly label: (k: string) => string,
+        readonly problems: string[],
+    ) {}
+
+    problem(k: string, what: string): void {
+        this.problems.push(`${this.label(k)} ${what}`);
+    }
+    str(k: string): string {
+        return (this.get(k) ?? "").trim();
+    }
+    optional(k: string): string | undefined {
+        return this.str(k) || undefined;
+    }
+    required(k: string, hint: string): string {
+        const v = this.str(k);
+        if (!v) this.problem(k, `is required (${hint}); set it with \`pulumi config set ${k} <value>\``);
+        return v;
+    }
+    oneOf<T extends string>(k: string, allowed: readonly T[]): T {
+        const v = this.str(k) as T;
+        if (!allowed.includes(v)) this.problem(k, `must be one of ${allowed.join(", ")} (got "${v}")`);
+        return v;
+    }
+    bool(k: string): boolean {
+        const v = this.str(k);
+        if (v !== "true" && v !== "false") this.problem(k, `must be true or false (got "${v}")`);
+        return v === "true";
+    }
+    duration(k: string): string {
+        const v = this.str(k);
+        if (!isPositiveFluxDuration(v)) {
+            this.problem(k, `must be a positive Flux duration such as 30s, 5m or 1h30m (got "${v}")`);
+        }
+        return v;
+    }
+    login(k: string, what: string): string {
+        const v = this.required(k, what);
+        if (v && !GITHUB_LOGIN.test(v)) this.problem(k, `is not a valid GitHub login (got "${v}")`);
+        return v;
+    }
+    dnsLabel(k: string, v: string): string {
+        if (v && !DNS_LABEL.test(v)) {
+            this.problem(k, `must be a Kubernetes name: lowercase letters, digits and "-", at most 63 (got "${v}")`);
+        }
+        return v;
+    }
+    objectName(k: string): string {
+        const v = this.required(k, "a Kubernetes object name");
+        if (v && !isDnsName(v)) this.problem(k, `must be a Kubernetes object name (got "${v}")`);
+        return v;
+    }
+    hostname(k: string, v: string | undefined): string | undefined {
+        if (v !== undefined && !isDnsName(v)) {
+            this.problem(k, `is not a DNS name: lowercase labels of letters, digits and "-" separated by dots (got "${v}")`);
+        }
+        return v;
+    }
+    ssmName(k: string, fallback: string): string {
+        const v = this.str(k) || fallback;
+        if (!v.startsWith("/")) this.problem(k, `must be an SSM parameter name starting with "/" (got "${v}")`);
+        else if (!SSM_NAME.test(v) || v.length > 1011) {
+            this.problem(k, `may contain only letters, digits and _ . - / (got "${v}")`);
+        }
+        return v;
+    }
+    branch(k: string, v: string): string {
+        if (!BRANCH.test(v)) this.problem(k, `is not a valid git branch name (got "${v}")`);
+        return v;
+    }
+    port(k: string): number {
+        const port = Number(this.str(k));
+        if (!Number.isInteger(port) || port < 1 || port > 65535) {
+            this.problem(k, `must be a port number from 1 to 65535 (got "${this.str(k)}")`);
+        }
+        return port;
+    }
+}
+
+/** Keys an `additionalApps` entry may set; the ones not set come from the top-level keys of the same name. */
+export const APP_KEYS = [
+    "repository", "image", "branch", "overlayPath", "appNamespace", "appPort", "appHostname", "receiverHostname",
+    "tagPattern", "tagExtract", "imagePolicy", "imagePolicyOrder", "imageSemverRange", "imageAutomation",
+    "pushBranch", "seedManifests", "ssmDeployKeyName", "ssmWebhookTokenName",
+] as const;
+// Keys that name or locate one application: never inherited from the first application.
+const OWN_APP_KEYS = new Set(["repository", "image", "appNamespace", "appHostname", "receiverHostname", "ssmDeployKeyName", "ssmWebhookTokenName"]);
+
+/** Reads one application through `c`, with stack-wide context. */
+function readApp(c: Checks, stack: string, baseDomain: string, ssmPrefix: string): AppConfig {
+    const repository = c.required("repository", "the application repository under owner");
+    if (repository && (!GITHUB_REPOSITORY.test(repository) || repository === "." || repository === "..")) {
+        c.problem("repository", `is not a valid GitHub repository name (got "${repository}")`);
+    } else if (repository) {
+        c.dnsLabel("repository", repository);
+    }
+    const branch = c.branch("branch", c.str("branch"));
+    const pushBranch = c.branch("pushBranch", c.str("pushBranch") || branch);
+
+    const image = c.required("image", "the image repository, e.g. ghcr.io/<owner>/<app>");
+    if (image && !IMAGE_REPOSITORY.test(image)) {
+        c.problem("image", `must be an image repository without tag or digest, e.g. ghcr.io/org/app (got "${image}")`);
+    }
+    const policy = c.oneOf("imagePolicy", IMAGE_POLICY_KINDS);
+    const order = c.oneOf("imagePolicyOrder", SORT_ORDERS);
+    const semverRange = c.str("imageSemverRange");
+    if (policy === "semver" && !semverRange) c.problem("imageSemverRange", "is required when imagePolicy is semver");
+    const tagPattern = c.optional("tagPattern");
+    const patternProblem = tagPattern === undefined ? undefined : regexProblem(tagPattern);
+    if (patternProblem) c.problem("tagPattern", patternProblem);
+    const tagExtract = c.optional("tagExtract");
+    if (tagExtract && !tagPattern) c.problem("tagExtract", "needs tagPattern to be set");
+
+    const overlayPath = c.str("overlayPath") || `./kustomize/overlays/${stack}`;
+    if (baseDirectory(overlayPath) === undefined) {
+        c.problem(
+            "overlayPath",
+            `must be a path of at least two levels inside the repository, e.g. ./kustomize/overlays/${stack}; the base goes two levels up, in base/ (got "${overlayPath}")`,
+        );
+    }
+    const ssmDefaults = defaultSsmNames(repository, "", "");
+    return {
+        name: repository,
+        repository,
+        branch,
+        namespace: c.dnsLabel("appNamespace", c.str("appNamespace") || repository.toLowerCase()),
+        overlayPath,
+        port: c.port("appPort"),
+        hostname: c.hostname("appHostname", c.optional("appHostname")) ?? (baseDomain ? `${repository}.${baseDomain}` : ""),
+        receiverHostname: c.hostname("receiverHostname", c.optional("receiverHostname")),
+        seedManifests: c.bool("seedManifests"),
+        image: {
+            repository: image,
+            registry: registryHost(image),
+            policy,
+            order,
+            semverRange,
+            tagPattern,
+            tagExtract,
+            automation: c.bool("imageAutomation"),
+            pushBranch,
+        },
+        ssm: {
+            deployKey: c.ssmName("ssmDeployKeyName", ssmPrefix + ssmDefaults.deployKey),
+            webhookToken: c.ssmName("ssmWebhookTokenName", ssmPrefix + ssmDefaults.webhookToken),
+        },
+    };
+}
+
+/** The `additionalApps` entries, or a problem when the value is not a list of objects. */
+function parseAdditionalApps(c: Checks, value: string | undefined): Record<string, unknown>[] {
+    if (!value) return [];
+    try {
+        const parsed: unknown = JSON.parse(value);
+        if (!Array.isArray(parsed) || parsed.some((e) => e === null || typeof e !== "object" || Array.isArray(e))) {
+            throw new Error("not a list of objects");
+        }
+        return parsed as Record<string, unknown>[];
+    } catch (e) {
+        c.problem("additionalApps", `must be a list of applications, each an object with at least repository and image (${(e as Error).message})`);
+        return [];
+    }
+}
+
 /**
  * Validates raw config and returns the typed config, or throws one ConfigError listing every
  * problem. Pure: it reads nothing but its arguments.
  */
 export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string): StackConfig {
     const problems: string[] = [];
-    const key = (k: string) => `${PROJECT}:${k}`;
-    const problem = (k: string, what: string) => problems.push(`${key(k)} ${what}`);
-
-    const str = (k: string): string => (raw[k] ?? "").trim();
-    const required = (k: string, hint: string): string => {
-        const v = str(k);
-        if (!v) problem(k, `is required (${hint}); set it with \`pulumi config set ${k} <value>\``);
-        return v;
-    };
-    const optional = (k: string): string | undefined => str(k) || undefined;
-    const oneOf = <T extends string>(k: string, allowed: readonly T[]): T => {
-        const v = str(k) as T;
-        if (!allowed.includes(v)) {
-            problem(k, `must be one of ${allowed.join(", ")} (got "${v}")`);
-        }
-        return v;
-    };
-    const bool = (k: string): boolean => {
-        const v = str(k);
-        if (v !== "true" && v !== "false") problem(k, `must be true or false (got "${v}")`);
-        return v === "true";
-    };
-    const duration = (k: string): string => {
-        const v = str(k);
-        if (!isPositiveFluxDuration(v)) {
-            problem(k, `must be a positive Flux duration such as 30s, 5m or 1h30m (got "${v}")`);
-        }
-        return v;
-    };
-    const login = (k: string, what: string): string => {
-        const v = required(k, what);
-        if (v && !GITHUB_LOGIN.test(v)) problem(k, `is not a valid GitHub login (got "${v}")`);
-        return v;
-    };
-    const dnsLabel = (k: string, v: string): string => {
-        if (v && !DNS_LABEL.test(v)) {
-            problem(k, `must be a Kubernetes name: lowercase letters, digits and "-", at most 63 (got "${v}")`);
-        }
-        return v;
-    };
-    const hostname = (k: string, v: string | undefined): string | undefined => {
-        if (v !== undefined && !isDnsName(v)) {
-            problem(k, `is not a DNS name: lowercase labels of letters, digits and "-" separated by dots (got "${v}")`);
-        }
-        return v;
-    };
-    const ssmName = (k: string, fallback: string): string => {
-        const v = str(k) || fallback;
-        if (!v.startsWith("/")) problem(k, `must be an SSM parameter name starting with "/" (got "${v}")`);
-        else if (!SSM_NAME.test(v) || v.length > 1011) {
-            problem(k, `may contain only letters, digits and _ . - / (got "${v}")`);
-        }
-        return v;
-    };
+    const c = new Checks((k) => raw[k], (k) => (k.includes(":") ? k : `${PROJECT}:${k}`), problems);
 
     // GitHub
-    const owner = login("owner", "the GitHub organisation that owns the repository");
-    const botUser = login("botUser", "the bot's GitHub login");
+    const owner = c.login("owner", "the GitHub organisation that owns the repository");
+    const botUser = c.login("botUser", "the bot's GitHub login");
     if (owner && botUser && owner.toLowerCase() === botUser.toLowerCase()) {
-        problem("botUser", `must be a separate user, not the organisation "${owner}" itself`);
+        c.problem("botUser", `must be a separate user, not the organisation "${owner}" itself`);
     }
-    const botEmail = required("botEmail", "the bot's e-mail for commits and its GPG key");
-    if (botEmail && !EMAIL.test(botEmail)) problem("botEmail", `is not an e-mail address (got "${botEmail}")`);
-    const repository = required("repository", "the application repository under owner");
-    if (repository && (!GITHUB_REPOSITORY.test(repository) || repository === "." || repository === "..")) {
-        problem("repository", `is not a valid GitHub repository name (got "${repository}")`);
-    } else if (repository) {
-        dnsLabel("repository", repository);
-    }
-    const branch = str("branch");
-    if (!BRANCH.test(branch)) problem("branch", `is not a valid git branch name (got "${branch}")`);
-    const pushBranch = str("pushBranch") || branch;
-    if (!BRANCH.test(pushBranch)) problem("pushBranch", `is not a valid git branch name (got "${pushBranch}")`);
+    const botEmail = c.required("botEmail", "the bot's e-mail for commits and its GPG key");
+    if (botEmail && !EMAIL.test(botEmail)) c.problem("botEmail", `is not an e-mail address (got "${botEmail}")`);
 
-    // Image
-    const image = required("image", "the image repository, e.g. ghcr.io/<owner>/<app>");
-    if (image && !IMAGE_REPOSITORY.test(image)) {
-        problem("image", `must be an image repository without tag or digest, e.g. ghcr.io/org/app (got "${image}")`);
-    }
-    const policy = oneOf("imagePolicy", IMAGE_POLICY_KINDS);
-    const order = oneOf("imagePolicyOrder", SORT_ORDERS);
-    const semverRange = str("imageSemverRange");
-    if (policy === "semver" && !semverRange) problem("imageSemverRange", "is required when imagePolicy is semver");
-    const tagPattern = optional("tagPattern");
-    const patternProblem = tagPattern === undefined ? undefined : regexProblem(tagPattern);
-    if (patternProblem) problem("tagPattern", patternProblem);
-    const tagExtract = optional("tagExtract");
-    if (tagExtract && !tagPattern) problem("tagExtract", "needs tagPattern to be set");
-
-    // Keys
-    const gpgAlgorithm = oneOf("gpgAlgorithm", GPG_ALGORITHMS);
+    // Secrets and AWS
+    const gpgAlgorithm = c.oneOf("gpgAlgorithm", GPG_ALGORITHMS);
     for (const k of ["registryToken", "botGithubToken", "slackWebhookUrl", "discordWebhookUrl"] as const) {
-        if (!secrets[k]) problem(k, `is required; set it with \`pulumi config set --secret ${k} <value>\``);
+        if (!secrets[k]) c.problem(k, `is required; set it with \`pulumi config set --secret ${k} <value>\``);
     }
-    const awsRegion = str("aws:region");
+    const awsRegion = c.str("aws:region");
     if (!awsRegion) problems.push("aws:region is required; set it with `pulumi config set aws:region <region>`");
     else if (!/^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(awsRegion)) {
         problems.push(`aws:region is not an AWS region such as eu-central-1 (got "${awsRegion}")`);
     }
 
     // Kubernetes names and hosts
-    const fluxNamespace = dnsLabel("fluxNamespace", required("fluxNamespace", "Flux's namespace"));
-    const appNamespace = dnsLabel("appNamespace", str("appNamespace") || repository.toLowerCase());
-    const port = Number(str("appPort"));
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        problem("appPort", `must be a port number from 1 to 65535 (got "${str("appPort")}")`);
-    }
-    const baseDomain = hostname("baseDomain", required("baseDomain", "the domain served by the Gateway")) ?? "";
-    const appHostname =
-        hostname("appHostname", optional("appHostname")) ?? (baseDomain ? `${repository}.${baseDomain}` : "");
-    const receiverHostname = hostname("receiverHostname", optional("receiverHostname"));
-    const clusterSecretStore = dnsLabelOrSubdomain("clusterSecretStore");
-    const gatewayName = dnsLabelOrSubdomain("gatewayName");
-    const gatewayNamespace = dnsLabel("gatewayNamespace", required("gatewayNamespace", "the Gateway's namespace"));
-    const gatewaySectionName = optional("gatewaySectionName");
-
-    function dnsLabelOrSubdomain(k: string): string {
-        const v = required(k, "a Kubernetes object name");
-        if (v && !isDnsName(v)) problem(k, `must be a Kubernetes object name (got "${v}")`);
-        return v;
-    }
-
-    const overlayPath = str("overlayPath") || `./kustomize/overlays/${stack}`;
-    if (baseDirectory(overlayPath) === undefined) {
-        problem("overlayPath", `must be a path of at least two levels inside the repository, e.g. ./kustomize/overlays/${stack}; the base goes two levels up, in base/ (got "${overlayPath}")`);
-    }
-
+    const fluxNamespace = c.dnsLabel("fluxNamespace", c.required("fluxNamespace", "Flux's namespace"));
+    const baseDomain = c.hostname("baseDomain", c.required("baseDomain", "the domain served by the Gateway")) ?? "";
+    const ingress = {
+        baseDomain,
+        gatewayName: c.objectName("gatewayName"),
+        gatewayNamespace: c.dnsLabel("gatewayNamespace", c.required("gatewayNamespace", "the Gateway's namespace")),
+        gatewaySectionName: c.optional("gatewaySectionName"),
+    };
     const flux = {
-        gitInterval: duration("gitInterval"),
-        gitTimeout: duration("gitTimeout"),
-        kustomizationInterval: duration("kustomizationInterval"),
-        kustomizationRetryInterval: duration("kustomizationRetryInterval"),
-        kustomizationTimeout: duration("kustomizationTimeout"),
-        imageInterval: duration("imageInterval"),
-        imageUpdateInterval: duration("imageUpdateInterval"),
-        clusterSecretStore,
-        externalSecretRefreshInterval: duration("externalSecretRefreshInterval"),
+        gitInterval: c.duration("gitInterval"),
+        gitTimeout: c.duration("gitTimeout"),
+        kustomizationInterval: c.duration("kustomizationInterval"),
+        kustomizationRetryInterval: c.duration("kustomizationRetryInterval"),
+        kustomizationTimeout: c.duration("kustomizationTimeout"),
+        imageInterval: c.duration("imageInterval"),
+        imageUpdateInterval: c.duration("imageUpdateInterval"),
+        clusterSecretStore: c.objectName("clusterSecretStore"),
+        externalSecretRefreshInterval: c.duration("externalSecretRefreshInterval"),
     };
 
-    const ssmDefaults = defaultSsmNames(repository, botUser, registryHost(image));
-    const gpgKey = ssmName("ssmGpgKeyName", ssmDefaults.gpgKey);
+    // Applications: the top-level keys' one, then additionalApps entries over the same defaults.
+    const ssmPrefix = c.str("ssmPrefix").replace(/\/+$/, "");
+    if (ssmPrefix && !/^(\/[A-Za-z0-9_.-]+)+$/.test(ssmPrefix)) {
+        c.problem("ssmPrefix", `must be empty or a path such as /prod (got "${ssmPrefix}")`);
+    }
+    const apps = [readApp(c, stack, baseDomain, ssmPrefix)];
+    parseAdditionalApps(c, raw.additionalApps).forEach((entry, i) => {
+        const unknown = Object.keys(entry).filter((k) => !(APP_KEYS as readonly string[]).includes(k));
+        if (unknown.length > 0) {
+            c.problem(`additionalApps[${i}]`, `has unknown keys ${unknown.join(", ")} (allowed: ${APP_KEYS.join(", ")})`);
+        }
+        const get = (k: string): string | undefined => {
+            const v = entry[k];
+            if (v !== undefined && v !== null) return typeof v === "string" ? v : JSON.stringify(v);
+            return OWN_APP_KEYS.has(k) ? undefined : raw[k];
+        };
+        const entryChecks = new Checks(get, (k) => `${PROJECT}:additionalApps[${i}].${k}`, problems);
+        apps.push(readApp(entryChecks, stack, baseDomain, ssmPrefix));
+    });
+    for (const [what, values] of [
+        ["repositories", apps.map((a) => a.repository)],
+        ["app namespaces and hostnames", apps.flatMap((a) => [`namespace ${a.namespace}`, `hostname ${a.hostname}`])],
+    ] as const) {
+        const repeated = values.filter((v, i) => values.indexOf(v) !== i);
+        if (repeated.length > 0) problems.push(`the applications' ${what} must differ (repeated: ${[...new Set(repeated)].join(", ")})`);
+    }
+
+    // Stack-wide SSM names
+    const gpgKey = c.ssmName("ssmGpgKeyName", `${ssmPrefix}/github/gpg-keys/${botUser}`);
     const ssm = {
-        deployKey: ssmName("ssmDeployKeyName", ssmDefaults.deployKey),
-        registryToken: ssmName("ssmRegistryTokenName", ssmDefaults.registryToken),
+        registryToken: c.ssmName(
+            "ssmRegistryTokenName",
+            ssmPrefix + defaultSsmNames(apps[0].repository, botUser, apps[0].image.registry).registryToken,
+        ),
         gpgKey,
         gpgPassphrase: `${gpgKey}-passphrase`,
-        webhookToken: ssmName("ssmWebhookTokenName", ssmDefaults.webhookToken),
-        slackWebhookUrl: ssmName("ssmSlackWebhookName", `/flux-gitops/${stack}/slack-webhook-url`),
-        discordWebhookUrl: ssmName("ssmDiscordWebhookName", `/flux-gitops/${stack}/discord-webhook-url`),
-        kmsKeyId: optional("ssmKmsKeyId"),
+        slackWebhookUrl: c.ssmName("ssmSlackWebhookName", `/flux-gitops/${stack}/slack-webhook-url`),
+        discordWebhookUrl: c.ssmName("ssmDiscordWebhookName", `/flux-gitops/${stack}/discord-webhook-url`),
+        kmsKeyId: c.optional("ssmKmsKeyId"),
     };
-    const ssmNames = [ssm.deployKey, ssm.registryToken, ssm.gpgKey, ssm.webhookToken, ssm.slackWebhookUrl, ssm.discordWebhookUrl];
+    const ssmNames = [
+        ...apps.flatMap((a) => [a.ssm.deployKey, a.ssm.webhookToken]),
+        ssm.registryToken, ssm.gpgKey, ssm.slackWebhookUrl, ssm.discordWebhookUrl,
+    ];
     if (new Set(ssmNames).size !== ssmNames.length) {
         problems.push(`the SSM parameter names must differ from each other (got ${ssmNames.join(", ")})`);
     }
 
     // Monitoring
-    const monitoringNamespace = dnsLabel("monitoringNamespace", required("monitoringNamespace", "the namespace of kube-prometheus-stack"));
-    const chartVersion = str("kubePrometheusStackVersion");
+    const monitoringNamespace = c.dnsLabel("monitoringNamespace", c.required("monitoringNamespace", "the namespace of kube-prometheus-stack"));
+    const chartVersion = c.str("kubePrometheusStackVersion");
     if (!EXACT_VERSION.test(chartVersion)) {
-        problem("kubePrometheusStackVersion", `must be an exact chart version such as 82.8.0, not a range (got "${chartVersion}")`);
+        c.problem("kubePrometheusStackVersion", `must be an exact chart version such as 82.8.0, not a range (got "${chartVersion}")`);
     }
-    const helmTimeoutSeconds = Number(str("helmTimeout"));
+    const helmTimeoutSeconds = Number(c.str("helmTimeout"));
     if (!Number.isInteger(helmTimeoutSeconds) || helmTimeoutSeconds <= 0) {
-        problem("helmTimeout", `must be a positive number of seconds (got "${str("helmTimeout")}")`);
+        c.problem("helmTimeout", `must be a positive number of seconds (got "${c.str("helmTimeout")}")`);
     }
     let extraValues: Record<string, unknown> = {};
     try {
-        const parsed: unknown = JSON.parse(str("helmValues") || "{}");
+        const parsed: unknown = JSON.parse(c.str("helmValues") || "{}");
         if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
         extraValues = parsed as Record<string, unknown>;
     } catch (e) {
-        problem("helmValues", `must be a JSON object of chart values (${(e as Error).message})`);
+        c.problem("helmValues", `must be a JSON object of chart values (${(e as Error).message})`);
     }
-    const slackChannel = required("slackChannel", "the Slack channel for errors");
-
-    const imageAutomation = bool("imageAutomation");
-    const seedManifests = bool("seedManifests");
+    const slackChannel = c.required("slackChannel", "the Slack channel for errors");
+    const seedBase = c.bool("seedBase");
+    const protectKeys = c.bool("protectKeys");
 
     if (problems.length > 0) throw new ConfigError(stack, problems);
 
@@ -367,40 +480,22 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
         github: {
             owner,
             botUser,
-            botName: str("botName") || botUser,
+            botName: c.str("botName") || botUser,
             botEmail,
             orgToken: secrets.githubToken,
             botToken: secrets.botGithubToken!,
         },
-        app: {
-            name: repository,
-            repository,
-            branch,
-            namespace: appNamespace,
-            overlayPath,
-            port,
-            hostname: appHostname,
-            seedManifests,
-        },
-        image: {
-            repository: image,
-            registry: registryHost(image),
-            policy,
-            order,
-            semverRange,
-            tagPattern,
-            tagExtract,
-            automation: imageAutomation,
-            pushBranch,
-        },
+        apps,
+        seedBase,
+        protectKeys,
         keys: {
             gpgAlgorithm,
-            gpgKeyRotation: str("gpgKeyRotation"),
+            gpgKeyRotation: c.str("gpgKeyRotation"),
             gpgPassphrase: secrets.gpgPassphrase,
             registryToken: secrets.registryToken!,
         },
         ssm,
-        kubernetes: { context: optional("kubeContext"), fluxNamespace },
+        kubernetes: { context: c.optional("kubeContext"), fluxNamespace },
         flux,
         monitoring: {
             namespace: monitoringNamespace,
@@ -411,7 +506,7 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
             slackWebhookUrl: secrets.slackWebhookUrl!,
             discordWebhookUrl: secrets.discordWebhookUrl!,
         },
-        ingress: { baseDomain, receiverHostname, gatewayName, gatewayNamespace, gatewaySectionName },
+        ingress,
     };
 }
 
@@ -426,7 +521,7 @@ export const PLAIN_KEYS = [
     "imageInterval", "imageUpdateInterval", "clusterSecretStore", "externalSecretRefreshInterval",
     "baseDomain", "appHostname", "receiverHostname", "gatewayName", "gatewayNamespace", "gatewaySectionName",
     "monitoringNamespace", "kubePrometheusStackVersion", "helmTimeout", "helmValues", "slackChannel",
-    "ssmSlackWebhookName", "ssmDiscordWebhookName",
+    "ssmSlackWebhookName", "ssmDiscordWebhookName", "ssmPrefix", "seedBase", "protectKeys", "additionalApps",
 ] as const;
 
 /** Names of the secret keys. */

@@ -1,5 +1,6 @@
 import * as github from "@pulumi/github";
-import { loadConfig } from "./config";
+import * as pulumi from "@pulumi/pulumi";
+import { AppConfig, loadConfig } from "./config";
 import { AppManifests } from "./components/app/app-manifests";
 import { AppDelivery } from "./components/flux/app-delivery";
 import { FluxSecrets } from "./components/flux/flux-secrets";
@@ -7,42 +8,32 @@ import { ImageAutomation } from "./components/flux/image-automation";
 import { fluxObjectNames } from "./components/flux/names";
 import { WebhookReceiver } from "./components/flux/webhook-receiver";
 import { AppRoute } from "./components/gateway/app-route";
-import { FluxAlerts } from "./components/monitoring/flux-alerts";
-import { Monitoring } from "./components/monitoring/monitoring";
-import { alertmanagerAddress } from "./components/monitoring/specs";
 import { DeployKey } from "./components/keys/deploy-key";
 import { GpgSigningKey } from "./components/keys/gpg-signing-key";
 import { knownHosts } from "./components/keys/known-hosts";
 import { StoredSecret } from "./components/keys/stored-secret";
 import { WebhookToken } from "./components/keys/webhook-token";
+import { FluxAlerts } from "./components/monitoring/flux-alerts";
+import { Monitoring } from "./components/monitoring/monitoring";
+import { alertmanagerAddress } from "./components/monitoring/specs";
 import { createProviders, withProviders } from "./components/providers";
 
 // Read and validate all config first: bad config fails here, before any resource is registered.
 const config = loadConfig();
 const providers = createProviders(config);
-const app = config.app.name;
-const names = fluxObjectNames(app);
 const fluxNamespace = config.kubernetes.fluxNamespace;
 const gateway = {
     name: config.ingress.gatewayName,
     namespace: config.ingress.gatewayNamespace,
     sectionName: config.ingress.gatewaySectionName,
 };
+// Losing these locks Flux out of the repository, the registry or signing: protected in production.
+const keyOptions = (...which: Parameters<typeof withProviders>[1][]) => ({
+    ...withProviders(providers, ...which),
+    protect: config.protectKeys,
+});
 
-// --- Keys and secrets: SSM Parameter Store and GitHub -----------------------------------------
-const deployKey = new DeployKey(
-    `${app}-deploy-key`,
-    {
-        repository: config.app.repository,
-        title: `flux-${config.stack}`,
-        // Only image automation pushes; without it Flux only reads.
-        allowWrite: config.image.automation,
-        parameterName: config.ssm.deployKey,
-        kmsKeyId: config.ssm.kmsKeyId,
-    },
-    withProviders(providers, "githubOrg", "aws"),
-);
-
+// --- Shared keys and secrets: SSM Parameter Store and GitHub ----------------------------------
 const gpgKey = new GpgSigningKey(
     `${config.github.botUser}-gpg`,
     {
@@ -56,24 +47,20 @@ const gpgKey = new GpgSigningKey(
         kmsKeyId: config.ssm.kmsKeyId,
         botProvider: providers.githubBot,
     },
-    withProviders(providers, "aws"),
+    keyOptions("aws"),
 );
 
+// One registry token per stack, read by every application's registry Secret. Named after the
+// first application, as it was when the stack had only that one.
 const registryToken = new StoredSecret(
-    `${app}-registry-token`,
+    `${config.apps[0].name}-registry-token`,
     {
         parameterName: config.ssm.registryToken,
         value: config.keys.registryToken,
-        description: `Token that lets Flux read ${config.image.repository}`,
+        description: `Token that lets Flux read ${config.apps.map((a) => a.image.repository).join(", ")}`,
         kmsKeyId: config.ssm.kmsKeyId,
     },
-    withProviders(providers, "aws"),
-);
-
-const webhookToken = new WebhookToken(
-    `${app}-receiver-token`,
-    { parameterName: config.ssm.webhookToken, kmsKeyId: config.ssm.kmsKeyId },
-    withProviders(providers, "aws"),
+    keyOptions("aws"),
 );
 
 const slackWebhook = new StoredSecret(
@@ -102,121 +89,156 @@ const githubKnownHosts = github
     .getSshKeysOutput({ provider: providers.githubOrg })
     .keys.apply((keys) => knownHosts(keys));
 
-// --- Flux: secrets from SSM, source, delivery, image automation, receiver ---------------------
-const secrets = new FluxSecrets(
-    `${app}-secrets`,
-    {
-        namespace: fluxNamespace,
-        names,
-        storeName: config.flux.clusterSecretStore,
-        refreshInterval: config.flux.externalSecretRefreshInterval,
-        deployKeyParameter: deployKey.parameterName,
-        knownHosts: githubKnownHosts,
-        registryTokenParameter: registryToken.parameterName,
-        registry: config.image.registry,
-        registryUsername: config.github.botUser,
-        gpgKeyParameter: gpgKey.parameterName,
-        gpgPassphraseParameter: gpgKey.passphraseParameterName,
-        webhookTokenParameter: webhookToken.parameterName,
-    },
-    withProviders(providers, "kubernetes"),
-);
-const secretsReady = Object.values(secrets.externalSecrets);
-
-const manifests = config.app.seedManifests
-    ? new AppManifests(
-          `${app}-manifests`,
-          {
-              repository: config.app.repository,
-              branch: config.app.branch,
-              appName: app,
-              image: config.image.repository,
-              port: config.app.port,
-              overlayPath: config.app.overlayPath,
-              imagePolicy: { name: names.imagePolicy, namespace: fluxNamespace },
-              commitAuthor: config.github.botName,
-              commitEmail: config.github.botEmail,
-          },
-          withProviders(providers, "githubOrg"),
-      )
-    : undefined;
-
-const delivery = new AppDelivery(
-    app,
-    {
-        fluxNamespace,
-        names,
-        owner: config.github.owner,
-        repository: config.app.repository,
-        branch: config.app.branch,
-        path: config.app.overlayPath,
-        appNamespace: config.app.namespace,
-        intervals: {
-            git: config.flux.gitInterval,
-            gitTimeout: config.flux.gitTimeout,
-            kustomization: config.flux.kustomizationInterval,
-            retry: config.flux.kustomizationRetryInterval,
-            timeout: config.flux.kustomizationTimeout,
-        },
-        // Flux can read the repository once the key is registered and its Secret exists.
-        dependsOn: [deployKey, ...secretsReady, ...(manifests ? [manifests] : [])],
-    },
-    withProviders(providers, "kubernetes"),
-);
-
-if (config.image.automation) {
-    new ImageAutomation(
-        `${app}-images`,
+// --- One delivery loop per application ---------------------------------------------------------
+/** Creates an application's deploy key, webhook token, Flux objects, manifests and routes. */
+function deliver(app: AppConfig) {
+    const names = fluxObjectNames(app.name);
+    const deployKey = new DeployKey(
+        `${app.name}-deploy-key`,
         {
-            fluxNamespace,
+            repository: app.repository,
+            title: `flux-${config.stack}`,
+            // Only image automation pushes; without it Flux only reads.
+            allowWrite: app.image.automation,
+            parameterName: app.ssm.deployKey,
+            kmsKeyId: config.ssm.kmsKeyId,
+        },
+        keyOptions("githubOrg", "aws"),
+    );
+    const webhookToken = new WebhookToken(
+        `${app.name}-receiver-token`,
+        { parameterName: app.ssm.webhookToken, kmsKeyId: config.ssm.kmsKeyId },
+        keyOptions("aws"),
+    );
+
+    const secrets = new FluxSecrets(
+        `${app.name}-secrets`,
+        {
+            namespace: fluxNamespace,
             names,
-            image: config.image.repository,
-            policy: {
-                policy: config.image.policy,
-                order: config.image.order,
-                semverRange: config.image.semverRange,
-                tagPattern: config.image.tagPattern,
-                tagExtract: config.image.tagExtract,
-            },
-            branch: config.app.branch,
-            pushBranch: config.image.pushBranch,
-            updatePath: config.app.overlayPath,
-            authorName: config.github.botName,
-            authorEmail: config.github.botEmail,
-            intervals: { scan: config.flux.imageInterval, update: config.flux.imageUpdateInterval },
-            dependsOn: [delivery.gitRepository, gpgKey, ...secretsReady],
+            storeName: config.flux.clusterSecretStore,
+            refreshInterval: config.flux.externalSecretRefreshInterval,
+            deployKeyParameter: deployKey.parameterName,
+            knownHosts: githubKnownHosts,
+            registryTokenParameter: registryToken.parameterName,
+            registry: app.image.registry,
+            registryUsername: config.github.botUser,
+            gpgKeyParameter: gpgKey.parameterName,
+            gpgPassphraseParameter: gpgKey.passphraseParameterName,
+            webhookTokenParameter: webhookToken.parameterName,
         },
         withProviders(providers, "kubernetes"),
     );
+    const secretsReady = Object.values(secrets.externalSecrets);
+
+    const manifests = app.seedManifests
+        ? new AppManifests(
+              `${app.name}-manifests`,
+              {
+                  repository: app.repository,
+                  branch: app.branch,
+                  appName: app.name,
+                  image: app.image.repository,
+                  port: app.port,
+                  overlayPath: app.overlayPath,
+                  imagePolicy: { name: names.imagePolicy, namespace: fluxNamespace },
+                  commitAuthor: config.github.botName,
+                  commitEmail: config.github.botEmail,
+                  includeBase: config.seedBase,
+              },
+              withProviders(providers, "githubOrg"),
+          )
+        : undefined;
+
+    const delivery = new AppDelivery(
+        app.name,
+        {
+            fluxNamespace,
+            names,
+            owner: config.github.owner,
+            repository: app.repository,
+            branch: app.branch,
+            path: app.overlayPath,
+            appNamespace: app.namespace,
+            intervals: {
+                git: config.flux.gitInterval,
+                gitTimeout: config.flux.gitTimeout,
+                kustomization: config.flux.kustomizationInterval,
+                retry: config.flux.kustomizationRetryInterval,
+                timeout: config.flux.kustomizationTimeout,
+            },
+            // Flux can read the repository once the key is registered and its Secret exists.
+            dependsOn: [deployKey, ...secretsReady, ...(manifests ? [manifests] : [])],
+        },
+        withProviders(providers, "kubernetes"),
+    );
+
+    if (app.image.automation) {
+        new ImageAutomation(
+            `${app.name}-images`,
+            {
+                fluxNamespace,
+                names,
+                image: app.image.repository,
+                policy: {
+                    policy: app.image.policy,
+                    order: app.image.order,
+                    semverRange: app.image.semverRange,
+                    tagPattern: app.image.tagPattern,
+                    tagExtract: app.image.tagExtract,
+                },
+                branch: app.branch,
+                pushBranch: app.image.pushBranch,
+                updatePath: app.overlayPath,
+                authorName: config.github.botName,
+                authorEmail: config.github.botEmail,
+                intervals: { scan: config.flux.imageInterval, update: config.flux.imageUpdateInterval },
+                dependsOn: [delivery.gitRepository, gpgKey, ...secretsReady],
+            },
+            withProviders(providers, "kubernetes"),
+        );
+    }
+
+    const receiver = new WebhookReceiver(
+        `${app.name}-receiver`,
+        {
+            fluxNamespace,
+            names,
+            repository: app.repository,
+            token: webhookToken.token,
+            hostname: app.receiverHostname,
+            baseDomain: config.ingress.baseDomain,
+            gateway,
+            dependsOn: [delivery.gitRepository, ...secretsReady],
+        },
+        withProviders(providers, "kubernetes", "githubOrg"),
+    );
+
+    new AppRoute(
+        `${app.name}-route`,
+        {
+            appName: app.name,
+            namespace: app.namespace,
+            hostname: app.hostname,
+            port: app.port,
+            gateway,
+            dependsOn: [delivery.namespace],
+        },
+        withProviders(providers, "kubernetes"),
+    );
+
+    return {
+        deployKeyId: deployKey.deployKeyId,
+        deployKeyPublicKey: deployKey.publicKey,
+        ssmParameters: { deployKey: deployKey.parameterName, webhookToken: webhookToken.parameterName },
+        receiverHostname: receiver.hostname,
+        webhookUrl: receiver.webhookUrl,
+        appUrl: `https://${app.hostname}`,
+    };
 }
 
-const receiver = new WebhookReceiver(
-    `${app}-receiver`,
-    {
-        fluxNamespace,
-        names,
-        repository: config.app.repository,
-        token: webhookToken.token,
-        hostname: config.ingress.receiverHostname,
-        baseDomain: config.ingress.baseDomain,
-        gateway,
-        dependsOn: [delivery.gitRepository, ...secretsReady],
-    },
-    withProviders(providers, "kubernetes", "githubOrg"),
-);
-
-new AppRoute(
-    `${app}-route`,
-    {
-        appName: app,
-        namespace: config.app.namespace,
-        hostname: config.app.hostname,
-        port: config.app.port,
-        gateway,
-        dependsOn: [delivery.namespace],
-    },
-    withProviders(providers, "kubernetes"),
-);
+const delivered = config.apps.map((app) => deliver(app));
+const first = delivered[0];
 
 // --- Monitoring: kube-prometheus-stack, Flux events into Alertmanager -------------------------
 const monitoring = new Monitoring(
@@ -251,19 +273,23 @@ new FluxAlerts(
 );
 
 // --- Stack outputs (nothing private unless secret) --------------------------------------------
+// The first application's outputs at the top level, as before there were several.
 export const ssmParameters = {
-    deployKey: deployKey.parameterName,
+    ...first.ssmParameters,
     registryToken: registryToken.parameterName,
     gpgKey: gpgKey.parameterName,
-    webhookToken: webhookToken.parameterName,
     slackWebhookUrl: slackWebhook.parameterName,
     discordWebhookUrl: discordWebhook.parameterName,
 };
-export const deployKeyId = deployKey.deployKeyId;
-export const deployKeyPublicKey = deployKey.publicKey;
+export const deployKeyId = first.deployKeyId;
+export const deployKeyPublicKey = first.deployKeyPublicKey;
 export const gpgKeyFingerprint = gpgKey.fingerprint;
 export const gpgPublicKey = gpgKey.publicKey;
-export const receiverHostname = receiver.hostname;
+export const receiverHostname = first.receiverHostname;
 /** Secret: the path is derived from the token. */
-export const webhookUrl = receiver.webhookUrl;
-export const appUrl = `https://${config.app.hostname}`;
+export const webhookUrl = first.webhookUrl;
+export const appUrl = first.appUrl;
+/** Every application's outputs by name (webhook URLs secret). */
+export const apps = Object.fromEntries(
+    config.apps.map((app, i) => [app.name, { ...delivered[i], webhookUrl: pulumi.secret(delivered[i].webhookUrl) }]),
+);

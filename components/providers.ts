@@ -22,7 +22,7 @@ export function awsTags(config: StackConfig): Record<string, string> {
         "managed-by": "pulumi",
         "pulumi-project": "flux-gitops",
         "pulumi-stack": config.stack,
-        repository: `${config.github.owner}/${config.app.repository}`,
+        "github-owner": config.github.owner,
     };
 }
 

@@ -27,6 +27,8 @@ export interface RecordedResource {
     readonly inputs: Record<string, unknown>;
     /** Paths (`a.b.0.c`) of the inputs that are secret. */
     readonly secretPaths: string[];
+    /** Whether the resource is protected against deletion. */
+    readonly protect: boolean;
 }
 
 // How Pulumi's wire format marks a secret value (the mocks hand inputs over in that form).
@@ -215,11 +217,12 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
         // eslint-disable-next-line @typescript-eslint/unbound-method
         const original = proto.registerResource;
         proto.registerResource = function (this: MonitorPrototype, req: unknown, cb: unknown) {
-            const r = req as { getType(): string; getName(): string; getParent(): string; getProvider(): string };
+            const r = req as { getType(): string; getName(): string; getParent(): string; getProvider(): string; getProtect(): boolean };
             recorder.current?.set(`${r.getType()}::${r.getName()}`, {
                 urn: this.newUrn(r.getParent(), r.getType(), r.getName()),
                 parent: r.getParent(),
                 provider: r.getProvider(),
+                protect: r.getProtect(),
             });
             return original.call(this, req, cb);
         };
@@ -238,7 +241,7 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
                     if (typeof v === "string" && v.startsWith("mock-") && !(k in inputs)) secretValues.add(v);
                 }
                 const id = args.custom === false ? "" : `${args.name}-id`;
-                const w = wiring.get(`${args.type}::${args.name}`) ?? { urn: "", parent: "", provider: "" };
+                const w = wiring.get(`${args.type}::${args.name}`) ?? { urn: "", parent: "", provider: "", protect: false };
                 resources.push({
                     type: args.type,
                     name: args.name,
@@ -248,6 +251,7 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
                     custom: args.custom !== false,
                     inputs,
                     secretPaths,
+                    protect: w.protect,
                 });
                 return { id, state };
             },
@@ -287,6 +291,7 @@ interface Wiring {
     readonly urn: string;
     readonly parent: string;
     readonly provider: string;
+    readonly protect: boolean;
 }
 const recorder: { current?: Map<string, Wiring> } = {};
 

@@ -41,11 +41,17 @@ describe("config", () => {
             { owner: config.github.owner, botUser: config.github.botUser, botEmail: config.github.botEmail },
             { owner: "developer-friendly", botUser: "developer-friendly-bot", botEmail: "bot@developer-friendly.blog" },
         );
-        assert.equal(config.app.repository, "echo-server");
-        assert.equal(config.app.overlayPath, "./kustomize/overlays/dev");
-        assert.equal(config.app.hostname, "echo-server.dev.developer-friendly.blog");
+        assert.equal(config.apps.length, 1);
+        const [app] = config.apps;
+        assert.equal(app.repository, "echo-server");
+        assert.equal(app.overlayPath, "./kustomize/overlays/dev");
+        assert.equal(app.hostname, "echo-server.dev.developer-friendly.blog");
+        assert.deepEqual(app.ssm, {
+            deployKey: "/github/echo-server/deploy-key",
+            webhookToken: "/github/echo-server/receiver-token",
+        });
         assert.deepEqual(
-            { ...config.image },
+            { ...app.image },
             {
                 repository: "ghcr.io/developer-friendly/echo-server",
                 registry: "ghcr.io",
@@ -59,11 +65,9 @@ describe("config", () => {
             },
         );
         assert.deepEqual(config.ssm, {
-            deployKey: "/github/echo-server/deploy-key",
             registryToken: "/github/echo-server/ghcr-token",
             gpgKey: "/github/gpg-keys/developer-friendly-bot",
             gpgPassphrase: "/github/gpg-keys/developer-friendly-bot-passphrase",
-            webhookToken: "/github/echo-server/receiver-token",
             slackWebhookUrl: "/flux-gitops/dev/slack-webhook-url",
             discordWebhookUrl: "/flux-gitops/dev/discord-webhook-url",
             kmsKeyId: undefined,
@@ -76,8 +80,8 @@ describe("config", () => {
 
     it("derives the overlay path and app namespace when they are left empty", () => {
         const config = buildConfig(devRaw({ overlayPath: "", appNamespace: "" }), secrets, "staging");
-        assert.equal(config.app.overlayPath, "./kustomize/overlays/staging");
-        assert.equal(config.app.namespace, "echo-server");
+        assert.equal(config.apps[0].overlayPath, "./kustomize/overlays/staging");
+        assert.equal(config.apps[0].namespace, "echo-server");
     });
 
     const cases: [string, Record<string, string | undefined>, string][] = [

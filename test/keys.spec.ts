@@ -34,7 +34,7 @@ describe("keys and secrets of the dev stack", () => {
                 "managed-by": "pulumi",
                 "pulumi-project": "flux-gitops",
                 "pulumi-stack": "dev",
-                repository: "developer-friendly/echo-server",
+                "github-owner": "developer-friendly",
             },
         });
         assert.equal(one(dev, "pulumi:providers:kubernetes", "kubernetes").inputs.context, undefined);

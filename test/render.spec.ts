@@ -73,7 +73,7 @@ describe("the offline render", () => {
 
         it("exits non-zero with the config error for a stack with bad config", () => {
             const dev = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8");
-            fs.writeFileSync(stackFile, dev.replace("flux-gitops:botEmail: bot@developer-friendly.blog", "flux-gitops:botEmail: not-an-email"));
+            fs.writeFileSync(stackFile, `${dev.trimEnd()}\n  flux-gitops:botEmail: not-an-email\n`);
             const out = fs.mkdtempSync(path.join(os.tmpdir(), "flux-gitops-bad-"));
             const result = render("--stack", `render-test-${process.pid}`, "--out", out);
             assert.equal(result.status, 1);

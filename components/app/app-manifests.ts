@@ -8,6 +8,8 @@ export interface AppManifestsArgs extends AppManifestsSpec {
     readonly branch: string;
     readonly commitAuthor: string;
     readonly commitEmail: string;
+    /** Seed the base too (false where another stack's overlay shares it and seeded it already). */
+    readonly includeBase: boolean;
 }
 
 /**
@@ -22,7 +24,9 @@ export class AppManifests extends pulumi.ComponentResource {
     constructor(name: string, args: AppManifestsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:app:AppManifests", name, {}, opts);
         this.files = {};
+        const overlayDir = args.overlayPath.replace(/^(\.\/)+/, "");
         for (const [file, content] of Object.entries(appManifestFiles(args))) {
+            if (!args.includeBase && !file.startsWith(`${overlayDir}/`)) continue;
             this.files[file] = new github.RepositoryFile(
                 `${name}-${file.replace(/[^A-Za-z0-9]+/g, "-")}`,
                 {
