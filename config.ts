@@ -120,6 +120,14 @@ export interface StackConfig {
         readonly slackWebhookUrl: pulumi.Output<string>;
         readonly discordWebhookUrl: pulumi.Output<string>;
     };
+    /** Pulumi Deployments settings; undefined when push-to-deploy is off. */
+    readonly deployments?: {
+        readonly organization: string;
+        readonly repository: string;
+        readonly branch: string;
+        readonly folder: string;
+        readonly awsRoleArn?: string;
+    };
     readonly ingress: {
         readonly baseDomain: string;
         readonly gatewayName: string;
@@ -469,6 +477,21 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
         c.problem("helmValues", `must be a JSON object of chart values (${(e as Error).message})`);
     }
     const slackChannel = c.required("slackChannel", "the Slack channel for errors");
+    const deployments = c.bool("deployments")
+        ? {
+              organization: c.required("deploymentsOrganization", "the Pulumi Cloud organisation, when deployments is true"),
+              repository: c.required("deploymentsRepository", "owner/name of this project's repository, when deployments is true"),
+              branch: c.branch("deploymentsBranch", c.str("deploymentsBranch") || apps[0].branch),
+              folder: c.str("deploymentsFolder") || ".",
+              awsRoleArn: c.optional("deploymentsAwsRoleArn"),
+          }
+        : undefined;
+    if (deployments?.repository && !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(deployments.repository)) {
+        c.problem("deploymentsRepository", `must be owner/name of a GitHub repository (got "${deployments.repository}")`);
+    }
+    if (deployments?.awsRoleArn && !/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/.test(deployments.awsRoleArn)) {
+        c.problem("deploymentsAwsRoleArn", `must be an IAM role ARN (got "${deployments.awsRoleArn}")`);
+    }
     const seedBase = c.bool("seedBase");
     const protectKeys = c.bool("protectKeys");
 
@@ -506,6 +529,7 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
             slackWebhookUrl: secrets.slackWebhookUrl!,
             discordWebhookUrl: secrets.discordWebhookUrl!,
         },
+        deployments,
         ingress,
     };
 }
@@ -522,6 +546,8 @@ export const PLAIN_KEYS = [
     "baseDomain", "appHostname", "receiverHostname", "gatewayName", "gatewayNamespace", "gatewaySectionName",
     "monitoringNamespace", "kubePrometheusStackVersion", "helmTimeout", "helmValues", "slackChannel",
     "ssmSlackWebhookName", "ssmDiscordWebhookName", "ssmPrefix", "seedBase", "protectKeys", "additionalApps",
+    "deployments", "deploymentsOrganization", "deploymentsRepository", "deploymentsBranch", "deploymentsFolder",
+    "deploymentsAwsRoleArn",
 ] as const;
 
 /** Names of the secret keys. */

@@ -16,6 +16,7 @@ import { WebhookToken } from "./components/keys/webhook-token";
 import { FluxAlerts } from "./components/monitoring/flux-alerts";
 import { Monitoring } from "./components/monitoring/monitoring";
 import { alertmanagerAddress } from "./components/monitoring/specs";
+import { PushToDeploy } from "./components/deployments/push-to-deploy";
 import { createProviders, withProviders } from "./components/providers";
 
 // Read and validate all config first: bad config fails here, before any resource is registered.
@@ -271,6 +272,20 @@ new FluxAlerts(
     },
     withProviders(providers, "kubernetes"),
 );
+
+// --- Push-to-deploy (off by default: it needs Pulumi Cloud) -----------------------------------
+if (config.deployments) {
+    new PushToDeploy(
+        "push-to-deploy",
+        {
+            ...config.deployments,
+            project: pulumi.getProject(),
+            stack: config.stack,
+            awsRegion: config.awsRegion,
+        },
+        withProviders(providers, "pulumiService"),
+    );
+}
 
 // --- Stack outputs (nothing private unless secret) --------------------------------------------
 // The first application's outputs at the top level, as before there were several.

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as pulumiservice from "@pulumi/pulumiservice";
 import type { StackConfig } from "../config";
 
 /** The explicit providers of a stack; nothing in the program uses a default provider. */
@@ -14,6 +15,8 @@ export interface Providers {
     readonly githubBot: github.Provider;
     /** The cluster Flux runs in. */
     readonly kubernetes: k8s.Provider;
+    /** Pulumi Cloud, only when push-to-deploy is on (it reads PULUMI_ACCESS_TOKEN). */
+    readonly pulumiService?: pulumiservice.Provider;
 }
 
 /** Tags on every AWS resource of the stack. */
@@ -47,10 +50,11 @@ export function createProviders(config: StackConfig): Providers {
             // undefined: the kubeconfig's current context.
             context: config.kubernetes.context,
         }),
+        pulumiService: config.deployments ? new pulumiservice.Provider("pulumi-service", {}) : undefined,
     };
 }
 
 /** Resource options that hand `providers` to a component's children. */
 export function withProviders(providers: Providers, ...which: (keyof Providers)[]): pulumi.ComponentResourceOptions {
-    return { providers: which.map((k) => providers[k]) };
+    return { providers: which.map((k) => providers[k]).filter((p) => p !== undefined) };
 }
