@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { customResource } from "./custom-resource";
+import { customResource } from "../custom-resource";
 import { FluxObjectNames } from "./names";
 import { IMAGE_API, imagePolicySpec, ImagePolicySpecArgs, imageRepositorySpec, imageUpdateAutomationSpec } from "./specs";
 

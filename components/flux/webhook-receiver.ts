@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GATEWAY_API, GatewayRef, httpRouteSpec } from "../gateway/http-route";
-import { customResource } from "./custom-resource";
+import { customResource } from "../custom-resource";
 import { FluxObjectNames } from "./names";
 import { RECEIVER_API, RECEIVER_EVENTS, receiverSpec, receiverWebhookPath } from "./specs";
 

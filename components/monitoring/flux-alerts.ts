@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { customResource } from "../flux/custom-resource";
+import { customResource } from "../custom-resource";
 import { alertmanagerProviderSpec, FluxSeverity, fluxAlertSpec, NOTIFICATION_API } from "./specs";
 
 export interface FluxAlertsArgs {

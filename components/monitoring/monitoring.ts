@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EXTERNAL_SECRETS_API, externalSecretSpec } from "../flux/external-secret-specs";
-import { customResource } from "../flux/custom-resource";
+import { customResource } from "../custom-resource";
 import {
     ALERTMANAGER_CONFIG_API,
     alertmanagerConfigSpec,

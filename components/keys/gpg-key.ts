@@ -1,0 +1,186 @@
+import * as pulumi from "@pulumi/pulumi";
+import type * as OpenPGP from "openpgp" with { "resolution-mode": "require" };
+
+/**
+ * Key algorithms the provider generates. `ed25519` is an EdDSA primary key with a Curve25519 ECDH
+ * subkey in the version 4 format (RFC 4880): what GnuPG 2.2, GitHub and Flux's Go OpenPGP library
+ * accept. openpgp's RFC 9580 (`curve25519`, version 6) keys are deliberately not offered.
+ */
+export const GPG_ALGORITHMS = ["ed25519", "rsa3072", "rsa4096"] as const;
+export type GpgAlgorithm = (typeof GPG_ALGORITHMS)[number];
+
+/** What the provider receives: the resource's inputs, resolved. */
+export interface GpgKeyProviderInputs {
+    /** User ID name (the bot's display name). */
+    readonly name: string;
+    /** User ID e-mail. */
+    readonly email: string;
+    readonly algorithm: GpgAlgorithm;
+    /** An opaque value: changing it generates a new key. */
+    readonly rotation: string;
+    /** Encrypts the private key when set and not empty. */
+    readonly passphrase?: string;
+}
+
+/** What the provider stores: the inputs plus the generated key. */
+export interface GpgKeyProviderOutputs extends GpgKeyProviderInputs {
+    /** Upper-case hex fingerprint of the primary key (40 digits for version 4 keys). */
+    readonly fingerprint: string;
+    /** Upper-case hex long key ID (the last 16 digits of the fingerprint). */
+    readonly keyId: string;
+    /** Armored public key. */
+    readonly publicKey: string;
+    /** Armored private key, encrypted with the passphrase when there is one. */
+    readonly privateKey: string;
+}
+
+/** Inputs whose change needs a new key (a passphrase change only re-encrypts the same key). */
+const REPLACE_ON_CHANGE = ["name", "email", "algorithm", "rotation"] as const;
+
+// openpgp is loaded inside the provider's functions, not at module level: Pulumi serializes the
+// provider's code into the state, and a `require` call survives serialization where a captured
+// module object (wrapped by TypeScript's import helpers) would not.
+export function loadOpenpgp(): typeof OpenPGP {
+    return require("openpgp") as typeof OpenPGP;
+}
+
+/** Problems with the inputs, in the shape `check` returns. Empty when the inputs are valid. */
+export function gpgKeyInputProblems(inputs: Partial<Record<keyof GpgKeyProviderInputs, unknown>>): pulumi.dynamic.CheckFailure[] {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    const name = inputs.name;
+    if (typeof name !== "string" || name.trim() === "") {
+        failures.push({ property: "name", reason: "the user ID needs a non-empty name" });
+    } else if (/[<>()]/.test(name)) {
+        failures.push({ property: "name", reason: `"${name}" contains one of < > ( ), which would break the user ID` });
+    }
+    const email = inputs.email;
+    if (typeof email !== "string" || !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email)) {
+        failures.push({ property: "email", reason: `"${String(email)}" is not an e-mail address` });
+    }
+    const algorithm = inputs.algorithm;
+    if (!(GPG_ALGORITHMS as readonly unknown[]).includes(algorithm)) {
+        failures.push({ property: "algorithm", reason: `"${String(algorithm)}" is not one of ${GPG_ALGORITHMS.join(", ")}` });
+    }
+    if (inputs.rotation !== undefined && typeof inputs.rotation !== "string") {
+        failures.push({ property: "rotation", reason: "must be a string" });
+    }
+    if (inputs.passphrase !== undefined && typeof inputs.passphrase !== "string") {
+        failures.push({ property: "passphrase", reason: "must be a string" });
+    }
+    return failures;
+}
+
+/** Generates a key for the inputs and describes it. */
+export async function generateGpgKey(inputs: GpgKeyProviderInputs): Promise<GpgKeyProviderOutputs> {
+    const openpgp = loadOpenpgp();
+    const algorithm =
+        inputs.algorithm === "ed25519"
+            ? ({ type: "ecc", curve: "ed25519Legacy" } as const)
+            : ({ type: "rsa", rsaBits: inputs.algorithm === "rsa4096" ? 4096 : 3072 } as const);
+    const passphrase = inputs.passphrase ? inputs.passphrase : undefined;
+    const { privateKey, publicKey } = await openpgp.generateKey({
+        ...algorithm,
+        userIDs: [{ name: inputs.name, email: inputs.email }],
+        passphrase,
+        format: "armored",
+        // Version 4 keys: v6 keys are refused by GnuPG 2.2, GitHub and Flux.
+        config: { v6Keys: false },
+    });
+    const key = await openpgp.readKey({ armoredKey: publicKey });
+    return {
+        ...inputs,
+        rotation: inputs.rotation ?? "",
+        fingerprint: key.getFingerprint().toUpperCase(),
+        keyId: key.getKeyID().toHex().toUpperCase(),
+        publicKey,
+        privateKey,
+    };
+}
+
+/** The same key, armored again with a new passphrase (or none). */
+export async function reencryptGpgKey(
+    armoredPrivateKey: string,
+    oldPassphrase: string | undefined,
+    newPassphrase: string | undefined,
+): Promise<string> {
+    const openpgp = loadOpenpgp();
+    let key = await openpgp.readPrivateKey({ armoredKey: armoredPrivateKey });
+    if (!key.isDecrypted()) {
+        key = await openpgp.decryptKey({ privateKey: key, passphrase: oldPassphrase ?? "" });
+    }
+    if (newPassphrase) {
+        key = await openpgp.encryptKey({ privateKey: key, passphrase: newPassphrase });
+    }
+    return key.armor();
+}
+
+/**
+ * The dynamic provider. It keeps no state outside Pulumi's: a key is generated on create, kept
+ * unchanged while its inputs are, replaced when its user ID, algorithm or rotation value changes,
+ * and re-encrypted in place when only the passphrase changes.
+ */
+export const gpgKeyProvider: pulumi.dynamic.ResourceProvider = {
+    check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+        const failures = gpgKeyInputProblems(news);
+        const inputs = { ...news, rotation: news.rotation ?? "" };
+        return Promise.resolve(failures.length > 0 ? { inputs, failures } : { inputs });
+    },
+
+    async create(inputs: GpgKeyProviderInputs): Promise<pulumi.dynamic.CreateResult> {
+        const outs = await generateGpgKey(inputs);
+        return { id: outs.fingerprint, outs };
+    },
+
+    diff(_id: string, olds: GpgKeyProviderOutputs, news: GpgKeyProviderInputs): Promise<pulumi.dynamic.DiffResult> {
+        const replaces = REPLACE_ON_CHANGE.filter((key) => (olds[key] ?? "") !== (news[key] ?? ""));
+        const passphraseChanged = (olds.passphrase ?? "") !== (news.passphrase ?? "");
+        return Promise.resolve({
+            changes: replaces.length > 0 || passphraseChanged,
+            replaces,
+            deleteBeforeReplace: false,
+        });
+    },
+
+    async update(_id: string, olds: GpgKeyProviderOutputs, news: GpgKeyProviderInputs): Promise<pulumi.dynamic.UpdateResult> {
+        // Only the passphrase can change without a replacement (see diff).
+        const privateKey = await reencryptGpgKey(olds.privateKey, olds.passphrase, news.passphrase);
+        const outs: GpgKeyProviderOutputs = { ...olds, passphrase: news.passphrase, privateKey };
+        return { outs };
+    },
+};
+
+export interface GpgKeyArgs {
+    readonly name: pulumi.Input<string>;
+    readonly email: pulumi.Input<string>;
+    readonly algorithm: pulumi.Input<GpgAlgorithm>;
+    /** Any change to this value generates a new key. */
+    readonly rotation?: pulumi.Input<string>;
+    readonly passphrase?: pulumi.Input<string>;
+}
+
+/** An OpenPGP key pair generated with openpgp and kept in the Pulumi state (private half secret). */
+export class GpgKey extends pulumi.dynamic.Resource {
+    public readonly fingerprint!: pulumi.Output<string>;
+    public readonly keyId!: pulumi.Output<string>;
+    public readonly publicKey!: pulumi.Output<string>;
+    public readonly privateKey!: pulumi.Output<string>;
+
+    constructor(name: string, args: GpgKeyArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            gpgKeyProvider,
+            name,
+            {
+                name: args.name,
+                email: args.email,
+                algorithm: args.algorithm,
+                rotation: args.rotation ?? "",
+                passphrase: args.passphrase,
+                fingerprint: undefined,
+                keyId: undefined,
+                publicKey: undefined,
+                privateKey: undefined,
+            },
+            { ...opts, additionalSecretOutputs: ["privateKey", "passphrase"] },
+        );
+    }
+}

@@ -1,0 +1,273 @@
+import { strict as assert } from "node:assert";
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    generateGpgKey,
+    gpgKeyInputProblems,
+    gpgKeyProvider,
+    GpgKeyProviderInputs,
+    GpgKeyProviderOutputs,
+    loadOpenpgp,
+} from "../components/keys/gpg-key";
+
+const openpgp = loadOpenpgp();
+
+const BOT: GpgKeyProviderInputs = {
+    name: "developer-friendly-bot",
+    email: "bot@developer-friendly.blog",
+    algorithm: "ed25519",
+    rotation: "",
+};
+
+async function create(inputs: GpgKeyProviderInputs, provider = gpgKeyProvider): Promise<GpgKeyProviderOutputs> {
+    const result = await provider.create(inputs);
+    assert.equal(result.id, result.outs.fingerprint, "the resource id is the fingerprint");
+    return result.outs as GpgKeyProviderOutputs;
+}
+
+describe("GPG key dynamic provider", () => {
+    let ed25519: GpgKeyProviderOutputs;
+    before(async () => {
+        ed25519 = await create(BOT);
+    });
+
+    it("generates a version 4 EdDSA key with a Curve25519 subkey and the bot's user ID", async () => {
+        const key = await openpgp.readKey({ armoredKey: ed25519.publicKey });
+        assert.equal(key.keyPacket.version, 4, "GitHub, GnuPG 2.2 and Flux need v4 keys");
+        assert.equal(key.getAlgorithmInfo().algorithm, "eddsaLegacy");
+        assert.equal(key.getAlgorithmInfo().curve, "ed25519Legacy");
+        assert.deepEqual(
+            key.getSubkeys().map((s) => [s.keyPacket.version, s.getAlgorithmInfo().algorithm, s.getAlgorithmInfo().curve]),
+            [[4, "ecdh", "curve25519Legacy"]],
+        );
+        assert.deepEqual(key.getUserIDs(), ["developer-friendly-bot <bot@developer-friendly.blog>"]);
+        assert.match(ed25519.fingerprint, /^[0-9A-F]{40}$/);
+        assert.equal(ed25519.fingerprint, key.getFingerprint().toUpperCase());
+        assert.equal(ed25519.keyId, ed25519.fingerprint.slice(-16));
+        assert.equal(ed25519.name, BOT.name);
+        assert.equal(ed25519.email, BOT.email);
+        assert.equal(ed25519.algorithm, "ed25519");
+        assert.equal(ed25519.rotation, "");
+    });
+
+    it("returns an armored, unencrypted private key of the same key when there is no passphrase", async () => {
+        assert.match(ed25519.privateKey, /^-----BEGIN PGP PRIVATE KEY BLOCK-----\n/);
+        assert.match(ed25519.publicKey, /^-----BEGIN PGP PUBLIC KEY BLOCK-----\n/);
+        const privateKey = await openpgp.readPrivateKey({ armoredKey: ed25519.privateKey });
+        assert.equal(privateKey.isDecrypted(), true);
+        assert.equal(privateKey.getFingerprint().toUpperCase(), ed25519.fingerprint);
+    });
+
+    it("signs what its public key verifies", async () => {
+        const privateKey = await openpgp.readPrivateKey({ armoredKey: ed25519.privateKey });
+        const signature = await openpgp.sign({
+            message: await openpgp.createMessage({ text: "chore: update image tag [skip ci]" }),
+            signingKeys: privateKey,
+            detached: true,
+        });
+        const verification = await openpgp.verify({
+            message: await openpgp.createMessage({ text: "chore: update image tag [skip ci]" }),
+            signature: await openpgp.readSignature({ armoredSignature: signature }),
+            verificationKeys: await openpgp.readKey({ armoredKey: ed25519.publicKey }),
+        });
+        assert.equal(await verification.signatures[0].verified, true);
+        assert.equal(verification.signatures[0].keyID.toHex().toUpperCase(), ed25519.keyId);
+    });
+
+    it("generates an RSA 3072 key when asked to", async () => {
+        const rsa = await create({ ...BOT, algorithm: "rsa3072" });
+        const key = await openpgp.readKey({ armoredKey: rsa.publicKey });
+        assert.equal(key.keyPacket.version, 4);
+        assert.equal(key.getAlgorithmInfo().algorithm, "rsaEncryptSign");
+        assert.equal(key.getAlgorithmInfo().bits, 3072);
+        assert.notEqual(rsa.fingerprint, ed25519.fingerprint);
+    });
+
+    it("encrypts the private key with the passphrase", async () => {
+        const withPassphrase = await create({ ...BOT, passphrase: "correct horse battery staple" });
+        const privateKey = await openpgp.readPrivateKey({ armoredKey: withPassphrase.privateKey });
+        assert.equal(privateKey.isDecrypted(), false);
+        await assert.rejects(openpgp.decryptKey({ privateKey, passphrase: "wrong" }), /Incorrect key passphrase/);
+        const decrypted = await openpgp.decryptKey({ privateKey, passphrase: "correct horse battery staple" });
+        assert.equal(decrypted.isDecrypted(), true);
+    });
+
+    describe("diff", () => {
+        const diff = (news: Partial<GpgKeyProviderInputs>) =>
+            gpgKeyProvider.diff!(ed25519.fingerprint, ed25519, { ...BOT, ...news });
+
+        it("changes nothing when the inputs are unchanged (a second `pulumi up` is a no-op)", async () => {
+            assert.deepEqual(await diff({}), { changes: false, replaces: [], deleteBeforeReplace: false });
+            // An absent rotation and passphrase read the same as empty ones.
+            assert.deepEqual(await diff({ rotation: undefined, passphrase: "" }), {
+                changes: false,
+                replaces: [],
+                deleteBeforeReplace: false,
+            });
+        });
+
+        for (const [input, value] of [
+            ["name", "Flux Bot"],
+            ["email", "flux@developer-friendly.blog"],
+            ["algorithm", "rsa4096"],
+            ["rotation", "2026-11"],
+        ] as const) {
+            it(`replaces the key when ${input} changes`, async () => {
+                assert.deepEqual(await diff({ [input]: value }), {
+                    changes: true,
+                    replaces: [input],
+                    deleteBeforeReplace: false,
+                });
+            });
+        }
+
+        it("updates in place (same key) when only the passphrase changes", async () => {
+            assert.deepEqual(await diff({ passphrase: "new" }), { changes: true, replaces: [], deleteBeforeReplace: false });
+        });
+    });
+
+    describe("update", () => {
+        it("re-encrypts the same key with a new passphrase, then removes it", async () => {
+            const encrypted = (await gpgKeyProvider.update!(ed25519.fingerprint, ed25519, { ...BOT, passphrase: "first" }))
+                .outs as GpgKeyProviderOutputs;
+            assert.equal(encrypted.fingerprint, ed25519.fingerprint);
+            assert.equal(encrypted.publicKey, ed25519.publicKey);
+            assert.equal(encrypted.passphrase, "first");
+            const locked = await openpgp.readPrivateKey({ armoredKey: encrypted.privateKey });
+            assert.equal(locked.isDecrypted(), false);
+            assert.equal(locked.getFingerprint().toUpperCase(), ed25519.fingerprint);
+            await openpgp.decryptKey({ privateKey: locked, passphrase: "first" });
+
+            const changed = (await gpgKeyProvider.update!(ed25519.fingerprint, encrypted, { ...BOT, passphrase: "second" }))
+                .outs as GpgKeyProviderOutputs;
+            const relocked = await openpgp.readPrivateKey({ armoredKey: changed.privateKey });
+            await assert.rejects(openpgp.decryptKey({ privateKey: relocked, passphrase: "first" }), /Incorrect key passphrase/);
+            await openpgp.decryptKey({ privateKey: relocked, passphrase: "second" });
+
+            const cleared = (await gpgKeyProvider.update!(ed25519.fingerprint, changed, { ...BOT, passphrase: undefined }))
+                .outs as GpgKeyProviderOutputs;
+            const open = await openpgp.readPrivateKey({ armoredKey: cleared.privateKey });
+            assert.equal(open.isDecrypted(), true);
+            assert.equal(open.getFingerprint().toUpperCase(), ed25519.fingerprint);
+            assert.equal(cleared.passphrase, undefined);
+        });
+    });
+
+    describe("check", () => {
+        it("accepts valid inputs and defaults the rotation to an empty string", async () => {
+            const { rotation: _rotation, ...withoutRotation } = BOT;
+            assert.deepEqual(await gpgKeyProvider.check!({}, withoutRotation), { inputs: { ...BOT, rotation: "" } });
+        });
+
+        it("reports every bad input with the property it concerns", async () => {
+            const result = await gpgKeyProvider.check!({}, { name: " ", email: "bot-at-example", algorithm: "dsa" });
+            assert.deepEqual(result.failures, [
+                { property: "name", reason: "the user ID needs a non-empty name" },
+                { property: "email", reason: '"bot-at-example" is not an e-mail address' },
+                { property: "algorithm", reason: '"dsa" is not one of ed25519, rsa3072, rsa4096' },
+            ]);
+        });
+
+        it("refuses a name that would break the user ID", () => {
+            assert.deepEqual(gpgKeyInputProblems({ ...BOT, name: "bot <evil@example.com>" }), [
+                { property: "name", reason: '"bot <evil@example.com>" contains one of < > ( ), which would break the user ID' },
+            ]);
+        });
+    });
+
+    it("survives Pulumi's function serialization: the engine runs the serialized provider", async () => {
+        // This is what pulumi.dynamic.Resource stores in the state and what the dynamic provider
+        // host loads back (`requireFromString(text).handler()`), in a process without this module.
+        const serialized = await pulumi.runtime.serializeFunction(() => gpgKeyProvider, { allowSecrets: true });
+        assert.equal(serialized.containsSecrets, false);
+        const requireFromString = require("require-from-string") as (code: string) => { handler(): pulumi.dynamic.ResourceProvider };
+        const provider = requireFromString(serialized.text).handler();
+        assert.notEqual(provider, gpgKeyProvider);
+        const outs = await create(BOT, provider);
+        const key = await openpgp.readKey({ armoredKey: outs.publicKey });
+        assert.equal(key.keyPacket.version, 4);
+        assert.deepEqual(key.getUserIDs(), ["developer-friendly-bot <bot@developer-friendly.blog>"]);
+        assert.deepEqual(await provider.diff!(outs.fingerprint, outs, BOT), { changes: false, replaces: [], deleteBeforeReplace: false });
+        assert.deepEqual((await provider.check!({}, { ...BOT, email: "nope" })).failures, [
+            { property: "email", reason: '"nope" is not an e-mail address' },
+        ]);
+    });
+});
+
+function hasGpg(): boolean {
+    return spawnSync("gpg", ["--version"]).status === 0 && spawnSync("git", ["--version"]).status === 0;
+}
+
+describe("a generated GPG key in real gpg and git", function () {
+    let home: string;
+    let env: NodeJS.ProcessEnv;
+
+    before(function () {
+        if (!hasGpg()) {
+            console.log("      SKIPPED: gpg or git is not installed, so the key was not checked with real gpg and git");
+            this.skip();
+        }
+        home = fs.mkdtempSync(path.join(os.tmpdir(), "gpg-"));
+        fs.mkdirSync(path.join(home, "gnupg"), { mode: 0o700 });
+        env = {
+            PATH: process.env.PATH,
+            HOME: home,
+            GNUPGHOME: path.join(home, "gnupg"),
+            GIT_CONFIG_NOSYSTEM: "1",
+            LANG: "C",
+        };
+    });
+
+    after(() => {
+        if (home) {
+            spawnSync("gpgconf", ["--kill", "gpg-agent"], { env });
+            fs.rmSync(home, { recursive: true, force: true });
+        }
+    });
+
+    const run = (command: string, args: string[], options: { cwd?: string; input?: string } = {}) =>
+        execFileSync(command, args, { env, cwd: options.cwd, input: options.input, encoding: "utf8", stdio: "pipe" });
+
+    for (const [title, inputs] of [
+        ["ed25519", BOT],
+        ["ed25519 with a passphrase", { ...BOT, name: "Flux Bot", passphrase: "s3cret passphrase" }],
+    ] as const) {
+        it(`signs a commit that git verify-commit accepts (${title})`, async () => {
+            const key = await generateGpgKey(inputs);
+            const passphrase = "passphrase" in inputs ? inputs.passphrase : undefined;
+            const importArgs = ["--batch", "--import"];
+            if (passphrase) {
+                importArgs.unshift("--pinentry-mode", "loopback", "--passphrase", passphrase);
+            }
+            run("gpg", importArgs, { input: key.privateKey });
+            const listing = run("gpg", ["--batch", "--with-colons", "--list-secret-keys", key.fingerprint]);
+            assert.match(listing, new RegExp(`^fpr:+${key.fingerprint}:`, "m"));
+            assert.match(listing, new RegExp(`^uid:.*:${inputs.name} <${inputs.email}>:`, "m"));
+            run("gpg", ["--batch", "--import-ownertrust"], { input: `${key.fingerprint}:6:\n` });
+
+            // Git calls gpg without a terminal; with a passphrase, a wrapper feeds it like Flux does.
+            const program = path.join(home, `gpg-${key.keyId}`);
+            const feed = passphrase ? ` --pinentry-mode loopback --passphrase '${passphrase}'` : "";
+            fs.writeFileSync(program, `#!/bin/sh\nexec gpg --batch${feed} "$@"\n`, { mode: 0o755 });
+
+            const repo = path.join(home, `repo-${key.keyId}`);
+            fs.mkdirSync(repo);
+            run("git", ["init", "--quiet", "-b", "main"], { cwd: repo });
+            run("git", ["config", "user.name", inputs.name], { cwd: repo });
+            run("git", ["config", "user.email", inputs.email], { cwd: repo });
+            run("git", ["config", "user.signingkey", key.fingerprint], { cwd: repo });
+            run("git", ["config", "gpg.program", program], { cwd: repo });
+            fs.writeFileSync(path.join(repo, "kustomization.yaml"), "images: []\n");
+            run("git", ["add", "."], { cwd: repo });
+            run("git", ["commit", "--quiet", "-S", "-m", "chore: update image [skip ci]"], { cwd: repo });
+
+            const verify = spawnSync("git", ["verify-commit", "--raw", "HEAD"], { env, cwd: repo, encoding: "utf8" });
+            assert.equal(verify.status, 0, verify.stderr);
+            assert.match(verify.stderr, new RegExp(`VALIDSIG ${key.fingerprint} `));
+            assert.match(verify.stderr, new RegExp(`GOODSIG ${key.keyId} ${inputs.name} <${inputs.email}>`));
+        });
+    }
+});
