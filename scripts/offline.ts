@@ -61,8 +61,10 @@ export interface Evaluation {
     readonly invokes: RecordedInvoke[];
     /** Resolved stack outputs. */
     readonly outputs: Record<string, unknown>;
-    /** Names of stack outputs that are secret. */
+    /** Names of stack outputs that are secret (or hold a secret somewhere inside). */
     readonly secretOutputs: string[];
+    /** Dotted paths (`apps.echo-server.webhookUrl`) of the secret values inside the stack outputs. */
+    readonly secretOutputPaths: string[];
     /**
      * Every secret value the evaluation knows of: secret config placeholders and the private
      * material the mocks generate. No Kubernetes object or plain output may contain one.
@@ -278,13 +280,15 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
     }
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
+    const secretOutputPaths: string[] = [];
     for (const [name, value] of Object.entries(program)) {
         outputs[name] = await outputValue(value);
         if (await isSecretDeep(value)) secretOutputs.push(name);
+        secretOutputPaths.push(...(await secretPathsOf(value, name)));
     }
     await settle();
     recorder.current = undefined;
-    return { stack, resources, invokes, outputs, secretOutputs, secretValues: [...secretValues] };
+    return { stack, resources, invokes, outputs, secretOutputs, secretOutputPaths, secretValues: [...secretValues] };
 }
 
 interface Wiring {
@@ -301,6 +305,14 @@ async function isSecretDeep(value: unknown): Promise<boolean> {
         for (const v of Object.values(value)) if (await isSecretDeep(v)) return true;
     }
     return false;
+}
+
+/** Paths of the secret Outputs inside an exported value (a secret Output counts as one path). */
+async function secretPathsOf(value: unknown, at: string): Promise<string[]> {
+    if (pulumi.Output.isInstance(value)) return (await pulumi.isSecret(value)) ? [at] : [];
+    if (value === null || typeof value !== "object") return [];
+    const nested = await Promise.all(Object.entries(value).map(([k, v]) => secretPathsOf(v, `${at}.${k}`)));
+    return nested.flat();
 }
 
 /** Evaluates a stack from its files (`Pulumi.<stack>.yaml`), optionally overriding keys. */

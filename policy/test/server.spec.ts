@@ -1,0 +1,179 @@
+/**
+ * The pack as the Pulumi CLI runs it: `policy/index.ts` started in its own directory (its own
+ * package.json and tsconfig.json), then spoken to over the analyzer gRPC protocol the engine uses.
+ * This is the closest this machine gets to `pulumi preview --policy-pack policy` without the CLI.
+ */
+import { strict as assert } from "node:assert";
+import { ChildProcess, spawn } from "node:child_process";
+import * as path from "node:path";
+
+/* eslint-disable @typescript-eslint/no-require-imports -- the generated gRPC stubs are CommonJS without types we need */
+const grpc = require("@grpc/grpc-js");
+const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
+const analyzerProto = require("@pulumi/pulumi/proto/analyzer_pb");
+const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+import { policies } from "../policies";
+
+const POLICY_DIR = path.resolve(__dirname, "..");
+// How the engine marks a secret on the wire.
+const secret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
+
+function unary<T>(client: any, method: string, request: unknown): Promise<T> {
+    return new Promise((resolve, reject) => client[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
+}
+
+/** Fills what the engine sends for every resource: type, name, URN, properties and options. */
+function withResource<T extends { setType(t: string): void; setName(n: string): void; setUrn(u: string): void; setProperties(p: unknown): void; setOptions(o: unknown): void }>(
+    message: T,
+    type: string,
+    name: string,
+    properties: Record<string, unknown>,
+): T {
+    message.setType(type);
+    message.setName(name);
+    message.setUrn(`urn:pulumi:dev::flux-gitops::${type}::${name}`);
+    message.setProperties(Struct.fromJavaScript(properties));
+    message.setOptions(new analyzerProto.AnalyzerResourceOptions());
+    return message;
+}
+
+function analyzeRequest(type: string, name: string, properties: Record<string, unknown>): unknown {
+    return withResource(new analyzerProto.AnalyzeRequest(), type, name, properties);
+}
+
+function messages(response: any): string[] {
+    return response.getDiagnosticsList().map((d: any) => `${d.getPolicyname()}: ${d.getMessage()}`);
+}
+
+/** What the CLI shows for a violation: the policy's description, then the message. */
+function diagnostic(policyName: string, message: string): string {
+    const policy = policies().find((p) => p.name === policyName)!;
+    return `${policyName}: ${policy.description}\n${message}`;
+}
+
+describe("the policy pack served over the analyzer protocol", function () {
+    this.timeout(120000);
+    let pack: ChildProcess;
+    let client: any;
+
+    before(async () => {
+        pack = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), "index.ts"], {
+            cwd: POLICY_DIR,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stderr = "";
+        pack.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        const port = await new Promise<number>((resolve, reject) => {
+            pack.stdout!.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+            pack.once("exit", (code) => reject(new Error(`the pack exited with ${code}: ${stderr}`)));
+        });
+        assert.ok(port > 0, "the pack prints the port it serves on, as the CLI expects");
+        client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    });
+
+    after(() => {
+        client?.close();
+        pack?.kill();
+    });
+
+    it("describes itself: name, version from its package.json, the thirteen policies with their levels", async () => {
+        const info: any = await unary(client, "getAnalyzerInfo", new Empty());
+        assert.equal(info.getName(), "flux-gitops");
+        assert.equal(info.getVersion(), "0.1.0");
+        const levels = Object.fromEntries(Object.entries(analyzerProto.EnforcementLevel).map(([k, v]) => [v, k]));
+        const policies = info.getPoliciesList().map((p: any) => [p.getName(), levels[p.getEnforcementlevel()]]);
+        assert.equal(policies.length, 13);
+        assert.deepEqual(policies.slice(0, 4), [
+            ["ssm-secure-string", "MANDATORY"],
+            ["github-webhook-tls", "MANDATORY"],
+            ["github-webhook-events", "ADVISORY"],
+            ["deploy-key-least-privilege", "MANDATORY"],
+        ]);
+        const keyStrength = info.getPoliciesList().find((p: any) => p.getName() === "key-strength");
+        const schema = keyStrength.getConfigschema().getProperties().toJavaScript();
+        assert.equal(schema.minimumRsaBits.default, 3072);
+        assert.match(keyStrength.getRemediationSteps(), /ED25519/);
+    });
+
+    it("stops a webhook with insecure_ssl and no secret, and passes the stack's own webhook (secret unwrapped)", async () => {
+        const bad = await unary(
+            client,
+            "analyze",
+            analyzeRequest("github:index/repositoryWebhook:RepositoryWebhook", "hook", {
+                events: ["push", "ping"],
+                configuration: { url: secret("https://r.example.com/hook/abc"), contentType: "json", insecureSsl: true },
+            }),
+        );
+        assert.deepEqual(messages(bad), [
+            diagnostic("github-webhook-tls", "GitHub webhook \"hook\" sets insecure_ssl: GitHub would not verify the receiver's certificate."),
+            diagnostic("github-webhook-tls", 'GitHub webhook "hook" has no secret: GitHub cannot sign its payloads, so the receiver cannot verify them.'),
+        ]);
+        const good = await unary(
+            client,
+            "analyze",
+            analyzeRequest("github:index/repositoryWebhook:RepositoryWebhook", "hook", {
+                events: ["push", "ping"],
+                configuration: {
+                    url: secret("https://r.example.com/hook/abc"),
+                    contentType: "json",
+                    insecureSsl: false,
+                    secret: secret("token"),
+                },
+            }),
+        );
+        assert.deepEqual(messages(good), []);
+    });
+
+    it("stops an unserved Flux API version", async () => {
+        const response = await unary(
+            client,
+            "analyze",
+            analyzeRequest("kubernetes:image.toolkit.fluxcd.io/v1beta2:ImagePolicy", "echo-server", {
+                apiVersion: "image.toolkit.fluxcd.io/v1beta2",
+                kind: "ImagePolicy",
+                metadata: { name: "echo-server", namespace: "flux-system" },
+                spec: { policy: { semver: { range: "1.x" } } },
+            }),
+        );
+        assert.deepEqual(messages(response), [
+            diagnostic("flux-api-current", "ImagePolicy uses image.toolkit.fluxcd.io/v1beta2, which current releases no longer serve: use image.toolkit.fluxcd.io/v1."),
+        ]);
+    });
+
+    it("runs the stack policies over the stack's resources", async () => {
+        const resource = (type: string, name: string, properties: Record<string, unknown>) =>
+            withResource(new analyzerProto.AnalyzerResource(), type, name, properties);
+        const req = new analyzerProto.AnalyzeStackRequest();
+        req.setResourcesList([
+            resource("pulumi:pulumi:Stack", "flux-gitops-dev", { webhookUrl: secret("https://r.example.com/hook/abc"), botToken: "x" }),
+            resource("github:index/repositoryDeployKey:RepositoryDeployKey", "echo-server-deploy-key", {
+                repository: "echo-server",
+                readOnly: false,
+            }),
+        ]);
+        const response = await unary(client, "analyzeStack", req);
+        assert.deepEqual(messages(response), [
+            diagnostic("deploy-key-least-privilege", 'Deploy key "echo-server-deploy-key" can write to repository "echo-server", but no ImageUpdateAutomation in the stack pushes to it: make it read-only.'),
+            diagnostic("no-plaintext-secret-outputs", 'Stack output "botToken" is named like a key, token or password but is not one of the secret outputs: export it with pulumi.secret() and add it to secretOutputs.'),
+        ]);
+    });
+
+    it("applies pack config as --policy-pack-config passes it: a larger RSA minimum", async () => {
+        const rsa3072 = analyzeRequest("tls:index/privateKey:PrivateKey", "deploy-key", { algorithm: "RSA", rsaBits: 3072 });
+        assert.deepEqual(messages(await unary(client, "analyze", rsa3072)), []);
+
+        const request = new analyzerProto.ConfigureAnalyzerRequest();
+        const keyStrength = new analyzerProto.PolicyConfig();
+        keyStrength.setEnforcementlevel(analyzerProto.EnforcementLevel.MANDATORY);
+        keyStrength.setProperties(Struct.fromJavaScript({ minimumRsaBits: 4096 }));
+        request.getPolicyconfigMap().set("key-strength", keyStrength);
+        await unary(client, "configure", request);
+
+        assert.deepEqual(messages(await unary(client, "analyze", rsa3072)), [
+            diagnostic("key-strength", 'SSH key "deploy-key" is RSA 3072: use ED25519 or RSA of at least 4096 bits.'),
+        ]);
+    });
+});

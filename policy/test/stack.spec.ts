@@ -1,0 +1,152 @@
+/**
+ * The pack against the program: every policy runs over what the real `dev` stack registers
+ * (evaluated under mocks), so the pack and the program cannot drift apart. Each policy is also run
+ * over a copy of the stack with one real resource broken, which proves it looks at what the program
+ * actually emits rather than passing vacuously.
+ */
+import { strict as assert } from "node:assert";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { Evaluation, evaluateStack } from "../../scripts/offline";
+import { DEFAULTS, matchesPath, outputPaths, plaintextSecretOutputs, policies } from "../policies";
+import { FakeResource, isStackPolicy, runResourcePolicy, runStackPolicy } from "./harness";
+
+type Mutable = FakeResource & { props: Record<string, any> };
+
+function stackResources(evaluation: Evaluation): Mutable[] {
+    const resources: Mutable[] = evaluation.resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        props: structuredClone(r.inputs) as Record<string, any>,
+    }));
+    // The mocks do not register the root Stack resource; CrossGuard hands its outputs to stack policies.
+    resources.push({
+        type: "pulumi:pulumi:Stack",
+        name: `flux-gitops-${evaluation.stack}`,
+        urn: `urn:pulumi:${evaluation.stack}::flux-gitops::pulumi:pulumi:Stack::flux-gitops-${evaluation.stack}`,
+        props: structuredClone(evaluation.outputs) as Record<string, any>,
+    });
+    return resources;
+}
+
+async function violations(policy: ResourceValidationPolicy | StackValidationPolicy, resources: readonly FakeResource[]): Promise<string[]> {
+    if (isStackPolicy(policy)) return (await runStackPolicy(policy, resources)).map((v) => v.message);
+    const all: string[] = [];
+    for (const r of resources) all.push(...(await runResourcePolicy(policy, r)));
+    return all;
+}
+
+function only(resources: Mutable[], type: string, predicate: (r: Mutable) => boolean = () => true): Mutable {
+    const found = resources.filter((r) => r.type === type && predicate(r));
+    assert.equal(found.length, 1, `exactly one ${type} expected, found ${found.length}`);
+    return found[0];
+}
+
+function all(resources: Mutable[], type: string): Mutable[] {
+    const found = resources.filter((r) => r.type === type);
+    assert.ok(found.length > 0, `the stack has no ${type}`);
+    return found;
+}
+
+/** For each policy: how to break the dev stack once, and how many violations that must give. */
+const BREAKAGES: Record<string, (resources: Mutable[]) => number> = {
+    "ssm-secure-string": (rs) => {
+        only(rs, "aws:ssm/parameter:Parameter", (r) => r.props.name === "/github/echo-server/deploy-key").props.type = "String";
+        return 1;
+    },
+    "github-webhook-tls": (rs) => {
+        only(rs, "github:index/repositoryWebhook:RepositoryWebhook").props.configuration.insecureSsl = true;
+        return 1;
+    },
+    "github-webhook-events": (rs) => {
+        only(rs, "github:index/repositoryWebhook:RepositoryWebhook").props.events.push("pull_request");
+        return 1;
+    },
+    "deploy-key-least-privilege": (rs) => {
+        assert.equal(only(rs, "github:index/repositoryDeployKey:RepositoryDeployKey").props.readOnly, false);
+        const automation = all(rs, "kubernetes:image.toolkit.fluxcd.io/v1:ImageUpdateAutomation");
+        for (const r of automation) rs.splice(rs.indexOf(r), 1);
+        return 1;
+    },
+    "key-strength": (rs) => {
+        Object.assign(only(rs, "tls:index/privateKey:PrivateKey").props, { algorithm: "RSA", rsaBits: 2048 });
+        only(rs, "pulumi-nodejs:dynamic:Resource").props.algorithm = "rsa2048";
+        return 2;
+    },
+    "flux-api-current": (rs) => {
+        const imagePolicy = only(rs, "kubernetes:image.toolkit.fluxcd.io/v1:ImagePolicy");
+        rs[rs.indexOf(imagePolicy)] = { ...imagePolicy, type: "kubernetes:image.toolkit.fluxcd.io/v1beta2:ImagePolicy" };
+        const externalSecrets = all(rs, "kubernetes:external-secrets.io/v1:ExternalSecret");
+        rs[rs.indexOf(externalSecrets[0])] = { ...externalSecrets[0], type: "kubernetes:external-secrets.io/v1beta1:ExternalSecret" };
+        return 2;
+    },
+    "image-policy-filtered": (rs) => {
+        delete only(rs, "kubernetes:image.toolkit.fluxcd.io/v1:ImagePolicy").props.spec.filterTags;
+        return 1;
+    },
+    "image-automation-signed": (rs) => {
+        delete only(rs, "kubernetes:image.toolkit.fluxcd.io/v1:ImageUpdateAutomation").props.spec.git.commit.signingKey;
+        return 1;
+    },
+    "receiver-authenticated": (rs) => {
+        delete only(rs, "kubernetes:notification.toolkit.fluxcd.io/v1:Receiver").props.spec.secretRef;
+        return 1;
+    },
+    "httproute-hsts": (rs) => {
+        const routes = all(rs, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute");
+        for (const route of routes) for (const rule of route.props.spec.rules) rule.filters = [];
+        return routes.length;
+    },
+    "kustomization-prune": (rs) => {
+        only(rs, "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization").props.spec.prune = false;
+        return 1;
+    },
+    "helm-chart-pinned": (rs) => {
+        only(rs, "kubernetes:helm.sh/v3:Release").props.version = "^82.0.0";
+        return 1;
+    },
+    "no-plaintext-secret-outputs": (rs) => {
+        only(rs, "pulumi:pulumi:Stack").props.botGithubToken = "plain";
+        return 1;
+    },
+};
+
+describe("the policy pack over the dev stack", () => {
+    let dev: Evaluation;
+    before(async () => {
+        dev = await evaluateStack("dev");
+    });
+
+    for (const stack of ["dev", "prod"]) {
+        it(`reports no violation of any policy, mandatory or advisory, on the ${stack} stack`, async () => {
+            const resources = stackResources(stack === "dev" ? dev : await evaluateStack(stack));
+            const found: Record<string, string[]> = {};
+            for (const policy of policies()) found[policy.name] = await violations(policy, resources);
+            assert.deepEqual(found, Object.fromEntries(policies().map((p) => [p.name, []])));
+        });
+    }
+
+    for (const policy of policies()) {
+        it(`catches ${policy.name} when one of the stack's own resources is broken`, async () => {
+            const resources = stackResources(dev);
+            const expected = BREAKAGES[policy.name](resources);
+            const found = await violations(policy, resources);
+            assert.equal(found.length, expected, found.join("\n"));
+        });
+    }
+
+    it("covers every policy with a breakage", () => {
+        assert.deepEqual(Object.keys(BREAKAGES).sort(), policies().map((p) => p.name).sort());
+    });
+
+    it("exports every output named like a key, token or password as a real secret", () => {
+        const isSecret = (path: string) => dev.secretOutputPaths.some((p) => path === p || path.startsWith(`${p}.`));
+        assert.deepEqual(plaintextSecretOutputs(dev.outputs, isSecret), []);
+        // And the pack's declared secret outputs are secret in the program, not only in config.
+        const declared = outputPaths(dev.outputs).filter((path) =>
+            DEFAULTS["no-plaintext-secret-outputs"].secretOutputs.some((pattern) => matchesPath(pattern, path)),
+        );
+        assert.deepEqual(declared, ["webhookUrl", "apps.echo-server.webhookUrl"]);
+        for (const path of declared) assert.ok(isSecret(path), `${path} is declared secret but exported in plain text`);
+    });
+});
