@@ -131,8 +131,8 @@ async function main(): Promise<void> {
     const files = writeRender(evaluation, dir);
     console.log(resourceTree(evaluation.resources));
     console.log(
-        `\nStack "${stack}": ${evaluation.resources.filter((r) => r.custom).length} resources ` +
-            `(${files.length - 1} Kubernetes objects) written to ${path.relative(process.cwd(), dir) || "."}/`,
+        `\nStack "${stack}": ${evaluation.resources.length} resources, ${evaluation.resources.filter((r) => r.custom).length} of them ` +
+            `cloud or cluster objects (${files.length - 1} Kubernetes objects), written to ${path.relative(process.cwd(), dir) || "."}/`,
     );
 }
 
