@@ -7,13 +7,12 @@ import { strict as assert } from "node:assert";
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 
-/* eslint-disable @typescript-eslint/no-require-imports -- the generated gRPC stubs are CommonJS without types we need */
+// The generated gRPC stubs are CommonJS; the tests use them untyped.
 const grpc = require("@grpc/grpc-js");
 const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const analyzerProto = require("@pulumi/pulumi/proto/analyzer_pb");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 import { policies } from "../policies";
 
