@@ -11,6 +11,7 @@ import {
     GpgKeyProviderInputs,
     GpgKeyProviderOutputs,
     loadOpenpgp,
+    UNKNOWN_VALUE,
 } from "../components/keys/gpg-key";
 
 const openpgp = loadOpenpgp();
@@ -169,6 +170,10 @@ describe("GPG key dynamic provider", () => {
                 { property: "email", reason: '"bot-at-example" is not an e-mail address' },
                 { property: "algorithm", reason: '"dsa" is not one of ed25519, rsa3072, rsa4096' },
             ]);
+        });
+
+        it("leaves values that are unknown during a preview for the update", () => {
+            assert.deepEqual(gpgKeyInputProblems({ ...BOT, name: UNKNOWN_VALUE, email: UNKNOWN_VALUE, algorithm: UNKNOWN_VALUE }), []);
         });
 
         it("refuses a name that would break the user ID", () => {

@@ -44,28 +44,37 @@ export function loadOpenpgp(): typeof OpenPGP {
     return require("openpgp") as typeof OpenPGP;
 }
 
-/** Problems with the inputs, in the shape `check` returns. Empty when the inputs are valid. */
+/** How the engine hands a dynamic provider a value that is not known yet (during a preview). */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * Problems with the inputs, in the shape `check` returns. Empty when the inputs are valid. A value
+ * that is unknown during a preview is checked at the update, once it is known.
+ */
 export function gpgKeyInputProblems(inputs: Partial<Record<keyof GpgKeyProviderInputs, unknown>>): pulumi.dynamic.CheckFailure[] {
     const failures: pulumi.dynamic.CheckFailure[] = [];
-    const name = inputs.name;
-    if (typeof name !== "string" || name.trim() === "") {
-        failures.push({ property: "name", reason: "the user ID needs a non-empty name" });
-    } else if (/[<>()]/.test(name)) {
-        failures.push({ property: "name", reason: `"${name}" contains one of < > ( ), which would break the user ID` });
-    }
-    const email = inputs.email;
-    if (typeof email !== "string" || !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email)) {
-        failures.push({ property: "email", reason: `"${String(email)}" is not an e-mail address` });
-    }
-    const algorithm = inputs.algorithm;
-    if (!(GPG_ALGORITHMS as readonly unknown[]).includes(algorithm)) {
-        failures.push({ property: "algorithm", reason: `"${String(algorithm)}" is not one of ${GPG_ALGORITHMS.join(", ")}` });
-    }
-    if (inputs.rotation !== undefined && typeof inputs.rotation !== "string") {
-        failures.push({ property: "rotation", reason: "must be a string" });
-    }
-    if (inputs.passphrase !== undefined && typeof inputs.passphrase !== "string") {
-        failures.push({ property: "passphrase", reason: "must be a string" });
+    const check = (property: keyof GpgKeyProviderInputs, reason: (value: unknown) => string | undefined) => {
+        const value = inputs[property];
+        const problem = value === UNKNOWN_VALUE ? undefined : reason(value);
+        if (problem) failures.push({ property, reason: problem });
+    };
+    check("name", (name) =>
+        typeof name !== "string" || name.trim() === ""
+            ? "the user ID needs a non-empty name"
+            : /[<>()]/.test(name)
+              ? `"${name}" contains one of < > ( ), which would break the user ID`
+              : undefined,
+    );
+    check("email", (email) =>
+        typeof email === "string" && /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email) ? undefined : `"${String(email)}" is not an e-mail address`,
+    );
+    check("algorithm", (algorithm) =>
+        (GPG_ALGORITHMS as readonly unknown[]).includes(algorithm)
+            ? undefined
+            : `"${String(algorithm)}" is not one of ${GPG_ALGORITHMS.join(", ")}`,
+    );
+    for (const property of ["rotation", "passphrase"] as const) {
+        check(property, (value) => (value === undefined || typeof value === "string" ? undefined : "must be a string"));
     }
     return failures;
 }
