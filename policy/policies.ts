@@ -409,7 +409,7 @@ export function outputPaths(outputs: Props, prefix = ""): string[] {
 export function matchesPath(pattern: string, path: string): boolean {
     const p = pattern.split(".");
     const s = path.split(".");
-    // A pattern matches the path itself or one of its ancestors (a secret object is secret throughout).
+    // A pattern matches a path equal to it or below it (a secret object is secret throughout).
     return p.length <= s.length && p.every((segment, i) => segment === "*" || segment === s[i]);
 }
 

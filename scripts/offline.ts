@@ -283,8 +283,9 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
     const secretOutputPaths: string[] = [];
     for (const [name, value] of Object.entries(program)) {
         outputs[name] = await outputValue(value);
-        if (await isSecretDeep(value)) secretOutputs.push(name);
-        secretOutputPaths.push(...(await secretPathsOf(value, name)));
+        const paths = await secretPathsOf(value, name);
+        if (paths.length > 0) secretOutputs.push(name);
+        secretOutputPaths.push(...paths);
     }
     await settle();
     recorder.current = undefined;
@@ -298,14 +299,6 @@ interface Wiring {
     readonly protect: boolean;
 }
 const recorder: { current?: Map<string, Wiring> } = {};
-
-async function isSecretDeep(value: unknown): Promise<boolean> {
-    if (pulumi.Output.isInstance(value)) return pulumi.isSecret(value);
-    if (value !== null && typeof value === "object") {
-        for (const v of Object.values(value)) if (await isSecretDeep(v)) return true;
-    }
-    return false;
-}
 
 /** Paths of the secret Outputs inside an exported value (a secret Output counts as one path). */
 async function secretPathsOf(value: unknown, at: string): Promise<string[]> {

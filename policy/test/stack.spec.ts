@@ -140,7 +140,8 @@ describe("the policy pack over the dev stack", () => {
     });
 
     it("exports every output named like a key, token or password as a real secret", () => {
-        const isSecret = (path: string) => dev.secretOutputPaths.some((p) => path === p || path.startsWith(`${p}.`));
+        // A path is secret when it is a secret Output or lies inside one.
+        const isSecret = (path: string) => dev.secretOutputPaths.some((secretPath) => matchesPath(secretPath, path));
         assert.deepEqual(plaintextSecretOutputs(dev.outputs, isSecret), []);
         // And the pack's declared secret outputs are secret in the program, not only in config.
         const declared = outputPaths(dev.outputs).filter((path) =>
