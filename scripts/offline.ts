@@ -29,6 +29,103 @@ export interface RecordedResource {
     readonly secretPaths: string[];
     /** Whether the resource is protected against deletion. */
     readonly protect: boolean;
+    /** Every other resource option, as the engine receives it in the registration request. */
+    readonly options: RecordedOptions;
+}
+
+/**
+ * The resource options of a registration, read from the `RegisterResourceRequest` the program
+ * sends to the engine (proto/resource.proto in pulumi/pulumi): what `pulumi up` acts on.
+ */
+export interface RecordedOptions {
+    /** URNs this resource waits for: explicit `dependsOn` and the resources its inputs come from. */
+    readonly dependencies: string[];
+    readonly ignoreChanges: string[];
+    readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
+    readonly additionalSecretOutputs: string[];
+    readonly replaceOnChanges: string[];
+    /** Aliases: an URN, or the alias spec's fields that are set (`name=…`, `parent=…`, `noParent`). */
+    readonly aliases: string[];
+    /** The id to adopt (`import`), "" when the resource is created. */
+    readonly importId: string;
+    /** Custom timeouts (`create`, `update`, `delete`), only those that are set. */
+    readonly customTimeouts: Record<string, string>;
+    /** URN of the resource whose deletion deletes this one (`deletedWith`), "" when unset. */
+    readonly deletedWith: string;
+}
+
+const NO_OPTIONS: RecordedOptions = {
+    dependencies: [],
+    ignoreChanges: [],
+    retainOnDelete: false,
+    deleteBeforeReplace: false,
+    additionalSecretOutputs: [],
+    replaceOnChanges: [],
+    aliases: [],
+    importId: "",
+    customTimeouts: {},
+    deletedWith: "",
+};
+
+/** The options of a `RegisterResourceRequest` (the generated protobuf class of @pulumi/pulumi). */
+export function requestOptions(req: RegisterRequest): RecordedOptions {
+    const timeouts = req.getCustomtimeouts();
+    const customTimeouts: Record<string, string> = {};
+    for (const [k, v] of [["create", timeouts?.getCreate()], ["update", timeouts?.getUpdate()], ["delete", timeouts?.getDelete()]] as const) {
+        if (v) customTimeouts[k] = v;
+    }
+    return {
+        dependencies: [...req.getDependenciesList()].sort(),
+        ignoreChanges: req.getIgnorechangesList(),
+        retainOnDelete: req.getRetainondelete() === true,
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        replaceOnChanges: req.getReplaceonchangesList(),
+        aliases: req.getAliasesList().map((a) => {
+            if (a.hasSpec()) {
+                const spec = a.getSpec()!;
+                const fields = [
+                    spec.getName() && `name=${spec.getName()}`,
+                    spec.getType() && `type=${spec.getType()}`,
+                    spec.getParenturn() && `parent=${spec.getParenturn()}`,
+                    spec.getNoparent() && "noParent",
+                    spec.getStack() && `stack=${spec.getStack()}`,
+                    spec.getProject() && `project=${spec.getProject()}`,
+                ];
+                return fields.filter(Boolean).join(",");
+            }
+            return a.getUrn();
+        }),
+        importId: req.getImportid(),
+        customTimeouts,
+        deletedWith: req.getDeletedwith(),
+    };
+}
+
+/** The part of the generated `RegisterResourceRequest` this module reads. */
+export interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getProtect(): boolean;
+    getDependenciesList(): string[];
+    getIgnorechangesList(): string[];
+    getRetainondelete(): boolean | undefined;
+    getDeletebeforereplace(): boolean;
+    getAdditionalsecretoutputsList(): string[];
+    getReplaceonchangesList(): string[];
+    getAliasesList(): {
+        hasSpec(): boolean;
+        getUrn(): string;
+        getSpec():
+            | { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean; getStack(): string; getProject(): string }
+            | undefined;
+    }[];
+    getImportid(): string;
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+    getDeletedwith(): string;
 }
 
 // How Pulumi's wire format marks a secret value (the mocks hand inputs over in that form).
@@ -219,12 +316,13 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
         // eslint-disable-next-line @typescript-eslint/unbound-method
         const original = proto.registerResource;
         proto.registerResource = function (this: MonitorPrototype, req: unknown, cb: unknown) {
-            const r = req as { getType(): string; getName(): string; getParent(): string; getProvider(): string; getProtect(): boolean };
+            const r = req as RegisterRequest;
             recorder.current?.set(`${r.getType()}::${r.getName()}`, {
                 urn: this.newUrn(r.getParent(), r.getType(), r.getName()),
                 parent: r.getParent(),
                 provider: r.getProvider(),
                 protect: r.getProtect(),
+                options: requestOptions(r),
             });
             return original.call(this, req, cb);
         };
@@ -243,7 +341,7 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
                     if (typeof v === "string" && v.startsWith("mock-") && !(k in inputs)) secretValues.add(v);
                 }
                 const id = args.custom === false ? "" : `${args.name}-id`;
-                const w = wiring.get(`${args.type}::${args.name}`) ?? { urn: "", parent: "", provider: "", protect: false };
+                const w = wiring.get(`${args.type}::${args.name}`) ?? { urn: "", parent: "", provider: "", protect: false, options: NO_OPTIONS };
                 resources.push({
                     type: args.type,
                     name: args.name,
@@ -254,6 +352,7 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
                     inputs,
                     secretPaths,
                     protect: w.protect,
+                    options: w.options,
                 });
                 return { id, state };
             },
@@ -297,6 +396,7 @@ interface Wiring {
     readonly parent: string;
     readonly provider: string;
     readonly protect: boolean;
+    readonly options: RecordedOptions;
 }
 const recorder: { current?: Map<string, Wiring> } = {};
 

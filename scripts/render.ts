@@ -61,6 +61,8 @@ export function resourceList(evaluation: Evaluation): object[] {
         provider: r.provider ? r.provider.split("::").slice(-2).join("::") : undefined,
         inputs: shownInputs(r, evaluation.secretValues),
         secretInputs: r.secretPaths.length > 0 ? r.secretPaths : undefined,
+        protect: r.protect,
+        options: r.options,
     }));
 }
 

@@ -1,0 +1,53 @@
+/**
+ * Resource options are behaviour: the engine acts on them, the mocks do not. The offline evaluator
+ * reads them from the registration request the program sends to the engine
+ * (pulumi/pulumi proto/pulumi/resource.proto, RegisterResourceRequest), so these tests see what
+ * `pulumi up` would act on.
+ */
+import { strict as assert } from "node:assert";
+import { Evaluation, evaluateStack } from "../scripts/offline";
+import { one, ofType } from "./helpers";
+
+describe("resource options as the engine receives them", () => {
+    let dev: Evaluation;
+    before(async () => {
+        dev = await evaluateStack("dev");
+    });
+    const urnOf = (type: string, name: string) => one(dev, type, name).urn;
+
+    it("keeps the GPG private key and passphrase secret in the state (additionalSecretOutputs)", () => {
+        const key = one(dev, "pulumi-nodejs:dynamic:Resource", "developer-friendly-bot-gpg-key");
+        assert.deepEqual([...key.options.additionalSecretOutputs].sort(), ["passphrase", "privateKey"]);
+    });
+
+    it("never reverts or deletes the seeded files: content ignored, retained on delete", () => {
+        const files = ofType(dev, "github:index/repositoryFile:RepositoryFile");
+        assert.ok(files.length > 0);
+        for (const f of files) {
+            assert.ok(f.options.retainOnDelete, `${f.name} is not retained on delete`);
+            assert.ok(f.options.ignoreChanges.includes("content"), `${f.name} does not ignore content`);
+        }
+    });
+
+    it("creates the GitHub webhook only after its Receiver and route exist", () => {
+        const webhook = one(dev, "github:index/repositoryWebhook:RepositoryWebhook", "echo-server-receiver");
+        const receiver = urnOf("kubernetes:notification.toolkit.fluxcd.io/v1:Receiver", "echo-server-receiver");
+        const route = urnOf("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "echo-server-receiver-route");
+        assert.ok(webhook.options.dependencies.includes(receiver));
+        assert.ok(webhook.options.dependencies.includes(route));
+    });
+
+    it("creates the AlertmanagerConfig only after the kube-prometheus-stack release", () => {
+        const config = ofType(dev, "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig");
+        assert.equal(config.length, 1);
+        assert.ok(config[0].options.dependencies.includes(urnOf("kubernetes:helm.sh/v3:Release", "monitoring")));
+    });
+
+    it("records no options where none were given", () => {
+        const namespace = ofType(dev, "kubernetes:core/v1:Namespace")[0];
+        assert.deepEqual(namespace.options.ignoreChanges, []);
+        assert.equal(namespace.options.retainOnDelete, false);
+        assert.equal(namespace.options.deleteBeforeReplace, false);
+        assert.equal(namespace.options.importId, "");
+    });
+});
