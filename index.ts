@@ -1,38 +1,37 @@
+/**
+ * The composition root: shared keys, the applications, monitoring, push-to-deploy, outputs.
+ * Config is read and validated first: bad config fails before any resource is registered.
+ */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { AppConfig, loadConfig } from "./config";
-import { AppManifests } from "./components/app/app-manifests";
-import { AppDelivery } from "./components/flux/app-delivery";
-import { FluxSecrets } from "./components/flux/flux-secrets";
-import { ImageAutomation } from "./components/flux/image-automation";
-import { fluxObjectNames } from "./components/flux/names";
-import { WebhookReceiver } from "./components/flux/webhook-receiver";
-import { AppRoute } from "./components/gateway/app-route";
-import { DeployKey } from "./components/keys/deploy-key";
+import { GHCR, loadConfig } from "./config";
+import { FluxApplication } from "./components/app/flux-application";
+import { PushToDeploy } from "./components/deployments/push-to-deploy";
 import { GpgSigningKey } from "./components/keys/gpg-signing-key";
 import { knownHosts } from "./components/keys/known-hosts";
 import { StoredSecret } from "./components/keys/stored-secret";
-import { WebhookToken } from "./components/keys/webhook-token";
+import { ownerLabelsTransform } from "./components/labels";
 import { FluxAlerts } from "./components/monitoring/flux-alerts";
 import { Monitoring } from "./components/monitoring/monitoring";
 import { alertmanagerAddress } from "./components/monitoring/specs";
-import { PushToDeploy } from "./components/deployments/push-to-deploy";
 import { createProviders, withProviders } from "./components/providers";
 
-// Read and validate all config first: bad config fails here, before any resource is registered.
 const config = loadConfig();
 const providers = createProviders(config);
-const fluxNamespace = config.kubernetes.fluxNamespace;
+// Every Kubernetes object says which project and stack own it. A transformation given to a
+// component applies to all of its children (client-side, so the offline evaluator sees it too).
+const ownerLabels = ownerLabelsTransform(pulumi.getProject(), config.stack);
+const options = (...which: Parameters<typeof withProviders>[1][]): pulumi.ComponentResourceOptions => ({
+    ...withProviders(providers, ...which),
+    transformations: [ownerLabels],
+});
+// Losing these locks Flux out of the repository, the registry or signing: protected in production.
+const keyOptions = { ...options("aws"), protect: config.protectKeys };
 const gateway = {
     name: config.ingress.gatewayName,
     namespace: config.ingress.gatewayNamespace,
     sectionName: config.ingress.gatewaySectionName,
 };
-// Losing these locks Flux out of the repository, the registry or signing: protected in production.
-const keyOptions = (...which: Parameters<typeof withProviders>[1][]) => ({
-    ...withProviders(providers, ...which),
-    protect: config.protectKeys,
-});
 
 // --- Shared keys and secrets: SSM Parameter Store and GitHub ----------------------------------
 const gpgKey = new GpgSigningKey(
@@ -48,21 +47,35 @@ const gpgKey = new GpgSigningKey(
         kmsKeyId: config.ssm.kmsKeyId,
         botProvider: providers.githubBot,
     },
-    keyOptions("aws"),
+    keyOptions,
 );
 
-// One registry token per stack, read by every application's registry Secret. Named after the
-// first application, as it was when the stack had only that one.
+// The bot's GHCR token, named after the first application, as it was when the stack had only one.
 const registryToken = new StoredSecret(
     `${config.apps[0].name}-registry-token`,
     {
         parameterName: config.ssm.registryToken,
         value: config.keys.registryToken,
-        description: `Token that lets Flux read ${config.apps.map((a) => a.image.repository).join(", ")}`,
+        description: `Token that lets Flux read ${GHCR} as ${config.github.botUser}`,
         kmsKeyId: config.ssm.kmsKeyId,
     },
-    keyOptions("aws"),
+    keyOptions,
 );
+// Every other registry's token, in a parameter of its own.
+const registryParameters: Record<string, pulumi.Output<string>> = { [GHCR]: registryToken.parameterName };
+for (const registry of Object.values(config.registries)) {
+    if (registry.host === GHCR) continue;
+    registryParameters[registry.host] = new StoredSecret(
+        `registry-token-${registry.host.replace(/[^A-Za-z0-9]+/g, "-")}`,
+        {
+            parameterName: registry.parameterName,
+            value: registry.token,
+            description: `Token that lets Flux read ${registry.host} as ${registry.username}`,
+            kmsKeyId: config.ssm.kmsKeyId,
+        },
+        keyOptions,
+    ).parameterName;
+}
 
 const slackWebhook = new StoredSecret(
     "slack-webhook-url",
@@ -72,7 +85,7 @@ const slackWebhook = new StoredSecret(
         description: "Slack webhook URL for Flux errors (Alertmanager)",
         kmsKeyId: config.ssm.kmsKeyId,
     },
-    withProviders(providers, "aws"),
+    options("aws"),
 );
 const discordWebhook = new StoredSecret(
     "discord-webhook-url",
@@ -82,7 +95,7 @@ const discordWebhook = new StoredSecret(
         description: "Discord webhook URL for Flux info events (Alertmanager)",
         kmsKeyId: config.ssm.kmsKeyId,
     },
-    withProviders(providers, "aws"),
+    options("aws"),
 );
 
 // GitHub's SSH host keys as published by GitHub, so a rotation is picked up by the next `up`.
@@ -91,96 +104,21 @@ const githubKnownHosts = github
     .keys.apply((keys) => knownHosts(keys));
 
 // --- One delivery loop per application ---------------------------------------------------------
-/** Creates an application's deploy key, webhook token, Flux objects, manifests and routes. */
-function deliver(app: AppConfig) {
-    const names = fluxObjectNames(app.name);
-    const deployKey = new DeployKey(
-        `${app.name}-deploy-key`,
-        {
-            repository: app.repository,
-            title: `flux-${config.stack}`,
-            // Only image automation pushes; without it Flux only reads.
-            allowWrite: app.image.automation,
-            parameterName: app.ssm.deployKey,
-            kmsKeyId: config.ssm.kmsKeyId,
-        },
-        keyOptions("githubOrg", "aws"),
-    );
-    const webhookToken = new WebhookToken(
-        `${app.name}-receiver-token`,
-        { parameterName: app.ssm.webhookToken, kmsKeyId: config.ssm.kmsKeyId },
-        keyOptions("aws"),
-    );
-
-    const secrets = new FluxSecrets(
-        `${app.name}-secrets`,
-        {
-            namespace: fluxNamespace,
-            names,
-            storeName: config.flux.clusterSecretStore,
-            refreshInterval: config.flux.externalSecretRefreshInterval,
-            deployKeyParameter: deployKey.parameterName,
-            knownHosts: githubKnownHosts,
-            registryTokenParameter: registryToken.parameterName,
-            registry: app.image.registry,
-            registryUsername: config.github.botUser,
-            gpgKeyParameter: gpgKey.parameterName,
-            gpgPassphraseParameter: gpgKey.passphraseParameterName,
-            webhookTokenParameter: webhookToken.parameterName,
-        },
-        withProviders(providers, "kubernetes"),
-    );
-    const secretsReady = Object.values(secrets.externalSecrets);
-
-    const manifests = app.seedManifests
-        ? new AppManifests(
-              `${app.name}-manifests`,
-              {
-                  repository: app.repository,
-                  branch: app.branch,
-                  appName: app.name,
-                  image: app.image.repository,
-                  port: app.port,
-                  overlayPath: app.overlayPath,
-                  imagePolicy: { name: names.imagePolicy, namespace: fluxNamespace },
-                  commitAuthor: config.github.botName,
-                  commitEmail: config.github.botEmail,
-                  includeBase: config.seedBase,
-              },
-              withProviders(providers, "githubOrg"),
-          )
-        : undefined;
-
-    const delivery = new AppDelivery(
+const applications = config.apps.map((app) => {
+    const registry = app.image.public ? undefined : config.registries[app.image.registry];
+    return new FluxApplication(
         app.name,
         {
-            fluxNamespace,
-            names,
             owner: config.github.owner,
             repository: app.repository,
             branch: app.branch,
-            path: app.overlayPath,
-            appNamespace: app.namespace,
-            intervals: {
-                git: config.flux.gitInterval,
-                gitTimeout: config.flux.gitTimeout,
-                kustomization: config.flux.kustomizationInterval,
-                retry: config.flux.kustomizationRetryInterval,
-                timeout: config.flux.kustomizationTimeout,
-            },
-            // Flux can read the repository once the key is registered and its Secret exists.
-            dependsOn: [deployKey, ...secretsReady, ...(manifests ? [manifests] : [])],
-        },
-        withProviders(providers, "kubernetes"),
-    );
-
-    if (app.image.automation) {
-        new ImageAutomation(
-            `${app.name}-images`,
-            {
-                fluxNamespace,
-                names,
-                image: app.image.repository,
+            stack: config.stack,
+            namespace: app.namespace,
+            overlayPath: app.overlayPath,
+            port: app.port,
+            hostname: app.hostname,
+            image: {
+                repository: app.image.repository,
                 policy: {
                     policy: app.image.policy,
                     order: app.image.order,
@@ -188,58 +126,46 @@ function deliver(app: AppConfig) {
                     tagPattern: app.image.tagPattern,
                     tagExtract: app.image.tagExtract,
                 },
-                branch: app.branch,
+                automation: app.image.automation,
                 pushBranch: app.image.pushBranch,
-                updatePath: app.overlayPath,
-                authorName: config.github.botName,
-                authorEmail: config.github.botEmail,
-                intervals: { scan: config.flux.imageInterval, update: config.flux.imageUpdateInterval },
-                dependsOn: [delivery.gitRepository, gpgKey, ...secretsReady],
+                registry: registry && {
+                    host: registry.host,
+                    username: registry.username,
+                    tokenParameter: registryParameters[registry.host],
+                },
             },
-            withProviders(providers, "kubernetes"),
-        );
-    }
-
-    const receiver = new WebhookReceiver(
-        `${app.name}-receiver`,
-        {
-            fluxNamespace,
-            names,
-            repository: app.repository,
-            token: webhookToken.token,
-            hostname: app.receiverHostname,
-            baseDomain: config.ingress.baseDomain,
+            seed: app.seedManifests ? { includeBase: config.seedBase } : undefined,
+            bot: {
+                name: config.github.botName,
+                email: config.github.botEmail,
+                gpgKey,
+                gpgKeyParameter: gpgKey.parameterName,
+                gpgPassphraseParameter: gpgKey.passphraseParameterName,
+            },
+            flux: {
+                namespace: config.kubernetes.fluxNamespace,
+                intervals: {
+                    git: config.flux.gitInterval,
+                    gitTimeout: config.flux.gitTimeout,
+                    kustomization: config.flux.kustomizationInterval,
+                    retry: config.flux.kustomizationRetryInterval,
+                    timeout: config.flux.kustomizationTimeout,
+                    imageScan: config.flux.imageInterval,
+                    imageUpdate: config.flux.imageUpdateInterval,
+                },
+                clusterSecretStore: config.flux.clusterSecretStore,
+                externalSecretRefreshInterval: config.flux.externalSecretRefreshInterval,
+                knownHosts: githubKnownHosts,
+            },
+            ssm: { deployKey: app.ssm.deployKey, webhookToken: app.ssm.webhookToken, kmsKeyId: config.ssm.kmsKeyId },
+            receiver: { hostname: app.receiverHostname, baseDomain: config.ingress.baseDomain },
             gateway,
-            dependsOn: [delivery.gitRepository, ...secretsReady],
+            protectKeys: config.protectKeys,
         },
-        withProviders(providers, "kubernetes", "githubOrg"),
+        options("githubOrg", "aws", "kubernetes", "tls", "random"),
     );
-
-    new AppRoute(
-        `${app.name}-route`,
-        {
-            appName: app.name,
-            namespace: app.namespace,
-            hostname: app.hostname,
-            port: app.port,
-            gateway,
-            dependsOn: [delivery.namespace],
-        },
-        withProviders(providers, "kubernetes"),
-    );
-
-    return {
-        deployKeyId: deployKey.deployKeyId,
-        deployKeyPublicKey: deployKey.publicKey,
-        ssmParameters: { deployKey: deployKey.parameterName, webhookToken: webhookToken.parameterName },
-        receiverHostname: receiver.hostname,
-        webhookUrl: receiver.webhookUrl,
-        appUrl: `https://${app.hostname}`,
-    };
-}
-
-const delivered = config.apps.map((app) => deliver(app));
-const first = delivered[0];
+});
+const first = applications[0];
 
 // --- Monitoring: kube-prometheus-stack, Flux events into Alertmanager -------------------------
 const monitoring = new Monitoring(
@@ -257,33 +183,28 @@ const monitoring = new Monitoring(
         clusterSecretStore: config.flux.clusterSecretStore,
         refreshInterval: config.flux.externalSecretRefreshInterval,
     },
-    withProviders(providers, "kubernetes"),
+    options("kubernetes"),
 );
 
 new FluxAlerts(
     "flux-alerts",
     {
-        fluxNamespace,
+        fluxNamespace: config.kubernetes.fluxNamespace,
         providerName: "alertmanager",
         alertmanagerAddress: monitoring.releaseName.apply((release) =>
             alertmanagerAddress(release, config.monitoring.namespace),
         ),
         dependsOn: [monitoring.release],
     },
-    withProviders(providers, "kubernetes"),
+    options("kubernetes"),
 );
 
 // --- Push-to-deploy (off by default: it needs Pulumi Cloud) -----------------------------------
 if (config.deployments) {
     new PushToDeploy(
         "push-to-deploy",
-        {
-            ...config.deployments,
-            project: pulumi.getProject(),
-            stack: config.stack,
-            awsRegion: config.awsRegion,
-        },
-        withProviders(providers, "pulumiService"),
+        { ...config.deployments, project: pulumi.getProject(), stack: config.stack, awsRegion: config.awsRegion },
+        options("pulumiService"),
     );
 }
 
@@ -306,5 +227,15 @@ export const webhookUrl = first.webhookUrl;
 export const appUrl = first.appUrl;
 /** Every application's outputs by name (webhook URLs secret). */
 export const apps = Object.fromEntries(
-    config.apps.map((app, i) => [app.name, { ...delivered[i], webhookUrl: pulumi.secret(delivered[i].webhookUrl) }]),
+    applications.map((a, i) => [
+        config.apps[i].name,
+        {
+            deployKeyId: a.deployKeyId,
+            deployKeyPublicKey: a.deployKeyPublicKey,
+            ssmParameters: a.ssmParameters,
+            receiverHostname: a.receiverHostname,
+            webhookUrl: pulumi.secret(a.webhookUrl),
+            appUrl: a.appUrl,
+        },
+    ]),
 );

@@ -3,6 +3,8 @@ import * as github from "@pulumi/github";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiservice from "@pulumi/pulumiservice";
+import * as random from "@pulumi/random";
+import * as tls from "@pulumi/tls";
 import type { StackConfig } from "../config";
 
 /** The explicit providers of a stack; nothing in the program uses a default provider. */
@@ -13,8 +15,12 @@ export interface Providers {
     readonly githubOrg: github.Provider;
     /** GitHub as the bot user: only the bot's own GPG key (least privilege). */
     readonly githubBot: github.Provider;
-    /** The cluster Flux runs in. */
+    /** The cluster Flux runs in, named by the stack's config (never the current context by chance). */
     readonly kubernetes: k8s.Provider;
+    /** Local key generation (deploy keys): no credentials, explicit all the same. */
+    readonly tls: tls.Provider;
+    /** Random tokens and receiver subdomains. */
+    readonly random: random.Provider;
     /** Pulumi Cloud, only when push-to-deploy is on (it reads PULUMI_ACCESS_TOKEN). */
     readonly pulumiService?: pulumiservice.Provider;
 }
@@ -47,9 +53,12 @@ export function createProviders(config: StackConfig): Providers {
             token: config.github.botToken,
         }),
         kubernetes: new k8s.Provider("kubernetes", {
-            // undefined: the kubeconfig's current context.
+            // The stack names its cluster: a kubeconfig (secret) and/or a context in it.
+            kubeconfig: config.kubernetes.kubeconfig,
             context: config.kubernetes.context,
         }),
+        tls: new tls.Provider("tls", {}),
+        random: new random.Provider("random", {}),
         pulumiService: config.deployments ? new pulumiservice.Provider("pulumi-service", {}) : undefined,
     };
 }

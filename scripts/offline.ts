@@ -408,15 +408,25 @@ async function secretPathsOf(value: unknown, at: string): Promise<string[]> {
     return nested.flat();
 }
 
+/** An override of one config key: a plain value, `{ secret }` as `--secret` sets it, or undefined to unset it. */
+export type ConfigOverride = string | { readonly secret: string } | undefined;
+
 /** Evaluates a stack from its files (`Pulumi.<stack>.yaml`), optionally overriding keys. */
-export async function evaluateStack(stack: string, overrides: Record<string, string | undefined> = {}): Promise<Evaluation> {
+export async function evaluateStack(stack: string, overrides: Record<string, ConfigOverride> = {}): Promise<Evaluation> {
     const config = readStackConfig(stack);
     const values = { ...config.values };
+    const secretKeys = new Set(config.secretKeys);
     for (const [k, v] of Object.entries(overrides)) {
-        if (v === undefined) delete values[fullKey(k)];
-        else values[fullKey(k)] = v;
+        const full = fullKey(k);
+        secretKeys.delete(full);
+        if (v === undefined) delete values[full];
+        else if (typeof v === "string") values[full] = v;
+        else {
+            values[full] = v.secret;
+            secretKeys.add(full);
+        }
     }
-    return evaluateProgram(stack, { values, secretKeys: config.secretKeys.filter((k) => k in values) });
+    return evaluateProgram(stack, { values, secretKeys: [...secretKeys].filter((k) => k in values) });
 }
 
 /** The recorded resources that are Kubernetes objects (not providers, not Helm releases). */

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { buildConfig, ConfigError, RawConfig, regexProblem, registryHost, SecretConfig } from "../config";
+import { buildConfig, ConfigContext, ConfigError, RawConfig, regexProblem, registryHost, SecretConfig, splitRegistries } from "../config";
 import { fluxDurationMs, isPositiveFluxDuration } from "../components/validation";
 import { evaluateStack, readStackConfig } from "../scripts/offline";
 
@@ -55,6 +55,7 @@ describe("config", () => {
             {
                 repository: "ghcr.io/developer-friendly/echo-server",
                 registry: "ghcr.io",
+                public: false,
                 policy: "numerical",
                 order: "asc",
                 semverRange: ">=0.0.0",
@@ -69,11 +70,12 @@ describe("config", () => {
             gpgKey: "/github/gpg-keys/developer-friendly-bot",
             gpgPassphrase: "/github/gpg-keys/developer-friendly-bot-passphrase",
             slackWebhookUrl: "/flux-gitops/dev/slack-webhook-url",
+            prefix: "",
             discordWebhookUrl: "/flux-gitops/dev/discord-webhook-url",
             kmsKeyId: undefined,
         });
         assert.equal(config.keys.gpgAlgorithm, "ed25519");
-        assert.equal(config.kubernetes.context, undefined);
+        assert.equal(config.kubernetes.context, "flux-dev");
         assert.equal(config.kubernetes.fluxNamespace, "flux-system");
         assert.equal(config.flux.gitInterval, "1m");
     });
@@ -170,3 +172,100 @@ describe("config", () => {
         assert.equal(regexProblem("^(a)\\1$"), "uses a backreference, which Go's RE2 (used by Flux) does not support");
     });
 });
+
+describe("config as the CLI hands it over", () => {
+    it("refuses a key the program does not read, naming it and the closest known key", () => {
+        assert.deepEqual(problemsOfContext({ setKeys: ["imagePolicyy", "owner"] }), [
+            "flux-gitops:imagePolicyy is not a key this program reads; did you mean imagePolicy?",
+        ]);
+        assert.deepEqual(problemsOfContext({ setKeys: ["zzzzzzzzzzzz"] }), ["flux-gitops:zzzzzzzzzzzz is not a key this program reads"]);
+    });
+
+    it("refuses undeclared secrets that were set without --secret", () => {
+        assert.deepEqual(problemsOfContext({ plaintextSecrets: ["gpgPassphrase"] }), [
+            "flux-gitops:gpgPassphrase is a secret but was set in plain text; set it again with `pulumi config set --secret gpgPassphrase <value>`",
+        ]);
+    });
+
+    it("refuses a stack that does not name its cluster", () => {
+        assert.deepEqual(problemsOf({ kubeContext: "" }), [
+            "flux-gitops:kubeContext is required: every stack names its cluster (or set the secret flux-gitops:kubeconfig); " +
+                "set it with `pulumi config set kubeContext <context>` (see `kubectl config get-contexts`)",
+        ]);
+        const config = buildConfig(devRaw({ kubeContext: "" }), { ...secrets, kubeconfig: pulumi.secret("apiVersion: v1") }, "dev");
+        assert.equal(config.kubernetes.context, undefined);
+        assert.ok(config.kubernetes.kubeconfig);
+    });
+
+    it("is a pulumi.RunError, whose message the nodejs host prints without a stack trace", () => {
+        // @pulumi/pulumi cmd/run/run.js: `if (RunError.isInstance(err)) log.error(err.message)`.
+        const error = new ConfigError("dev", ["a"]);
+        assert.ok(pulumi.RunError.isInstance(error));
+        assert.equal(error.stackName, "dev");
+        assert.match(String(error.stack), /^ConfigError: Invalid configuration/, "Error.stack is not overwritten");
+    });
+});
+
+describe("registry credentials", () => {
+    const docker = (extra: Record<string, string>) =>
+        JSON.stringify([{ repository: "search", image: "docker.io/acme/search", ...extra }]);
+
+    it("reads ghcr.io as the bot with registryToken", () => {
+        const config = buildConfig(devRaw(), secrets, "dev");
+        assert.deepEqual(Object.keys(config.registries), ["ghcr.io"]);
+        assert.equal(config.registries["ghcr.io"].username, "developer-friendly-bot");
+        assert.equal(config.registries["ghcr.io"].token, secrets.registryToken);
+        assert.equal(config.registries["ghcr.io"].parameterName, "/github/echo-server/ghcr-token");
+    });
+
+    it("gives any other registry its own user and token, stored in its own parameter", () => {
+        const token = pulumi.secret("docker-token");
+        const config = buildConfig(
+            devRaw({ additionalApps: docker({}), registries: JSON.stringify({ "docker.io": { username: "acme-bot" } }) }),
+            { ...secrets, registryTokens: { "docker.io": token } },
+            "dev",
+        );
+        assert.deepEqual(config.registries["docker.io"], {
+            host: "docker.io",
+            username: "acme-bot",
+            token,
+            parameterName: "/registries/docker.io/token",
+        });
+    });
+
+    it("gives a public image no credentials at all", () => {
+        const config = buildConfig(devRaw({ additionalApps: docker({ imagePublic: "true" }) }), secrets, "dev");
+        assert.equal(config.apps[1].image.public, true);
+        assert.deepEqual(Object.keys(config.registries), ["ghcr.io"]);
+    });
+
+    it("refuses a private image whose registry has no credentials, naming the application and the registry", () => {
+        assert.deepEqual(problemsOf({ additionalApps: docker({}) }), [
+            'application search pulls docker.io/acme/search from docker.io, which has no credentials: add them under flux-gitops:registries["docker.io"] (username and a secret token), or set imagePublic: true for a public image',
+        ]);
+    });
+
+    it("refuses an incomplete registry entry", () => {
+        assert.deepEqual(problemsOf({ registries: JSON.stringify({ "quay.io": {} }) }), [
+            'flux-gitops:registries["quay.io"].username is required: the user the token belongs to',
+            `flux-gitops:registries["quay.io"].token is required; set it with \`pulumi config set --secret --path 'registries["quay.io"].token' <token>\``,
+        ]);
+    });
+
+    it("splits the tokens off the registries value as secrets", async () => {
+        const { entries, tokens } = splitRegistries(JSON.stringify({ "quay.io": { username: "u", token: "t" } }));
+        assert.equal(entries, JSON.stringify({ "quay.io": { username: "u" } }));
+        assert.ok(await pulumi.isSecret(tokens["quay.io"]));
+    });
+});
+
+/** The problems buildConfig reports for the dev config with this CLI context. */
+function problemsOfContext(context: ConfigContext): readonly string[] {
+    try {
+        buildConfig(devRaw(), secrets, "dev", context);
+    } catch (e) {
+        assert.ok(e instanceof ConfigError);
+        return e.problems;
+    }
+    assert.fail("expected the config to be rejected");
+}

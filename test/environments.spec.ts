@@ -2,7 +2,10 @@ import { strict as assert } from "node:assert";
 import { Evaluation, evaluateStack, kubernetesObjects } from "../scripts/offline";
 import { object, objectsOfKind, one, ofType } from "./helpers";
 
-/** The URNs of the dev stack before it took several applications (test/fixtures/dev-urns.json). */
+/**
+ * The URNs of the dev stack since each application became one FluxApplication subtree
+ * (test/fixtures/dev-urns.json). A change here replaces live resources: add an alias (CONTRIBUTING.md).
+ */
 const previousDevUrns = require("./fixtures/dev-urns.json") as string[];
 
 /** `apiVersion kind namespace/name` of every Kubernetes object, sorted. */
@@ -72,10 +75,11 @@ describe("environments and applications", () => {
     it("protects prod's keys and their SSM parameters, and nothing in dev", () => {
         const protectedIn = (e: Evaluation) => e.resources.filter((r) => r.protect).map((r) => r.urn);
         assert.deepEqual(protectedIn(prod).map((u) => u.split("::").slice(2).join("::")).sort(), [
+            "flux-gitops:app:FluxApplication$flux-gitops:keys:DeployKey::echo-server-deploy-key",
+            "flux-gitops:app:FluxApplication$flux-gitops:keys:WebhookToken::echo-server-receiver-token",
             "flux-gitops:keys:DeployKey$flux-gitops:keys:StoredSecret::echo-server-deploy-key-ssm",
             "flux-gitops:keys:DeployKey$github:index/repositoryDeployKey:RepositoryDeployKey::echo-server-deploy-key",
             "flux-gitops:keys:DeployKey$tls:index/privateKey:PrivateKey::echo-server-deploy-key-key",
-            "flux-gitops:keys:DeployKey::echo-server-deploy-key",
             "flux-gitops:keys:GpgSigningKey$flux-gitops:keys:StoredSecret::developer-friendly-bot-gpg-ssm",
             "flux-gitops:keys:GpgSigningKey$github:index/userGpgKey:UserGpgKey::developer-friendly-bot-gpg",
             "flux-gitops:keys:GpgSigningKey$pulumi-nodejs:dynamic:Resource::developer-friendly-bot-gpg-key",
@@ -87,7 +91,6 @@ describe("environments and applications", () => {
             "flux-gitops:keys:StoredSecret::echo-server-registry-token",
             "flux-gitops:keys:WebhookToken$flux-gitops:keys:StoredSecret::echo-server-receiver-token-ssm",
             "flux-gitops:keys:WebhookToken$random:index/randomPassword:RandomPassword::echo-server-receiver-token",
-            "flux-gitops:keys:WebhookToken::echo-server-receiver-token",
         ]);
         assert.deepEqual(protectedIn(dev), []);
     });
@@ -101,6 +104,7 @@ describe("environments and applications", () => {
                     { repository: "billing", image: "ghcr.io/developer-friendly/billing", appPort: 9090 },
                     { repository: "search", image: "docker.io/developer-friendly/search", imagePolicy: "semver", imageSemverRange: ">=1.0.0", tagPattern: "" },
                 ]),
+                registries: { secret: JSON.stringify({ "docker.io": { username: "search-bot", token: "docker-hub-token" } }) },
             });
         });
 
@@ -117,7 +121,8 @@ describe("environments and applications", () => {
                 assert.equal(ofType(three, shared).length, 1, shared);
             }
             assert.equal(objectsOfKind(three, "Alert").length, 2);
-            assert.equal(ofType(three, "aws:ssm/parameter:Parameter").length, 2 * 3 + 4);
+            // Two per application, four shared, and docker.io's token.
+            assert.equal(ofType(three, "aws:ssm/parameter:Parameter").length, 2 * 3 + 4 + 1);
         });
 
         it("gives every resource a distinct URN and keeps the first application's names", () => {
@@ -150,11 +155,14 @@ describe("environments and applications", () => {
                 imageRepositoryRef: { name: "search" },
                 policy: { semver: { range: ">=1.0.0" } },
             });
-            // Every registry Secret reads the stack's one registry token, for its own registry host.
-            for (const app of apps) {
+            // Each registry Secret reads the token issued for its own registry, and names only that registry.
+            for (const app of ["echo-server", "billing"]) {
                 assert.equal(object(three, "ExternalSecret", `${app}-registry`).spec.data[0].remoteRef.key, "/github/echo-server/ghcr-token");
             }
-            assert.match(object(three, "ExternalSecret", "search-registry").spec.target.template.data[".dockerconfigjson"], /"docker\.io"/);
+            const search = object(three, "ExternalSecret", "search-registry").spec;
+            assert.equal(search.data[0].remoteRef.key, "/registries/docker.io/token");
+            assert.match(search.target.template.data[".dockerconfigjson"], /^\{"auths":\{"docker\.io":\{"username":"search-bot"/);
+            assert.doesNotMatch(search.target.template.data[".dockerconfigjson"], /ghcr|developer-friendly-bot/);
             assert.deepEqual(Object.keys(three.outputs.apps as object).sort(), [...apps].sort());
         });
 

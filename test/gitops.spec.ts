@@ -273,7 +273,7 @@ describe("the GitOps half of the dev stack", () => {
     });
 
     it("adds the passphrase to the signing Secret when the key has one", async () => {
-        const withPassphrase = await evaluateStack("dev", { "flux-gitops:gpgPassphrase": "correct horse" });
+        const withPassphrase = await evaluateStack("dev", { "flux-gitops:gpgPassphrase": { secret: "correct horse" } });
         const data = object(withPassphrase, "ExternalSecret", "echo-server-gpg-signing").spec.data;
         assert.deepEqual(data, [
             { secretKey: "git.asc", remoteRef: { key: "/github/gpg-keys/developer-friendly-bot" } },

@@ -20,10 +20,12 @@ describe("keys and secrets of the dev stack", () => {
             "pulumi:providers:github github-bot",
             "pulumi:providers:github github-org",
             "pulumi:providers:kubernetes kubernetes",
+            "pulumi:providers:random random",
+            "pulumi:providers:tls tls",
         ]);
         const org = one(dev, "pulumi:providers:github", "github-org");
         assert.equal(org.inputs.owner, "developer-friendly");
-        assert.equal(org.inputs.token, undefined, "the org provider falls back to GITHUB_TOKEN");
+        if (!process.env.GITHUB_TOKEN) assert.equal(org.inputs.token, undefined, "no githubToken and no GITHUB_TOKEN");
         const bot = one(dev, "pulumi:providers:github", "github-bot");
         assert.equal(bot.inputs.owner, "developer-friendly-bot");
         assert.equal(bot.inputs.token, secretPlaceholder("flux-gitops:botGithubToken"));
@@ -37,7 +39,32 @@ describe("keys and secrets of the dev stack", () => {
                 "github-owner": "developer-friendly",
             },
         });
-        assert.equal(one(dev, "pulumi:providers:kubernetes", "kubernetes").inputs.context, undefined);
+        // The stack names its cluster (Pulumi.dev.yaml): never the current context by chance.
+        assert.equal(one(dev, "pulumi:providers:kubernetes", "kubernetes").inputs.context, "flux-dev");
+    });
+
+    it("reads GITHUB_TOKEN as a secret from the moment it is read", async () => {
+        const saved = process.env.GITHUB_TOKEN;
+        process.env.GITHUB_TOKEN = "ghp_from_the_environment";
+        try {
+            const e = await evaluateStack("dev");
+            const org = one(e, "pulumi:providers:github", "github-org");
+            assert.equal(org.inputs.token, "ghp_from_the_environment");
+            assert.deepEqual(org.secretPaths, ["token"]);
+        } finally {
+            if (saved === undefined) delete process.env.GITHUB_TOKEN;
+            else process.env.GITHUB_TOKEN = saved;
+        }
+    });
+
+    it("gives every package an explicit provider: tls and random too", () => {
+        assert.equal(providerOf(dev, one(dev, "tls:index/privateKey:PrivateKey", "echo-server-deploy-key-key")).name, "tls");
+        for (const r of ofType(dev, "random:index/randomPassword:RandomPassword")) assert.equal(providerOf(dev, r).name, "random");
+        // Dynamic resources (the GPG key) run in the program's own provider, which has no package to configure.
+        const packaged = dev.resources.filter((x) => x.custom && !x.type.startsWith("pulumi:providers:") && !x.type.startsWith("pulumi-nodejs:"));
+        for (const r of packaged) {
+            assert.ok(r.provider, `${r.type} ${r.name} uses a default provider`);
+        }
     });
 
     it("registers the deploy key's public half on the repository and stores its private half in SSM", () => {
@@ -142,7 +169,7 @@ describe("keys and secrets of the dev stack", () => {
     });
 
     it("stores a GPG passphrase next to the key when one is set", async () => {
-        const withPassphrase = await evaluateStack("dev", { "flux-gitops:gpgPassphrase": "correct horse" });
+        const withPassphrase = await evaluateStack("dev", { "flux-gitops:gpgPassphrase": { secret: "correct horse" } });
         const parameter = one(withPassphrase, SSM, "developer-friendly-bot-gpg-passphrase-ssm");
         assert.equal(parameter.inputs.name, "/github/gpg-keys/developer-friendly-bot-passphrase");
         assert.equal(parameter.inputs.type, "SecureString");

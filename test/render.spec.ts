@@ -55,11 +55,12 @@ describe("the offline render", () => {
 
     it("prints a tree with components above their children", () => {
         const tree = resourceTree(dev.resources).split("\n");
-        const component = tree.indexOf("+ flux-gitops:keys:DeployKey echo-server-deploy-key");
+        const component = tree.indexOf("  + flux-gitops:keys:DeployKey echo-server-deploy-key");
+        assert.ok(tree.indexOf("+ flux-gitops:app:FluxApplication echo-server") < component);
         assert.ok(component >= 0);
-        assert.ok(tree.includes("  - tls:index/privateKey:PrivateKey echo-server-deploy-key-key"));
-        assert.ok(tree.includes("  + flux-gitops:keys:StoredSecret echo-server-deploy-key-ssm"));
-        assert.ok(tree.includes("    - aws:ssm/parameter:Parameter echo-server-deploy-key-ssm"));
+        assert.ok(tree.includes("    - tls:index/privateKey:PrivateKey echo-server-deploy-key-key"));
+        assert.ok(tree.includes("    + flux-gitops:keys:StoredSecret echo-server-deploy-key-ssm"));
+        assert.ok(tree.includes("      - aws:ssm/parameter:Parameter echo-server-deploy-key-ssm"));
     });
 
     describe("as a command", () => {

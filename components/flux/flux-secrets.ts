@@ -14,11 +14,15 @@ export interface FluxSecretsArgs {
     readonly deployKeyParameter: pulumi.Input<string>;
     /** `known_hosts` content for github.com (public data, templated into the Secret). */
     readonly knownHosts: pulumi.Input<string>;
-    /** SSM name of the registry token. */
-    readonly registryTokenParameter: pulumi.Input<string>;
-    /** Registry host and user name of the registry credentials. */
-    readonly registry: string;
-    readonly registryUsername: string;
+    /**
+     * The credentials of the application's registry: its host, the user and the SSM name of the
+     * token issued for it. undefined for a public image: then there is no pull Secret at all.
+     */
+    readonly registry?: {
+        readonly host: string;
+        readonly username: string;
+        readonly tokenParameter: pulumi.Input<string>;
+    };
     /** SSM name of the armored GPG private key. */
     readonly gpgKeyParameter: pulumi.Input<string>;
     /** SSM name of the GPG passphrase, when the key has one. */
@@ -68,15 +72,15 @@ export class FluxSecrets extends pulumi.ComponentResource {
             // known_hosts is public: it is templated in as is, next to the private identity.
             { templateData: { identity: "{{ .identity }}", known_hosts: args.knownHosts } },
         );
-        const registry = externalSecret(
-            "registry",
-            n.registrySecret,
-            [{ secretKey: "token", parameterName: args.registryTokenParameter }],
-            {
-                type: "kubernetes.io/dockerconfigjson",
-                templateData: { ".dockerconfigjson": dockerConfigJsonTemplate(args.registry, args.registryUsername, "token") },
-            },
-        );
+        // The pull Secret names exactly the registry its token was issued for.
+        const registry = args.registry
+            ? externalSecret("registry", n.registrySecret, [{ secretKey: "token", parameterName: args.registry.tokenParameter }], {
+                  type: "kubernetes.io/dockerconfigjson",
+                  templateData: {
+                      ".dockerconfigjson": dockerConfigJsonTemplate(args.registry.host, args.registry.username, "token"),
+                  },
+              })
+            : undefined;
         const signingValues: Value[] = [{ secretKey: "git.asc", parameterName: args.gpgKeyParameter }];
         if (args.gpgPassphraseParameter !== undefined) {
             signingValues.push({ secretKey: "passphrase", parameterName: args.gpgPassphraseParameter });
@@ -90,7 +94,7 @@ export class FluxSecrets extends pulumi.ComponentResource {
 
         this.externalSecrets = {
             [n.gitSecret]: git,
-            [n.registrySecret]: registry,
+            ...(registry ? { [n.registrySecret]: registry } : {}),
             [n.signingSecret]: signing,
             [n.receiverSecret]: receiver,
         };

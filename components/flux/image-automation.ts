@@ -9,6 +9,8 @@ export interface ImageAutomationArgs {
     readonly names: FluxObjectNames;
     /** Image repository without tag. */
     readonly image: string;
+    /** Read the registry with the application's pull Secret; false for a public image. */
+    readonly registryCredentials: boolean;
     readonly policy: Omit<ImagePolicySpecArgs, "imageRepositoryName">;
     readonly branch: string;
     readonly pushBranch: string;
@@ -41,7 +43,7 @@ export class ImageAutomation extends pulumi.ComponentResource {
                 kind: "ImageRepository",
                 name: n.imageRepository,
                 namespace: ns,
-                spec: imageRepositorySpec({ image: args.image, interval: args.intervals.scan, secretName: n.registrySecret }),
+                spec: imageRepositorySpec({ image: args.image, interval: args.intervals.scan, secretName: args.registryCredentials ? n.registrySecret : undefined }),
             },
             { parent: this, dependsOn: args.dependsOn },
         );

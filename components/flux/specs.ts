@@ -73,8 +73,8 @@ export function kustomizationSpec(args: KustomizationSpecArgs): object {
 export interface ImageRepositorySpecArgs {
     readonly image: string;
     readonly interval: string;
-    /** Secret of type kubernetes.io/dockerconfigjson for the registry. */
-    readonly secretName: string;
+    /** Secret of type kubernetes.io/dockerconfigjson for the registry; undefined for a public image. */
+    readonly secretName?: string;
     readonly exclusionList?: readonly string[];
 }
 
@@ -84,7 +84,8 @@ export function imageRepositorySpec(args: ImageRepositorySpecArgs): object {
         interval: args.interval,
         // generic: credentials come from secretRef, not from a cloud provider's identity.
         provider: "generic",
-        secretRef: { name: args.secretName },
+        // A public image is scanned anonymously: no credential is offered to its registry.
+        ...(args.secretName !== undefined ? { secretRef: { name: args.secretName } } : {}),
         exclusionList: [...(args.exclusionList ?? DEFAULT_EXCLUSION_LIST)],
     };
 }

@@ -1,0 +1,246 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AppManifests } from "./app-manifests";
+import { AppDelivery } from "../flux/app-delivery";
+import { FluxSecrets } from "../flux/flux-secrets";
+import { ImageAutomation } from "../flux/image-automation";
+import { fluxObjectNames } from "../flux/names";
+import { ImagePolicySpecArgs } from "../flux/specs";
+import { WebhookReceiver } from "../flux/webhook-receiver";
+import { AppRoute } from "../gateway/app-route";
+import { GatewayRef } from "../gateway/http-route";
+import { DeployKey } from "../keys/deploy-key";
+import { WebhookToken } from "../keys/webhook-token";
+
+/** Flux's reconcile intervals for one application. */
+export interface FluxIntervals {
+    readonly git: string;
+    readonly gitTimeout: string;
+    readonly kustomization: string;
+    readonly retry: string;
+    readonly timeout: string;
+    readonly imageScan: string;
+    readonly imageUpdate: string;
+}
+
+export interface FluxApplicationArgs {
+    /** GitHub organisation that owns the repository. */
+    readonly owner: string;
+    /** Repository (under owner); also the `metadata.name` of the application's Flux objects. */
+    readonly repository: string;
+    readonly branch: string;
+    /** The stack's name: the deploy key's title on GitHub. */
+    readonly stack: string;
+    /** Namespace the application runs in (created here). */
+    readonly namespace: string;
+    /** The environment's overlay in the repository. */
+    readonly overlayPath: string;
+    readonly port: number;
+    /** The application's public hostname. */
+    readonly hostname: string;
+    readonly image: {
+        /** Image repository without tag. */
+        readonly repository: string;
+        readonly policy: Omit<ImagePolicySpecArgs, "imageRepositoryName">;
+        /** Image automation commits new tags (and so needs a deploy key that may push). */
+        readonly automation: boolean;
+        readonly pushBranch: string;
+        /** Credentials of the image's registry; undefined for a public image. */
+        readonly registry?: {
+            readonly host: string;
+            readonly username: string;
+            readonly tokenParameter: pulumi.Input<string>;
+        };
+    };
+    /** Seed the overlay (and the base, when includeBase) into the repository once. */
+    readonly seed?: { readonly includeBase: boolean };
+    /** The bot that signs and authors the image update commits. */
+    readonly bot: {
+        readonly name: string;
+        readonly email: string;
+        /** The bot's signing key (a resource the image automation waits for) and its SSM names. */
+        readonly gpgKey: pulumi.Resource;
+        readonly gpgKeyParameter: pulumi.Input<string>;
+        readonly gpgPassphraseParameter?: pulumi.Input<string>;
+    };
+    readonly flux: {
+        readonly namespace: string;
+        readonly intervals: FluxIntervals;
+        /** ClusterSecretStore backed by AWS Parameter Store. */
+        readonly clusterSecretStore: string;
+        readonly externalSecretRefreshInterval: string;
+        /** `known_hosts` for github.com. */
+        readonly knownHosts: pulumi.Input<string>;
+    };
+    readonly ssm: {
+        readonly deployKey: string;
+        readonly webhookToken: string;
+        readonly kmsKeyId?: string;
+    };
+    readonly receiver: {
+        /** Fixed hostname; undefined: a random subdomain of baseDomain. */
+        readonly hostname?: string;
+        readonly baseDomain: string;
+    };
+    readonly gateway: GatewayRef;
+    /** Protect the deploy key, the webhook token and their SSM parameters against deletion. */
+    readonly protectKeys: boolean;
+}
+
+/**
+ * One application's whole delivery loop, as one subtree of the stack: its deploy key and webhook
+ * token (GitHub and SSM), the ExternalSecrets that bring them into the cluster, the Flux objects
+ * that follow its repository and image, the seeded manifests, its routes and the GitHub webhook.
+ */
+export class FluxApplication extends pulumi.ComponentResource {
+    public readonly deployKeyId: pulumi.Output<string>;
+    public readonly deployKeyPublicKey: pulumi.Output<string>;
+    public readonly ssmParameters: { readonly deployKey: pulumi.Output<string>; readonly webhookToken: pulumi.Output<string> };
+    public readonly receiverHostname: pulumi.Output<string>;
+    /** `https://<receiver host>/hook/<digest>` (secret: derived from the token). */
+    public readonly webhookUrl: pulumi.Output<string>;
+    public readonly appUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: FluxApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("flux-gitops:app:FluxApplication", name, {}, opts);
+        const names = fluxObjectNames(args.repository);
+        const fluxNamespace = args.flux.namespace;
+        const keyOptions = { parent: this, protect: args.protectKeys };
+
+        const deployKey = new DeployKey(
+            `${name}-deploy-key`,
+            {
+                repository: args.repository,
+                title: `flux-${args.stack}`,
+                // Only image automation pushes; without it Flux only reads.
+                allowWrite: args.image.automation,
+                parameterName: args.ssm.deployKey,
+                kmsKeyId: args.ssm.kmsKeyId,
+            },
+            keyOptions,
+        );
+        const webhookToken = new WebhookToken(
+            `${name}-receiver-token`,
+            { parameterName: args.ssm.webhookToken, kmsKeyId: args.ssm.kmsKeyId },
+            keyOptions,
+        );
+
+        const secrets = new FluxSecrets(
+            `${name}-secrets`,
+            {
+                namespace: fluxNamespace,
+                names,
+                storeName: args.flux.clusterSecretStore,
+                refreshInterval: args.flux.externalSecretRefreshInterval,
+                deployKeyParameter: deployKey.parameterName,
+                knownHosts: args.flux.knownHosts,
+                registry: args.image.registry,
+                gpgKeyParameter: args.bot.gpgKeyParameter,
+                gpgPassphraseParameter: args.bot.gpgPassphraseParameter,
+                webhookTokenParameter: webhookToken.parameterName,
+            },
+            { parent: this },
+        );
+        const secretsReady = Object.values(secrets.externalSecrets);
+
+        const manifests = args.seed
+            ? new AppManifests(
+                  `${name}-manifests`,
+                  {
+                      repository: args.repository,
+                      branch: args.branch,
+                      appName: args.repository,
+                      image: args.image.repository,
+                      port: args.port,
+                      overlayPath: args.overlayPath,
+                      imagePolicy: { name: names.imagePolicy, namespace: fluxNamespace },
+                      commitAuthor: args.bot.name,
+                      commitEmail: args.bot.email,
+                      includeBase: args.seed.includeBase,
+                  },
+                  { parent: this },
+              )
+            : undefined;
+
+        const intervals = args.flux.intervals;
+        const delivery = new AppDelivery(
+            name,
+            {
+                fluxNamespace,
+                names,
+                owner: args.owner,
+                repository: args.repository,
+                branch: args.branch,
+                path: args.overlayPath,
+                appNamespace: args.namespace,
+                intervals,
+                // Flux can read the repository once the key is registered and its Secret exists.
+                dependsOn: [deployKey, ...secretsReady, ...(manifests ? [manifests] : [])],
+            },
+            { parent: this },
+        );
+
+        if (args.image.automation) {
+            new ImageAutomation(
+                `${name}-images`,
+                {
+                    fluxNamespace,
+                    names,
+                    image: args.image.repository,
+                    registryCredentials: args.image.registry !== undefined,
+                    policy: args.image.policy,
+                    branch: args.branch,
+                    pushBranch: args.image.pushBranch,
+                    updatePath: args.overlayPath,
+                    authorName: args.bot.name,
+                    authorEmail: args.bot.email,
+                    intervals: { scan: intervals.imageScan, update: intervals.imageUpdate },
+                    dependsOn: [delivery.gitRepository, args.bot.gpgKey, ...secretsReady],
+                },
+                { parent: this },
+            );
+        }
+
+        const receiver = new WebhookReceiver(
+            `${name}-receiver`,
+            {
+                fluxNamespace,
+                names,
+                repository: args.repository,
+                token: webhookToken.token,
+                hostname: args.receiver.hostname,
+                baseDomain: args.receiver.baseDomain,
+                gateway: args.gateway,
+                dependsOn: [delivery.gitRepository, ...secretsReady],
+            },
+            { parent: this },
+        );
+
+        new AppRoute(
+            `${name}-route`,
+            {
+                appName: args.repository,
+                namespace: args.namespace,
+                hostname: args.hostname,
+                port: args.port,
+                gateway: args.gateway,
+                dependsOn: [delivery.namespace],
+            },
+            { parent: this },
+        );
+
+        this.deployKeyId = deployKey.deployKeyId;
+        this.deployKeyPublicKey = deployKey.publicKey;
+        this.ssmParameters = { deployKey: deployKey.parameterName, webhookToken: webhookToken.parameterName };
+        this.receiverHostname = receiver.hostname;
+        this.webhookUrl = receiver.webhookUrl;
+        this.appUrl = pulumi.output(`https://${args.hostname}`);
+        this.registerOutputs({
+            deployKeyId: this.deployKeyId,
+            deployKeyPublicKey: this.deployKeyPublicKey,
+            ssmParameters: this.ssmParameters,
+            receiverHostname: this.receiverHostname,
+            webhookUrl: this.webhookUrl,
+            appUrl: this.appUrl,
+        });
+    }
+}

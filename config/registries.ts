@@ -1,0 +1,73 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AppConfig } from "./apps";
+import { Checks, GITHUB_LOGIN } from "./checks";
+
+/** The credentials Flux reads one registry with. */
+export interface RegistryCredentials {
+    /** Registry host, as in the image reference (`docker.io`, `ghcr.io`, `registry.example.com:5000`). */
+    readonly host: string;
+    readonly username: string;
+    /** The token (secret), stored in SSM under `parameterName`. */
+    readonly token: pulumi.Output<string>;
+    readonly parameterName: string;
+}
+
+/** GitHub's registry: the bot reads it with `registryToken` (a token of the bot with read:packages). */
+export const GHCR = "ghcr.io";
+
+/** Default SSM name of a registry's token: one parameter per registry, not per application. */
+export function registryTokenParameter(ssmPrefix: string, host: string): string {
+    return `${ssmPrefix}/registries/${host.replace(/:/g, "-")}/token`;
+}
+
+/**
+ * Reads `registries`: `{ "<host>": { "username": "<user>", "token": <secret> } }`, the token set
+ * with `pulumi config set --secret --path 'registries["<host>"].token' <token>`. Returns the
+ * credentials of every registry an application pulls from privately (ghcr.io: the bot and
+ * `registryToken`), and a problem for each private application whose registry has none: a
+ * credential is only ever offered to the registry it was issued for.
+ */
+export function readRegistries(
+    c: Checks,
+    entries: Readonly<Record<string, { readonly username?: unknown }>>,
+    tokens: Readonly<Record<string, pulumi.Output<string>>>,
+    ctx: {
+        readonly apps: readonly AppConfig[];
+        readonly botUser: string;
+        readonly ghcrToken: pulumi.Output<string>;
+        readonly ghcrParameter: string;
+        readonly ssmPrefix: string;
+    },
+): Record<string, RegistryCredentials> {
+    const configured: Record<string, RegistryCredentials> = {};
+    for (const [host, entry] of Object.entries(entries)) {
+        const key = `registries["${host}"]`;
+        if (host === GHCR) {
+            c.problem(key, `is not needed: ${GHCR} is read as the bot with registryToken`);
+            continue;
+        }
+        const username = typeof entry?.username === "string" ? entry.username.trim() : "";
+        if (!username) c.problem(`${key}.username`, "is required: the user the token belongs to");
+        if (!tokens[host]) {
+            c.problem(`${key}.token`, `is required; set it with \`pulumi config set --secret --path '${key}.token' <token>\``);
+        }
+        configured[host] = { host, username, token: tokens[host], parameterName: registryTokenParameter(ctx.ssmPrefix, host) };
+    }
+    const used: Record<string, RegistryCredentials> = {};
+    for (const app of ctx.apps) {
+        if (app.image.public) continue;
+        const host = app.image.registry;
+        if (host === GHCR) {
+            if (!GITHUB_LOGIN.test(ctx.botUser)) continue;
+            used[host] = { host, username: ctx.botUser, token: ctx.ghcrToken, parameterName: ctx.ghcrParameter };
+        } else if (configured[host]) {
+            used[host] = configured[host];
+        } else {
+            c.problems.push(
+                `application ${app.name} pulls ${app.image.repository} from ${host}, which has no credentials: ` +
+                    `add them under flux-gitops:registries["${host}"] (username and a secret token), or set imagePublic: true for a public image`,
+            );
+        }
+    }
+    return used;
+}
