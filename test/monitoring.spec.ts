@@ -1,30 +1,100 @@
 import { strict as assert } from "node:assert";
 import { Evaluation, evaluateStack, kubernetesObjects, secretPlaceholder } from "../scripts/offline";
 import {
+    ALERTMANAGER_CONFIG_MATCHER_STRATEGY,
+    AlertmanagerConfigFile,
     alertmanagerAddress,
     alertmanagerConfigSpec,
     FLUX_EVENT_KINDS,
+    generatedAlertmanagerConfig,
+    KUBE_PROMETHEUS_STACK_INHIBIT_RULES,
     kubePrometheusStackValues,
+    Labels,
+    MatcherStrategy,
     mergeValues,
+    notifiedReceivers,
+    parseMatcher,
     Route,
-    routeAlert,
 } from "../components/monitoring/specs";
 import { object, one, parentOf, providerOf } from "./helpers";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
-/** The labels notification-controller's alertmanager notifier sends for an event. */
-function fluxAlertLabels(severity: string, namespace = "flux-system"): Record<string, string> {
+/**
+ * kube-prometheus-stack's default `alertmanager.config`, copied from
+ * prometheus-community/helm-charts charts/kube-prometheus-stack/values.yaml at tag
+ * kube-prometheus-stack-82.8.0 (the chart's secret.yaml renders it as alertmanager.yaml).
+ */
+const CHART_ALERTMANAGER_CONFIG = {
+    global: { resolve_timeout: "5m" },
+    inhibit_rules: [
+        { source_matchers: ["severity = critical"], target_matchers: ["severity =~ warning|info"], equal: ["namespace", "alertname"] },
+        { source_matchers: ["severity = warning"], target_matchers: ["severity = info"], equal: ["namespace", "alertname"] },
+        { source_matchers: ["alertname = InfoInhibitor"], target_matchers: ["severity = info"], equal: ["namespace"] },
+        { target_matchers: ["alertname = InfoInhibitor"] },
+    ],
+    route: {
+        group_by: ["namespace"],
+        group_wait: "30s",
+        group_interval: "5m",
+        repeat_interval: "12h",
+        receiver: "null",
+        routes: [{ receiver: "null", matchers: ['alertname = "Watchdog"'] }],
+    },
+    receivers: [{ name: "null" }],
+    templates: ["/etc/alertmanager/config/*.tmpl"],
+};
+
+/** Go's `cases.Title(language.Und)` on one word: first letter upper, the rest lower. */
+function title(word: string): string {
+    return word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
+}
+
+/**
+ * The labels notification-controller posts for an event through an Alert: the combined metadata
+ * (here the `revision` the controller attaches, then the Alert's eventMetadata), overwritten by
+ * the notifier's own labels (fluxcd/notification-controller internal/notifier/alertmanager.go
+ * `Post` and internal/server/event_handlers.go `combineEventMetadata`, v1.9.3).
+ */
+function fluxEvent(
+    event: { kind: string; reason: string; severity: "info" | "error"; namespace: string; name?: string; controller?: string },
+    alertEventMetadata: Record<string, string> = {},
+): Labels {
     return {
-        alertname: "FluxKustomizationReconciliationFailed",
-        severity,
-        reason: "ReconciliationFailed",
-        kind: "Kustomization",
-        name: "echo-server",
-        namespace,
-        reportingcontroller: "kustomize-controller",
-        revision: "main@sha1:0123",
+        revision: "main@sha1:0123abcd",
+        ...alertEventMetadata,
+        alertname: `Flux${event.kind}${title(event.reason)}`,
+        severity: event.severity,
+        reason: event.reason,
+        kind: event.kind,
+        name: event.name ?? "echo-server",
+        namespace: event.namespace,
+        reportingcontroller: event.controller ?? "kustomize-controller",
     };
+}
+
+/** A Prometheus alert of kube-prometheus-stack's rules (or a workload's own rule). */
+function prometheusAlert(alertname: string, severity: string, namespace?: string): Labels {
+    return { alertname, severity, ...(namespace ? { namespace } : {}), prometheus: "monitoring/kube-prometheus-stack-prometheus" };
+}
+
+const DISCORD = "monitoring/flux/discord";
+const SLACK = "monitoring/flux/slack";
+
+/**
+ * Alertmanager's configuration as it runs: the chart's default config with our values merged
+ * over it the way Helm does (maps merge, lists replace, as `mergeValues`), then the operator's
+ * conversion of the AlertmanagerConfig.
+ */
+function runningConfig(
+    values: Record<string, any>,
+    route: Route,
+    placement: { namespace: string; strategy?: MatcherStrategy } = { namespace: "monitoring" },
+): AlertmanagerConfigFile {
+    const merged = mergeValues({ alertmanager: { config: CHART_ALERTMANAGER_CONFIG } }, values) as Record<string, any>;
+    // The CRD's default strategy is OnNamespace (pkg/apis/monitoring/v1/alertmanager_types.go).
+    const strategy = placement.strategy ?? merged.alertmanager.alertmanagerSpec?.alertmanagerConfigMatcherStrategy?.type ?? "OnNamespace";
+    return generatedAlertmanagerConfig(merged.alertmanager.config, [{ namespace: placement.namespace, name: "flux", route }], strategy, "monitoring");
 }
 
 describe("monitoring of the dev stack", () => {
@@ -47,19 +117,53 @@ describe("monitoring of the dev stack", () => {
         assert.equal(providerOf(dev, release).name, "kubernetes");
         assert.ok(kubernetesObjects(dev).some((o) => o.kind === "Namespace" && (o.metadata as { name: string }).name === "monitoring"));
         const values = release.inputs.values as Record<string, any>;
-        assert.deepEqual(values.alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy, { type: "None" });
+        assert.deepEqual(values.alertmanager.alertmanagerSpec, {
+            alertmanagerConfigMatcherStrategy: { type: "OnNamespaceExceptForAlertmanagerNamespace" },
+        });
         assert.equal(values.fullnameOverride, "kube-prometheus-stack");
     });
 
-    it("merges extra values from config but keeps the matcher strategy routing depends on", () => {
+    it("overrides only the InfoInhibitor rule of the chart's inhibit rules, so it spares Flux's events", () => {
+        const values = one(dev, RELEASE, "monitoring").inputs.values as Record<string, any>;
+        assert.deepEqual(KUBE_PROMETHEUS_STACK_INHIBIT_RULES, CHART_ALERTMANAGER_CONFIG.inhibit_rules);
+        assert.deepEqual(Object.keys(values.alertmanager.config), ["inhibit_rules"], "the chart's route and receivers stay");
+        assert.deepEqual(values.alertmanager.config.inhibit_rules, [
+            CHART_ALERTMANAGER_CONFIG.inhibit_rules[0],
+            CHART_ALERTMANAGER_CONFIG.inhibit_rules[1],
+            { source_matchers: ["alertname = InfoInhibitor"], target_matchers: ["severity = info", 'alertname !~ "Flux.+"'], equal: ["namespace"] },
+            CHART_ALERTMANAGER_CONFIG.inhibit_rules[3],
+        ]);
+    });
+
+    it("merges extra values from config but keeps the strategy and inhibit rules routing depends on", () => {
         const values = kubePrometheusStackValues("kps", {
             grafana: { enabled: false },
-            alertmanager: { alertmanagerSpec: { replicas: 2, alertmanagerConfigMatcherStrategy: { type: "OnNamespace" } } },
+            alertmanager: {
+                alertmanagerSpec: { replicas: 2, alertmanagerConfigMatcherStrategy: { type: "None" } },
+                config: { global: { resolve_timeout: "10m" }, inhibit_rules: [] },
+            },
         }) as Record<string, any>;
         assert.deepEqual(values.grafana, { enabled: false });
         assert.equal(values.alertmanager.alertmanagerSpec.replicas, 2);
-        assert.deepEqual(values.alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy, { type: "None" });
+        assert.deepEqual(values.alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy, { type: ALERTMANAGER_CONFIG_MATCHER_STRATEGY });
+        assert.deepEqual(values.alertmanager.config.global, { resolve_timeout: "10m" });
+        assert.equal(values.alertmanager.config.inhibit_rules.length, 4);
         assert.deepEqual(mergeValues({ a: { b: 1, c: [1] } }, { a: { c: [2] } }), { a: { b: 1, c: [2] } });
+    });
+
+    it("rejects values that would move Alertmanager or replace its configuration", () => {
+        assert.throws(
+            () => kubePrometheusStackValues("kps", { alertmanager: { namespaceOverride: "alerts", stringConfig: "route: {}" } }),
+            {
+                message:
+                    "unsupported kube-prometheus-stack values: alertmanager.namespaceOverride: Alertmanager must run in the release namespace; " +
+                    "alertmanager.stringConfig: would replace the Flux inhibit rules",
+            },
+        );
+        assert.throws(() => kubePrometheusStackValues("kps", { alertmanager: { config: "route: {}" } }), {
+            message: "unsupported kube-prometheus-stack values: alertmanager.config: must be a map, so the Flux inhibit rules can be merged into it",
+        });
+        assert.doesNotThrow(() => kubePrometheusStackValues("kps", { alertmanager: { namespaceOverride: "", stringConfig: "" } }));
     });
 
     it("brings the Slack and Discord webhook URLs from SSM through an ExternalSecret the AlertmanagerConfig reads", () => {
@@ -81,7 +185,9 @@ describe("monitoring of the dev stack", () => {
         assert.deepEqual(slackConfig.apiURL, { name: external.spec.target.name, key: "slack-webhook-url" });
         assert.deepEqual(discordConfig.apiURL, { name: external.spec.target.name, key: "discord-webhook-url" });
         assert.equal(slackConfig.channel, "#flux-dev");
-        assert.equal(slackConfig.sendResolved, true);
+        // Flux events have no endsAt: resolved after resolve_timeout, they must not be posted again.
+        assert.equal(slackConfig.sendResolved, false);
+        assert.equal(discordConfig.sendResolved, false);
         assert.match(slackConfig.text, /\.Labels\.SortedPairs/);
         assert.match(discordConfig.message, /\.Annotations\.message/);
     });
@@ -93,21 +199,99 @@ describe("monitoring of the dev stack", () => {
         assert.equal(object(dev, "AlertmanagerConfig", "flux").metadata.namespace, "monitoring");
     });
 
-    it("routes Flux info events to Discord and errors to Slack under the configured strategy", () => {
+    it("sends only Flux's events to the Flux receivers, each to one, and lets no inhibit rule mute them", () => {
+        const values = one(dev, RELEASE, "monitoring").inputs.values as Record<string, any>;
         const route = object(dev, "AlertmanagerConfig", "flux").spec.route as Route;
         assert.deepEqual(route.groupBy, ["severity", "revision"]);
-        assert.equal(routeAlert(route, fluxAlertLabels("info"), { type: "None" }), "discord");
-        assert.equal(routeAlert(route, fluxAlertLabels("error"), { type: "None" }), "slack");
-        assert.equal(routeAlert(route, fluxAlertLabels("trace"), { type: "None" }), undefined, "other severities are not Flux's");
+        // In arrival order; the chart's last rule keeps the last alert as its source (see notifiedReceivers).
+        const firing: [string, Labels, string[]][] = [
+            ["InfoInhibitor, muted by the chart's last rule", prometheusAlert("InfoInhibitor", "none", "flux-system"), []],
+            ["an info alert where InfoInhibitor fires, muted", prometheusAlert("CPUThrottlingHigh", "info", "flux-system"), []],
+            ["an info alert of another namespace", prometheusAlert("KubeQuotaAlmostFull", "info", "apps"), ["null"]],
+            ["a warning alert", prometheusAlert("KubePodCrashLooping", "warning", "apps"), ["null"]],
+            ["a warning under a critical alert of the same name, muted", prometheusAlert("KubeletClientCertificateExpiration", "warning", "kube-system"), []],
+            ["a critical alert", prometheusAlert("KubeletClientCertificateExpiration", "critical", "kube-system"), ["null"]],
+            ["a workload's error alert", prometheusAlert("PaymentsErrorRateHigh", "error", "apps"), ["null"]],
+            ["a workload's error alert in the Flux namespace", prometheusAlert("WebhookErrors", "error", "flux-system"), ["null"]],
+            ["a Flux info event", fluxEvent({ kind: "Kustomization", reason: "ReconciliationSucceeded", severity: "info", namespace: "flux-system" }), [DISCORD]],
+            ["a Flux error event", fluxEvent({ kind: "Kustomization", reason: "ReconciliationFailed", severity: "error", namespace: "flux-system" }), [SLACK]],
+            ["a Flux image event", fluxEvent({ kind: "ImagePolicy", reason: "Succeeded", severity: "info", namespace: "flux-system", controller: "image-reflector-controller" }), [DISCORD]],
+            ["a Flux event of another namespace", fluxEvent({ kind: "GitRepository", reason: "GitOperationFailed", severity: "error", namespace: "apps", controller: "source-controller" }), [SLACK]],
+            ["Watchdog", prometheusAlert("Watchdog", "none"), ["null"]],
+        ];
+        const notified = notifiedReceivers(runningConfig(values, route), firing.map(([, labels]) => labels));
+        assert.deepEqual(
+            firing.map(([what], i) => [what, notified[i]]),
+            firing.map(([what, , expected]) => [what, expected]),
+        );
+        assert.equal(firing[8][1].alertname, "FluxKustomizationReconciliationsucceeded", "Go's Title lowercases the rest of the reason");
     });
 
-    it("would drop Flux's alerts under the operator's default OnNamespace strategy", () => {
+    it("would mute Flux's info events where InfoInhibitor fires under the chart's own inhibit rules", () => {
+        const route = object(dev, "AlertmanagerConfig", "flux").spec.route as Route;
+        const values = kubePrometheusStackValues("kube-prometheus-stack") as Record<string, any>;
+        const chartRules = { ...values, alertmanager: { ...values.alertmanager, config: {} } };
+        const info = fluxEvent({ kind: "Kustomization", reason: "ReconciliationSucceeded", severity: "info", namespace: "flux-system" });
+        const error = fluxEvent({ kind: "Kustomization", reason: "ReconciliationFailed", severity: "error", namespace: "flux-system" });
+        const firing = [prometheusAlert("InfoInhibitor", "none", "flux-system"), info, error];
+        assert.deepEqual(notifiedReceivers(runningConfig(chartRules, route), firing).slice(1), [[], [SLACK]]);
+        assert.deepEqual(notifiedReceivers(runningConfig(values, route), firing).slice(1), [[DISCORD], [SLACK]]);
+    });
+
+    it("would let Prometheus' info and error alerts reach the Flux receivers without the alertname matcher", () => {
+        const values = kubePrometheusStackValues("kube-prometheus-stack") as Record<string, any>;
         const route = alertmanagerConfigSpec({ secretName: "s", slackUrlKey: "a", discordUrlKey: "b", slackChannel: "#c" }).route;
-        const onNamespace = { type: "OnNamespace" as const, namespace: "monitoring" };
-        assert.equal(routeAlert(route, fluxAlertLabels("info"), onNamespace), undefined);
-        assert.equal(routeAlert(route, fluxAlertLabels("error"), onNamespace), undefined);
-        // Only an object that happened to live in the monitoring namespace would get through.
-        assert.equal(routeAlert(route, fluxAlertLabels("error", "monitoring"), onNamespace), "slack");
+        const withoutAlertname: Route = { ...route, matchers: route.matchers?.filter((m) => m.name !== "alertname") };
+        const firing = [prometheusAlert("KubeQuotaAlmostFull", "info", "apps"), prometheusAlert("PaymentsErrorRateHigh", "error", "apps")];
+        assert.deepEqual(notifiedReceivers(runningConfig(values, withoutAlertname), firing), [[DISCORD], [SLACK]]);
+        assert.deepEqual(notifiedReceivers(runningConfig(values, route), firing), [["null"], ["null"]]);
+    });
+
+    it("needs the AlertmanagerConfig in Alertmanager's namespace: elsewhere, or under OnNamespace, Flux's events are scoped away", () => {
+        const values = kubePrometheusStackValues("kube-prometheus-stack") as Record<string, any>;
+        const route = alertmanagerConfigSpec({ secretName: "s", slackUrlKey: "a", discordUrlKey: "b", slackChannel: "#c" }).route;
+        const inFlux = fluxEvent({ kind: "Kustomization", reason: "ReconciliationFailed", severity: "error", namespace: "flux-system" });
+        const inApps = fluxEvent({ kind: "Kustomization", reason: "ReconciliationFailed", severity: "error", namespace: "apps" });
+        const inMonitoring = fluxEvent({ kind: "Kustomization", reason: "ReconciliationFailed", severity: "error", namespace: "monitoring" });
+        const firing = [inFlux, inApps, inMonitoring];
+        assert.deepEqual(notifiedReceivers(runningConfig(values, route, { namespace: "monitoring", strategy: "OnNamespace" }), firing), [["null"], ["null"], [SLACK]]);
+        assert.deepEqual(notifiedReceivers(runningConfig(values, route, { namespace: "flux-system" }), firing), [["flux-system/flux/slack"], ["null"], ["null"]]);
+        assert.deepEqual(notifiedReceivers(runningConfig(values, route, { namespace: "monitoring" }), firing), [[SLACK], [SLACK], [SLACK]]);
+    });
+
+    it("gives an error event posted through both Alerts one label set, so Alertmanager keeps one alert", () => {
+        const event = { kind: "Kustomization", reason: "ReconciliationFailed", severity: "error" as const, namespace: "flux-system" };
+        const [info, error] = ["info", "error"].map((name) => object(dev, "Alert", name).spec.eventMetadata as Record<string, string> | undefined);
+        assert.deepEqual(fluxEvent(event, info), fluxEvent(event, error));
+        // A severity in eventMetadata would be overwritten by the notifier anyway.
+        assert.equal(fluxEvent(event, { severity: "info" }).severity, "error");
+    });
+
+    it("models Alertmanager's matcher syntax, route tree and inhibition as upstream does", () => {
+        assert.deepEqual(parseMatcher('alertname = "Watchdog"'), { name: "alertname", matchType: "=", value: "Watchdog" });
+        assert.deepEqual(parseMatcher("severity =~ warning|info"), { name: "severity", matchType: "=~", value: "warning|info" });
+        assert.deepEqual(parseMatcher('a!~"x\\"y\\\\"'), { name: "a", matchType: "!~", value: 'x"y\\' });
+        assert.throws(() => parseMatcher("not a matcher"), /bad matcher format/);
+        const config: AlertmanagerConfigFile = {
+            route: {
+                receiver: "root",
+                routes: [
+                    { matchers: ['team="a"'], receiver: "a", continue: true },
+                    { matchers: ['team=~"a|b"'], routes: [{ matchers: ['env!="prod"'], receiver: "b-dev" }] },
+                    { matchers: ['team="b"'], receiver: "never" },
+                ],
+            },
+            inhibit_rules: [{ source_matchers: ['sev="page"'], target_matchers: ['sev=~"page|ticket"'], equal: ["team"] }],
+        };
+        const firing: Labels[] = [
+            { team: "a", env: "prod" }, // continue: also the next matching route, whose child does not match
+            { team: "b", env: "dev" }, // the nested child; the first match without continue ends the search
+            { team: "c" }, // no child: the root itself
+            { team: "b", sev: "page", env: "prod" }, // source and target of the rule, and the only source: not muted
+            { team: "b", sev: "ticket", env: "prod" }, // muted by the page of team b
+            { sev: "ticket" }, // equal label missing on both sides counts as equal, but no source without team
+        ];
+        assert.deepEqual(notifiedReceivers(config, firing), [["a", "root"], ["b-dev"], ["root"], ["root"], [], ["root"]]);
     });
 
     it("points Flux's alertmanager Provider at the release's Alertmanager service", () => {
@@ -128,7 +312,7 @@ describe("monitoring of the dev stack", () => {
             assert.equal(alert.metadata.namespace, "flux-system");
             assert.deepEqual(alert.spec.providerRef, { name: "alertmanager" });
             assert.equal(alert.spec.eventSeverity, severity);
-            assert.deepEqual(alert.spec.eventMetadata, { severity });
+            assert.equal(alert.spec.eventMetadata, undefined);
             assert.deepEqual(
                 alert.spec.eventSources,
                 FLUX_EVENT_KINDS.map((kind) => ({ kind, name: "*", namespace: "flux-system" })),

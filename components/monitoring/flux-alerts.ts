@@ -58,8 +58,9 @@ export class FluxAlerts extends pulumi.ComponentResource {
                 },
                 { parent: this, dependsOn: [this.provider] },
             );
-        // eventSeverity info forwards info and error events; error only errors. Both carry the
-        // event's own severity as a label, so Alertmanager deduplicates the error events.
+        // eventSeverity info forwards info and error events; error only errors. Both Alerts post
+        // an error event with the same labels, so Alertmanager keeps it as one alert (same
+        // fingerprint) and notifies Slack once.
         this.alerts = { info: alert("info"), error: alert("error") };
         this.registerOutputs({});
     }

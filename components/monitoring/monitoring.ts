@@ -8,6 +8,7 @@ import {
     KUBE_PROMETHEUS_STACK_CHART,
     KUBE_PROMETHEUS_STACK_REPO,
     kubePrometheusStackValues,
+    unsupportedValues,
 } from "./specs";
 
 /** Keys of the webhook URLs in the Secret the AlertmanagerConfig reads. */
@@ -46,6 +47,10 @@ export class Monitoring extends pulumi.ComponentResource {
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:monitoring:Monitoring", name, {}, opts);
+        const unsupported = unsupportedValues(args.extraValues);
+        if (unsupported.length > 0) {
+            throw new pulumi.ResourceError(`unsupported kube-prometheus-stack values: ${unsupported.join("; ")}`, this);
+        }
         const namespace = new k8s.core.v1.Namespace(
             `${name}-namespace`,
             { metadata: { name: args.namespace } },
@@ -99,6 +104,8 @@ export class Monitoring extends pulumi.ComponentResource {
                 apiVersion: ALERTMANAGER_CONFIG_API,
                 kind: "AlertmanagerConfig",
                 name: args.alertmanagerConfigName,
+                // Alertmanager's own namespace: the matcher strategy adds no namespace matcher
+                // here, so events about objects of any namespace reach the route.
                 namespace: args.namespace,
                 spec: alertmanagerConfigSpec({
                     secretName: args.alertmanagerConfigName,

@@ -31,33 +31,113 @@ export function mergeValues(base: Values, override: Values): Values {
 }
 
 /**
+ * The `alertname` notification-controller gives every event it posts to Alertmanager:
+ * `"Flux" + <involved object's kind> + Title(<reason>)` (fluxcd/notification-controller
+ * internal/notifier/alertmanager.go, v1.9.3). Routes and inhibit rules use it to tell Flux's
+ * events from Prometheus' alerts.
+ */
+export const FLUX_ALERTNAME_REGEX = "Flux.+";
+
+/**
+ * Matcher strategy of the Alertmanager. Under the operator's default (`OnNamespace`) every
+ * AlertmanagerConfig route gets a `namespace="<its namespace>"` matcher, and Flux's events carry
+ * the namespace of the object they are about (flux-system, ...), so they would be dropped. `None`
+ * would let every other AlertmanagerConfig in the cluster see every alert. With this one, only an
+ * AlertmanagerConfig in Alertmanager's own namespace (ours) sees all alerts; the others stay
+ * scoped to their namespace (prometheus-operator pkg/alertmanager/amcfg.go `getEnforcer`,
+ * `otherNamespaceEnforcer`, v0.89.0, the operator of chart 82.8.0).
+ */
+export const ALERTMANAGER_CONFIG_MATCHER_STRATEGY = "OnNamespaceExceptForAlertmanagerNamespace";
+
+/** An inhibit rule of Alertmanager's configuration file, matchers in Alertmanager's string syntax. */
+export interface InhibitRule {
+    readonly source_matchers?: readonly string[];
+    readonly target_matchers?: readonly string[];
+    readonly equal?: readonly string[];
+}
+
+/**
+ * kube-prometheus-stack's default `alertmanager.config.inhibit_rules`, copied exactly from
+ * prometheus-community/helm-charts charts/kube-prometheus-stack/values.yaml at tag
+ * kube-prometheus-stack-82.8.0.
+ */
+export const KUBE_PROMETHEUS_STACK_INHIBIT_RULES: readonly InhibitRule[] = [
+    {
+        source_matchers: ["severity = critical"],
+        target_matchers: ["severity =~ warning|info"],
+        equal: ["namespace", "alertname"],
+    },
+    {
+        source_matchers: ["severity = warning"],
+        target_matchers: ["severity = info"],
+        equal: ["namespace", "alertname"],
+    },
+    {
+        source_matchers: ["alertname = InfoInhibitor"],
+        target_matchers: ["severity = info"],
+        equal: ["namespace"],
+    },
+    {
+        target_matchers: ["alertname = InfoInhibitor"],
+    },
+];
+
+/**
+ * The chart's inhibit rules, except that `InfoInhibitor` (which fires in a namespace where only
+ * info alerts fire) no longer mutes Flux's info events of that namespace: they are the point of
+ * the Discord channel, not noise.
+ */
+export function alertmanagerInhibitRules(): InhibitRule[] {
+    return KUBE_PROMETHEUS_STACK_INHIBIT_RULES.map((rule) =>
+        rule.source_matchers?.includes("alertname = InfoInhibitor")
+            ? { ...rule, target_matchers: [...(rule.target_matchers ?? []), `alertname !~ "${FLUX_ALERTNAME_REGEX}"`] }
+            : rule,
+    );
+}
+
+/**
+ * Chart values this stack cannot work with: an Alertmanager outside the release namespace (the
+ * AlertmanagerConfig must share its namespace to see Flux's events, and Flux posts to
+ * `alertmanagerAddress`), or an Alertmanager configuration not given as a map (our inhibit rules
+ * could not be merged into it).
+ */
+export function unsupportedValues(extra: Values): string[] {
+    const alertmanager = isPlainObject(extra.alertmanager) ? extra.alertmanager : {};
+    const problems: string[] = [];
+    if (alertmanager.namespaceOverride !== undefined && alertmanager.namespaceOverride !== "") {
+        problems.push("alertmanager.namespaceOverride: Alertmanager must run in the release namespace");
+    }
+    if (alertmanager.config !== undefined && !isPlainObject(alertmanager.config)) {
+        problems.push("alertmanager.config: must be a map, so the Flux inhibit rules can be merged into it");
+    }
+    if (alertmanager.stringConfig !== undefined && alertmanager.stringConfig !== "") {
+        problems.push("alertmanager.stringConfig: would replace the Flux inhibit rules");
+    }
+    return problems;
+}
+
+/**
  * Values of the kube-prometheus-stack release. `fullnameOverride` pins the chart's resource
  * names to the release name, so the Alertmanager Service name can be derived (the chart would
- * otherwise truncate `<release>-kube-prometheus-stack` to 26 characters).
+ * otherwise truncate `<release>-kube-prometheus-stack` to 26 characters). Throws on
+ * `unsupportedValues`.
  */
 export function kubePrometheusStackValues(releaseName: string, extra: Values = {}): Values {
-    const ours: Values = {
+    const problems = unsupportedValues(extra);
+    if (problems.length > 0) throw new Error(`unsupported kube-prometheus-stack values: ${problems.join("; ")}`);
+    // The chart's alertmanagerConfigSelector and alertmanagerConfigNamespaceSelector already
+    // default to {} (select every AlertmanagerConfig of every namespace).
+    const routing: Values = {
         fullnameOverride: releaseName,
         alertmanager: {
-            alertmanagerSpec: {
-                // The operator's default (OnNamespace) adds a `namespace="<AlertmanagerConfig's
-                // namespace>"` matcher to every route of an AlertmanagerConfig. Flux's alerts carry
-                // the namespace of the object they are about (flux-system, ...), so they would never
-                // match and be dropped. None keeps the routes as written.
-                // https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.AlertmanagerConfigMatcherStrategy
-                alertmanagerConfigMatcherStrategy: { type: "None" },
-                // Pick up AlertmanagerConfigs from every namespace (the chart's default selects none).
-                alertmanagerConfigSelector: {},
-                alertmanagerConfigNamespaceSelector: {},
-            },
+            alertmanagerSpec: { alertmanagerConfigMatcherStrategy: { type: ALERTMANAGER_CONFIG_MATCHER_STRATEGY } },
+            // Helm merges maps into the chart's defaults but replaces lists: this list is the whole
+            // of inhibit_rules, the rest of the chart's config (route, receivers) stays.
+            config: { inhibit_rules: alertmanagerInhibitRules() },
         },
     };
-    // The user's values win, except where routing depends on ours.
-    const merged = mergeValues(mergeValues(ours, extra), {
-        fullnameOverride: releaseName,
-        alertmanager: { alertmanagerSpec: { alertmanagerConfigMatcherStrategy: { type: "None" } } },
-    });
-    return merged;
+    // The user's values are merged in, but routing depends on ours, so ours win.
+    return mergeValues(extra, routing);
 }
 
 /** Alertmanager's Service of a kube-prometheus-stack release installed with the values above. */
@@ -78,7 +158,9 @@ export interface AlertmanagerConfigSpecArgs {
     readonly slackChannel: string;
 }
 
-const SLACK_TITLE = '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.severity }})';
+// Receivers never send RESOLVED: a Flux event is a point in time, but it has no `endsAt`, so
+// Alertmanager resolves it after the chart's `resolve_timeout` (5m) and would post it again.
+const SLACK_TITLE = "{{ .CommonLabels.alertname }} ({{ .CommonLabels.severity }})";
 const SLACK_TEXT = `{{ range .Alerts -}}
 *{{ .Annotations.message }}*
 {{ range .Labels.SortedPairs }}• {{ .Name }}: \`{{ .Value }}\`
@@ -95,7 +177,7 @@ export interface Matcher {
     readonly matchType: "=" | "!=" | "=~" | "!~";
 }
 
-/** A route of the AlertmanagerConfig CRD (and of Alertmanager). */
+/** A route of the AlertmanagerConfig CRD. */
 export interface Route {
     readonly receiver?: string;
     readonly matchers?: readonly Matcher[];
@@ -105,14 +187,23 @@ export interface Route {
     readonly routes?: readonly Route[];
 }
 
+/**
+ * Spec of the AlertmanagerConfig: Flux's events (and nothing else) go to Discord when `info`,
+ * to Slack when `error`.
+ */
 export function alertmanagerConfigSpec(args: AlertmanagerConfigSpecArgs): { route: Route; receivers: object[] } {
     const severity = (value: FluxSeverity): Matcher => ({ name: "severity", value, matchType: "=" });
     return {
         route: {
+            // The operator requires a receiver on the top route; the children cover both
+            // severities, so it never receives anything.
             receiver: "default",
             groupBy: ["severity", "revision"],
-            // Only the severities Flux sends reach this tree.
-            matchers: [{ name: "severity", value: "info|error", matchType: "=~" }],
+            matchers: [
+                // Only Flux's events: Prometheus' own info and error alerts match the children too.
+                { name: "alertname", value: FLUX_ALERTNAME_REGEX, matchType: "=~" },
+                { name: "severity", value: "info|error", matchType: "=~" },
+            ],
             routes: [
                 { matchers: [severity("info")], receiver: SEVERITY_RECEIVERS.info, groupWait: "10s" },
                 { matchers: [severity("error")], receiver: SEVERITY_RECEIVERS.error },
@@ -126,7 +217,7 @@ export function alertmanagerConfigSpec(args: AlertmanagerConfigSpecArgs): { rout
                     {
                         apiURL: { name: args.secretName, key: args.slackUrlKey },
                         channel: args.slackChannel,
-                        sendResolved: true,
+                        sendResolved: false,
                         title: SLACK_TITLE,
                         text: SLACK_TEXT,
                     },
@@ -137,6 +228,8 @@ export function alertmanagerConfigSpec(args: AlertmanagerConfigSpecArgs): { rout
                 discordConfigs: [
                     {
                         apiURL: { name: args.secretName, key: args.discordUrlKey },
+                        // Alertmanager's Discord default is true (config/notifiers.go, v0.31.1).
+                        sendResolved: false,
                         message: DISCORD_MESSAGE,
                     },
                 ],
@@ -145,25 +238,90 @@ export function alertmanagerConfigSpec(args: AlertmanagerConfigSpecArgs): { rout
     };
 }
 
-/**
- * The receiver Alertmanager picks for an alert's labels under an AlertmanagerConfig's route, as
- * the operator installs it: a child of the root route, with a `namespace` matcher added under
- * the `OnNamespace` strategy. Returns the AlertmanagerConfig receiver, or `undefined` when the
- * alert falls through to the root route (the chart's `null` receiver: dropped).
- */
-export function routeAlert(
-    route: Route,
-    labels: Readonly<Record<string, string>>,
-    strategy: { type: "None" } | { type: "OnNamespace"; namespace: string },
-): string | undefined {
-    const top: Route =
-        strategy.type === "OnNamespace"
-            ? { ...route, matchers: [{ name: "namespace", value: strategy.namespace, matchType: "=" }, ...(route.matchers ?? [])] }
-            : route;
-    return matchRoute(top, labels, undefined);
+// --- Alertmanager's routing and inhibition, as a model to test the configuration against ------
+
+/** A route of Alertmanager's configuration file, matchers in Alertmanager's string syntax. */
+export interface AlertmanagerRoute {
+    readonly receiver?: string;
+    readonly matchers?: readonly string[];
+    readonly continue?: boolean;
+    readonly routes?: readonly AlertmanagerRoute[];
 }
 
-function matches(m: Matcher, labels: Readonly<Record<string, string>>): boolean {
+/** The parts of Alertmanager's configuration file that decide where an alert goes. */
+export interface AlertmanagerConfigFile {
+    readonly route: AlertmanagerRoute;
+    readonly inhibit_rules?: readonly InhibitRule[];
+}
+
+/** `spec.alertmanagerConfigMatcherStrategy.type` of the Alertmanager CRD. */
+export type MatcherStrategy = "OnNamespace" | "OnNamespaceExceptForAlertmanagerNamespace" | "None";
+
+/** An AlertmanagerConfig object: where it lives and its route (its inhibit rules are not modelled). */
+export interface PlacedAlertmanagerConfig {
+    readonly namespace: string;
+    readonly name: string;
+    readonly route: Route;
+}
+
+/** Alertmanager's label set of an alert. */
+export type Labels = Readonly<Record<string, string>>;
+
+/**
+ * Parses a matcher in Alertmanager's string syntax, `name op value` with the value optionally
+ * double-quoted (prometheus/alertmanager pkg/labels/parse.go `ParseMatcher`, v0.31.1).
+ */
+export function parseMatcher(text: string): Matcher {
+    const m = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|=|!=|!~)\s*([\s\S]*?)\s*$/.exec(text);
+    if (!m) throw new Error(`bad matcher format: ${text}`);
+    const raw = m[3];
+    const quoted = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"');
+    const value = quoted ? raw.slice(1, -1).replace(/\\([\\"n])/g, (_, c: string) => (c === "n" ? "\n" : c)) : raw;
+    return { name: m[1], matchType: m[2] as Matcher["matchType"], value };
+}
+
+// prometheus-operator pkg/apis/monitoring/v1alpha1/alertmanager_config_types.go `Matcher.String`.
+function matcherString(m: Matcher): string {
+    const escaped = m.value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
+    return `${m.name}${m.matchType}"${escaped}"`;
+}
+
+/**
+ * The configuration prometheus-operator generates from the chart's configuration and the
+ * AlertmanagerConfig objects (prometheus-operator pkg/alertmanager/amcfg.go, v0.89.0): each
+ * object's route, receivers prefixed `<namespace>/<name>/`, gets `continue: true` and, unless the
+ * strategy exempts it, a `namespace="<its namespace>"` matcher; these routes come first, in
+ * namespace/name order, before the chart's own routes (`AddAlertmanagerConfigs`).
+ */
+export function generatedAlertmanagerConfig(
+    base: AlertmanagerConfigFile,
+    configs: readonly PlacedAlertmanagerConfig[],
+    strategy: MatcherStrategy,
+    alertmanagerNamespace: string,
+): AlertmanagerConfigFile {
+    const convert = (route: Route, prefix: string): AlertmanagerRoute => ({
+        receiver: route.receiver ? `${prefix}${route.receiver}` : undefined,
+        matchers: (route.matchers ?? []).map(matcherString),
+        continue: route.continue ?? false,
+        routes: (route.routes ?? []).map((child) => convert(child, prefix)),
+    });
+    const enforced = (config: PlacedAlertmanagerConfig): AlertmanagerRoute => {
+        const route = convert(config.route, `${config.namespace}/${config.name}/`);
+        const scoped =
+            strategy === "None" ||
+            (strategy === "OnNamespaceExceptForAlertmanagerNamespace" && config.namespace === alertmanagerNamespace)
+                ? route
+                : { ...route, matchers: [...(route.matchers ?? []), matcherString({ name: "namespace", value: config.namespace, matchType: "=" })] };
+        return { ...scoped, continue: true };
+    };
+    const sorted = [...configs].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+    return { ...base, route: { ...base.route, routes: [...sorted.map(enforced), ...(base.route.routes ?? [])] } };
+}
+
+// A missing label matches as the empty string (Alertmanager pkg/labels/matcher.go `Matches`);
+// regexes are anchored.
+function matches(text: string, labels: Labels): boolean {
+    const m = parseMatcher(text);
     const value = labels[m.name] ?? "";
     switch (m.matchType) {
         case "=":
@@ -177,17 +335,48 @@ function matches(m: Matcher, labels: Readonly<Record<string, string>>): boolean 
     }
 }
 
-// Alertmanager's routing: a route matches when all its matchers do; the first matching child
-// (depth first) decides unless it has `continue`; a route without a matching child uses its own
-// receiver, inherited from the parent when unset.
-function matchRoute(route: Route, labels: Readonly<Record<string, string>>, inherited: string | undefined): string | undefined {
-    if (!(route.matchers ?? []).every((m) => matches(m, labels))) return undefined;
-    const receiver = route.receiver ?? inherited;
+const matchAll = (matchers: readonly string[] | undefined, labels: Labels) => (matchers ?? []).every((m) => matches(m, labels));
+
+// prometheus/alertmanager dispatch/route.go `Route.Match`, v0.31.1: a route matches when all its
+// matchers do; its children are tried in order, each matching child adds its matches, and the
+// first matching child without `continue` stops the search; with no matching child the route
+// itself is the match. A route without a receiver inherits its parent's (`NewRoute`).
+function matchRoute(route: AlertmanagerRoute, labels: Labels, inherited: string | undefined): string[] | undefined {
+    if (!matchAll(route.matchers, labels)) return undefined;
+    const receiver = route.receiver || inherited;
+    const all: string[] = [];
     for (const child of route.routes ?? []) {
         const found = matchRoute(child, labels, receiver);
-        if (found !== undefined && !child.continue) return found;
+        if (found) all.push(...found);
+        if (found && !child.continue) break;
     }
-    return receiver;
+    return all.length > 0 ? all : [receiver ?? ""];
+}
+
+// prometheus/alertmanager inhibit/inhibit.go `Inhibitor.Mutes`, v0.31.1: a rule mutes an alert
+// its target matchers match when a firing source alert has the same values of the `equal` labels
+// (a missing label counts as empty). The rule keeps one source alert per set of `equal` values, the
+// one that resolves last (`updateIndex`); with alerts of one timeout that is the last to arrive,
+// so `firing` is in arrival order. When the alert also matches the source side, a source that
+// matches the target side does not count (`hasEqual`, excludeTwoSidedMatch).
+function inhibited(rules: readonly InhibitRule[], firing: readonly Labels[], alert: Labels): boolean {
+    return rules.some((rule) => {
+        if (!matchAll(rule.target_matchers, alert)) return false;
+        const key = (labels: Labels) => JSON.stringify((rule.equal ?? []).map((name) => labels[name] ?? ""));
+        const source = firing.filter((a) => matchAll(rule.source_matchers, a) && key(a) === key(alert)).at(-1);
+        if (!source) return false;
+        return !(matchAll(rule.source_matchers, alert) && matchAll(rule.target_matchers, source));
+    });
+}
+
+/**
+ * The receivers Alertmanager notifies of each alert in `firing` (all firing at once, in arrival
+ * order): none when an inhibit rule mutes it, else those of its matching routes.
+ */
+export function notifiedReceivers(config: AlertmanagerConfigFile, firing: readonly Labels[]): string[][] {
+    return firing.map((alert) =>
+        inhibited(config.inhibit_rules ?? [], firing, alert) ? [] : (matchRoute(config.route, alert, undefined) ?? []),
+    );
 }
 
 /** Spec of the Flux notification Provider that posts to Alertmanager. */
@@ -195,12 +384,17 @@ export function alertmanagerProviderSpec(addressSecretName: string): object {
     return { type: "alertmanager", secretRef: { name: addressSecretName } };
 }
 
-/** Spec of the Alert that forwards events of `severity` from every Flux kind in `namespaces`. */
+/**
+ * Spec of the Alert that forwards events of `severity` from every Flux kind in `namespaces`. No
+ * `eventMetadata`: the alertmanager notifier overwrites a `severity` key with the event's own
+ * severity (fluxcd/notification-controller internal/notifier/alertmanager.go, v1.9.3), and any
+ * other key would make the two Alerts' copies of an error event differ, so Alertmanager could no
+ * longer merge them into one alert.
+ */
 export function fluxAlertSpec(providerName: string, severity: FluxSeverity, namespaces: readonly string[]): object {
     return {
         providerRef: { name: providerName },
         eventSeverity: severity,
-        eventMetadata: { severity },
         eventSources: namespaces.flatMap((namespace) =>
             FLUX_EVENT_KINDS.map((kind) => ({ kind, name: "*", namespace })),
         ),
