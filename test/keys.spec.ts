@@ -56,6 +56,7 @@ describe("keys and secrets of the dev stack", () => {
             type: "SecureString",
             value: mockPrivateValue("openssh-private-key", "echo-server-deploy-key-key"),
             description: "Flux deploy key (OpenSSH private key) for echo-server",
+            tier: "Standard",
         });
         assert.equal(providerOf(dev, parameter).name, "aws");
     });
