@@ -3,6 +3,23 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { StoredSecret } from "./stored-secret";
 
+/**
+ * Upper bound of an ED25519 private key in OpenSSH format (`openssh-key-v1`, about 400 characters
+ * with an empty comment): it fits the SSM Standard tier.
+ */
+export const OPENSSH_ED25519_PRIVATE_KEY_MAX_LENGTH = 1024;
+
+/**
+ * Options of the GitHub deploy key. Every field of a deploy key forces a replacement (GitHub's
+ * deploy keys are immutable: integrations/terraform-provider-github v6.13.0, the upstream of
+ * @pulumi/github 6.15.0, github/resource_github_repository_deploy_key.go, all fields ForceNew),
+ * and GitHub refuses a second deploy key with the same public key ("key is already in use").
+ * So the old key is deleted before the new one is created with the same key pair. The other way,
+ * a new key pair per replacement, would change the SSM value too, and Flux would be locked out
+ * until External Secrets refreshed its Secret; this way Flux keeps its key and waits seconds.
+ */
+export const DEPLOY_KEY_OPTIONS = { deleteBeforeReplace: true } as const satisfies pulumi.CustomResourceOptions;
+
 export interface DeployKeyArgs {
     /** Repository (name, under the GitHub provider's owner) the key gives Flux access to. */
     readonly repository: pulumi.Input<string>;
@@ -45,7 +62,7 @@ export class DeployKey extends pulumi.ComponentResource {
                 key: key.publicKeyOpenssh,
                 readOnly: !args.allowWrite,
             },
-            { parent: this },
+            { parent: this, ...DEPLOY_KEY_OPTIONS },
         );
         this.privateKey = pulumi.secret(key.privateKeyOpenssh);
         const stored = new StoredSecret(
@@ -55,6 +72,7 @@ export class DeployKey extends pulumi.ComponentResource {
                 value: this.privateKey,
                 description: pulumi.interpolate`Flux deploy key (OpenSSH private key) for ${args.repository}`,
                 kmsKeyId: args.kmsKeyId,
+                maxLength: OPENSSH_ED25519_PRIVATE_KEY_MAX_LENGTH,
             },
             { parent: this },
         );

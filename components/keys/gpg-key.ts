@@ -34,6 +34,39 @@ export interface GpgKeyProviderOutputs extends GpgKeyProviderInputs {
     readonly privateKey: string;
 }
 
+/** The longest user ID (`name <email>`, UTF-8) the provider accepts; it bounds the key's size. */
+export const MAX_USER_ID_BYTES = 256;
+
+// Bytes of a generated key's packets apart from its user ID packet, unencrypted: the largest
+// measured with openpgp 6.3.2 (ed25519 591, rsa3072 3785, rsa4096 4937) plus room for RSA
+// integers and signatures a few bytes longer than the ones measured.
+const KEY_PACKET_MAX_BYTES: Record<GpgAlgorithm, number> = { ed25519: 608, rsa3072: 3816, rsa4096: 4968 };
+// A passphrase adds an S2K specifier, an IV and a SHA-1 check to each of the two secret key
+// packets: 92 bytes measured for every algorithm.
+const ENCRYPTION_BYTES = 92;
+// A user ID packet of 192 to 8383 bytes has a 3-byte header (RFC 4880 section 4.2.2.2).
+const USER_ID_PACKET_MAX_BYTES = MAX_USER_ID_BYTES + 3;
+
+/**
+ * Characters of `bytes` bytes in openpgp's armor: the BEGIN line and a blank line, base64 in lines of
+ * 60 characters, the `=` CRC-24 line and the END line.
+ */
+export function armoredPrivateKeyLength(bytes: number): number {
+    const base64 = Math.ceil(bytes / 3) * 4;
+    const begin = "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n".length;
+    const end = "-----END PGP PRIVATE KEY BLOCK-----\n".length;
+    return begin + base64 + Math.ceil(base64 / 60) + "=XXXX\n".length + end;
+}
+
+/**
+ * The longest armored private key the provider can generate for an algorithm, encrypted with a
+ * passphrase or not (any user ID the check accepts). What decides its SSM tier.
+ */
+export function gpgPrivateKeyMaxLength(algorithm: GpgAlgorithm, encrypted: boolean): number {
+    const bytes = KEY_PACKET_MAX_BYTES[algorithm] + USER_ID_PACKET_MAX_BYTES + (encrypted ? ENCRYPTION_BYTES : 0);
+    return armoredPrivateKeyLength(bytes);
+}
+
 /** Inputs whose change needs a new key (a passphrase change only re-encrypts the same key). */
 const REPLACE_ON_CHANGE = ["name", "email", "algorithm", "rotation"] as const;
 
@@ -73,6 +106,10 @@ export function gpgKeyInputProblems(inputs: Partial<Record<keyof GpgKeyProviderI
             ? undefined
             : `"${String(algorithm)}" is not one of ${GPG_ALGORITHMS.join(", ")}`,
     );
+    const userIdBytes = Buffer.byteLength(`${String(inputs.name)} <${String(inputs.email)}>`, "utf8");
+    if (inputs.name !== UNKNOWN_VALUE && inputs.email !== UNKNOWN_VALUE && userIdBytes > MAX_USER_ID_BYTES) {
+        failures.push({ property: "name", reason: `the user ID "name <email>" takes ${userIdBytes} bytes, more than ${MAX_USER_ID_BYTES}` });
+    }
     for (const property of ["rotation", "passphrase"] as const) {
         check(property, (value) => (value === undefined || typeof value === "string" ? undefined : "must be a string"));
     }

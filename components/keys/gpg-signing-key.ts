@@ -1,6 +1,6 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { GpgAlgorithm, GpgKey } from "./gpg-key";
+import { GpgAlgorithm, GpgKey, gpgPrivateKeyMaxLength } from "./gpg-key";
 import { StoredSecret } from "./stored-secret";
 
 export interface GpgSigningKeyArgs {
@@ -12,7 +12,11 @@ export interface GpgSigningKeyArgs {
     readonly algorithm: pulumi.Input<GpgAlgorithm>;
     /** Any change to this value generates a new key. */
     readonly rotation?: pulumi.Input<string>;
-    /** Optional passphrase that encrypts the private key. */
+    /**
+     * Optional passphrase that encrypts the private key. An empty string counts as none (SSM refuses
+     * an empty value). Only a plain string can be seen to be empty here: an Output counts as set,
+     * so pass undefined, not an Output of "", when there is none.
+     */
     readonly passphrase?: pulumi.Input<string>;
     /** SSM name for the armored private key. */
     readonly parameterName: pulumi.Input<string>;
@@ -45,6 +49,7 @@ export class GpgSigningKey extends pulumi.ComponentResource {
 
     constructor(name: string, args: GpgSigningKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:keys:GpgSigningKey", name, {}, opts);
+        const passphrase = args.passphrase === "" ? undefined : args.passphrase;
 
         const key = new GpgKey(
             `${name}-key`,
@@ -53,7 +58,7 @@ export class GpgSigningKey extends pulumi.ComponentResource {
                 email: args.email,
                 algorithm: args.algorithm,
                 rotation: args.rotation ?? "",
-                passphrase: args.passphrase,
+                passphrase,
             },
             { parent: this },
         );
@@ -70,17 +75,19 @@ export class GpgSigningKey extends pulumi.ComponentResource {
                 value: this.privateKey,
                 description: pulumi.interpolate`Armored GPG private key that signs Flux image-update commits as ${args.email}`,
                 kmsKeyId: args.kmsKeyId,
+                // RSA keys outgrow the Standard tier; ed25519 keys fit it.
+                maxLength: pulumi.output(args.algorithm).apply((a) => gpgPrivateKeyMaxLength(a, passphrase !== undefined)),
             },
             { parent: this },
         );
 
-        if (args.passphrase !== undefined) {
+        if (passphrase !== undefined) {
             // Flux needs the passphrase next to the key (the `passphrase` key of the Secret).
             this.passphraseParameterName = new StoredSecret(
                 `${name}-passphrase-ssm`,
                 {
                     parameterName: args.passphraseParameterName,
-                    value: args.passphrase,
+                    value: passphrase,
                     description: pulumi.interpolate`Passphrase of the GPG key that signs Flux commits as ${args.email}`,
                     kmsKeyId: args.kmsKeyId,
                 },

@@ -1,6 +1,27 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+/**
+ * The most characters a parameter value may hold, per SSM tier. "Standard tier parameters support a
+ * maximum parameter value of 4096 characters" (PutParameter's ValidationException); Advanced holds
+ * 8 KB. https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html
+ */
+export const SSM_TIER_LIMITS = { Standard: 4096, Advanced: 8192 } as const;
+export type SsmTier = keyof typeof SSM_TIER_LIMITS;
+
+/**
+ * The tier for a parameter whose value is at most `maxLength` characters: Standard where it fits
+ * (Advanced parameters are charged for), Advanced otherwise. The one place a tier is decided.
+ */
+export function ssmTierFor(maxLength: number): SsmTier {
+    if (!Number.isInteger(maxLength) || maxLength < 1) {
+        throw new Error(`an SSM parameter value needs a positive length (got ${maxLength})`);
+    }
+    if (maxLength <= SSM_TIER_LIMITS.Standard) return "Standard";
+    if (maxLength <= SSM_TIER_LIMITS.Advanced) return "Advanced";
+    throw new Error(`no SSM parameter tier holds ${maxLength} characters (Advanced holds ${SSM_TIER_LIMITS.Advanced})`);
+}
+
 export interface StoredSecretArgs {
     /** SSM parameter name (starts with `/`). */
     readonly parameterName: pulumi.Input<string>;
@@ -10,6 +31,11 @@ export interface StoredSecretArgs {
     readonly description: pulumi.Input<string>;
     /** KMS key id or ARN; undefined uses the AWS managed key `alias/aws/ssm`. */
     readonly kmsKeyId?: pulumi.Input<string>;
+    /**
+     * The longest value the parameter can hold, in characters; it decides the tier (`ssmTierFor`).
+     * Defaults to what the Standard tier holds.
+     */
+    readonly maxLength?: pulumi.Input<number>;
 }
 
 /** The arguments of a SecureString parameter holding `value`. Pure; exported for tests. */
@@ -20,8 +46,20 @@ export function secureStringParameterArgs(args: StoredSecretArgs): aws.ssm.Param
         value: pulumi.secret(args.value),
         description: args.description,
         keyId: args.kmsKeyId,
+        // Always explicit: without it the account's default tier applies, which may be Advanced.
+        tier: pulumi.output(args.maxLength ?? SSM_TIER_LIMITS.Standard).apply(ssmTierFor),
     };
 }
+
+/**
+ * Options of the parameter. `deleteBeforeReplace`: a parameter's name is unique in its region, so
+ * a replacement (a new name, or Advanced → Standard, which AWS only allows by deleting: see
+ * parameter-store-advanced-parameters.html, and "Downgrading an Advanced tier parameter to Standard
+ * will recreate the resource" in @pulumi/aws 7.x ssm/parameter.d.ts) cannot create the new one
+ * first: PutParameter fails with ParameterAlreadyExists. `overwrite` stays unset: with it the
+ * create would succeed, and deleting the old resource afterwards would delete the parameter by name.
+ */
+export const PARAMETER_OPTIONS = { deleteBeforeReplace: true } as const satisfies pulumi.CustomResourceOptions;
 
 /**
  * A secret value stored as an AWS SSM `SecureString` parameter, from where External Secrets
@@ -34,7 +72,10 @@ export class StoredSecret extends pulumi.ComponentResource {
 
     constructor(name: string, args: StoredSecretArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:keys:StoredSecret", name, {}, opts);
-        const parameter = new aws.ssm.Parameter(name, secureStringParameterArgs(args), { parent: this });
+        const parameter = new aws.ssm.Parameter(name, secureStringParameterArgs(args), {
+            parent: this,
+            ...PARAMETER_OPTIONS,
+        });
         this.parameterName = parameter.name;
         this.parameterArn = parameter.arn;
         this.registerOutputs({ parameterName: this.parameterName, parameterArn: this.parameterArn });

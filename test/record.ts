@@ -1,0 +1,64 @@
+/**
+ * Runs a component under Pulumi's mocks and records what it registers, with the resource options
+ * read from the registration request (the same reading as scripts/offline.ts). For components the
+ * stack config cannot reach (a plain "" passphrase, files that already exist in a repository).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { RegisterRequest, RecordedOptions, requestOptions, unwrapSecrets } from "../scripts/offline";
+
+/** One registered resource: type, name, inputs (secret markers removed) and options. */
+export interface Registered {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, unknown>;
+    readonly options: RecordedOptions;
+}
+
+interface MonitorPrototype {
+    registerResource(req: unknown, cb: unknown): unknown;
+}
+
+/**
+ * Registers what `build` creates under mocks; `call` answers invokes (default: echo the args).
+ * Resolves once every registration has been sent.
+ */
+export async function record(
+    build: () => unknown,
+    call: (token: string, args: Record<string, unknown>, provider?: string) => Record<string, unknown> = (_t, args) => args,
+): Promise<Registered[]> {
+    const options = new Map<string, RecordedOptions>();
+    const registered: Registered[] = [];
+    const proto = (require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: MonitorPrototype } }).MockMonitor
+        .prototype;
+    // Called below with the monitor instance as `this`.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const original = proto.registerResource;
+    proto.registerResource = function (this: MonitorPrototype, req: unknown, cb: unknown) {
+        const r = req as RegisterRequest;
+        options.set(`${r.getType()}::${r.getName()}`, requestOptions(r));
+        return original.call(this, req, cb);
+    };
+    try {
+        await pulumi.runtime.setMocks(
+            {
+                newResource(args) {
+                    const inputs = unwrapSecrets(args.inputs, []) as Record<string, unknown>;
+                    registered.push({ type: args.type, name: args.name, inputs, options: options.get(`${args.type}::${args.name}`)! });
+                    return { id: args.id ?? `${args.name}-id`, state: inputs };
+                },
+                call(args) {
+                    return call(args.token, args.inputs as Record<string, unknown>, args.provider);
+                },
+            },
+            "flux-gitops",
+            "test",
+            false,
+        );
+        await build();
+        const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+        await settings.waitForRPCs();
+    } finally {
+        proto.registerResource = original;
+    }
+    return registered;
+}
