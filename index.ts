@@ -4,8 +4,9 @@
  */
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { GHCR, loadConfig } from "./config";
-import { FluxApplication } from "./components/app/flux-application";
+import { AppConfig, GHCR, loadConfig } from "./config";
+import { existingRepositoryFiles } from "./components/app/app-manifests";
+import { FluxApplication, FluxApplicationArgs, seededFilePaths } from "./components/app/flux-application";
 import { PushToDeploy } from "./components/deployments/push-to-deploy";
 import { GpgSigningKey } from "./components/keys/gpg-signing-key";
 import { knownHosts } from "./components/keys/known-hosts";
@@ -104,68 +105,79 @@ const githubKnownHosts = github
     .keys.apply((keys) => knownHosts(keys));
 
 // --- One delivery loop per application ---------------------------------------------------------
-const applications = config.apps.map((app) => {
+/** An application's arguments, but for what its seeding finds in the repository. */
+function applicationArgs(app: AppConfig): FluxApplicationArgs {
     const registry = app.image.public ? undefined : config.registries[app.image.registry];
-    return new FluxApplication(
-        app.name,
-        {
-            owner: config.github.owner,
-            repository: app.repository,
-            branch: app.branch,
-            stack: config.stack,
-            namespace: app.namespace,
-            overlayPath: app.overlayPath,
-            port: app.port,
-            hostname: app.hostname,
-            image: {
-                repository: app.image.repository,
-                policy: {
-                    policy: app.image.policy,
-                    order: app.image.order,
-                    semverRange: app.image.semverRange,
-                    tagPattern: app.image.tagPattern,
-                    tagExtract: app.image.tagExtract,
-                },
-                automation: app.image.automation,
-                pushBranch: app.image.pushBranch,
-                registry: registry && {
-                    host: registry.host,
-                    username: registry.username,
-                    tokenParameter: registryParameters[registry.host],
-                },
+    return {
+        owner: config.github.owner,
+        repository: app.repository,
+        branch: app.branch,
+        stack: config.stack,
+        namespace: app.namespace,
+        overlayPath: app.overlayPath,
+        port: app.port,
+        hostname: app.hostname,
+        image: {
+            repository: app.image.repository,
+            policy: {
+                policy: app.image.policy,
+                order: app.image.order,
+                semverRange: app.image.semverRange,
+                tagPattern: app.image.tagPattern,
+                tagExtract: app.image.tagExtract,
             },
-            seed: app.seedManifests ? { includeBase: config.seedBase } : undefined,
-            bot: {
-                name: config.github.botName,
-                email: config.github.botEmail,
-                gpgKey,
-                gpgKeyParameter: gpgKey.parameterName,
-                gpgPassphraseParameter: gpgKey.passphraseParameterName,
+            automation: app.image.automation,
+            pushBranch: app.image.pushBranch,
+            registry: registry && {
+                host: registry.host,
+                username: registry.username,
+                tokenParameter: registryParameters[registry.host],
             },
-            flux: {
-                namespace: config.kubernetes.fluxNamespace,
-                intervals: {
-                    git: config.flux.gitInterval,
-                    gitTimeout: config.flux.gitTimeout,
-                    kustomization: config.flux.kustomizationInterval,
-                    retry: config.flux.kustomizationRetryInterval,
-                    timeout: config.flux.kustomizationTimeout,
-                    imageScan: config.flux.imageInterval,
-                    imageUpdate: config.flux.imageUpdateInterval,
-                },
-                clusterSecretStore: config.flux.clusterSecretStore,
-                externalSecretRefreshInterval: config.flux.externalSecretRefreshInterval,
-                knownHosts: githubKnownHosts,
-            },
-            ssm: { deployKey: app.ssm.deployKey, webhookToken: app.ssm.webhookToken, kmsKeyId: config.ssm.kmsKeyId },
-            receiver: { hostname: app.receiverHostname, baseDomain: config.ingress.baseDomain },
-            gateway,
-            protectKeys: config.protectKeys,
         },
-        options("githubOrg", "aws", "kubernetes", "tls", "random"),
-    );
-});
-const first = applications[0];
+        bot: {
+            name: config.github.botName,
+            email: config.github.botEmail,
+            gpgKey,
+            gpgKeyParameter: gpgKey.parameterName,
+            gpgPassphraseParameter: gpgKey.passphraseParameterName,
+        },
+        flux: {
+            namespace: config.kubernetes.fluxNamespace,
+            intervals: {
+                git: config.flux.gitInterval,
+                gitTimeout: config.flux.gitTimeout,
+                kustomization: config.flux.kustomizationInterval,
+                retry: config.flux.kustomizationRetryInterval,
+                timeout: config.flux.kustomizationTimeout,
+                imageScan: config.flux.imageInterval,
+                imageUpdate: config.flux.imageUpdateInterval,
+            },
+            clusterSecretStore: config.flux.clusterSecretStore,
+            externalSecretRefreshInterval: config.flux.externalSecretRefreshInterval,
+            knownHosts: githubKnownHosts,
+        },
+        ssm: { deployKey: app.ssm.deployKey, webhookToken: app.ssm.webhookToken, kmsKeyId: config.ssm.kmsKeyId },
+        receiver: { hostname: app.receiverHostname, baseDomain: config.ingress.baseDomain },
+        gateway,
+        protectKeys: config.protectKeys,
+    };
+}
+
+// Seeding adopts the files a branch already has (another stack's base, this stack's earlier
+// seeding). Whether a resource is imported must be known when it is registered, so GitHub is
+// asked first; the applications are registered once the answers are in.
+const applications: Promise<FluxApplication[]> = Promise.all(
+    config.apps.map(async (app) => {
+        const args = applicationArgs(app);
+        const seed = app.seedManifests
+            ? { existingFiles: await existingRepositoryFiles(providers.githubOrg, app.repository, app.branch, seededFilePaths(args)) }
+            : undefined;
+        return new FluxApplication(app.name, { ...args, seed }, options("githubOrg", "aws", "kubernetes", "tls", "random"));
+    }),
+);
+/** An output of the first application (the top-level outputs, as before there were several). */
+const first = <T>(pick: (a: FluxApplication) => pulumi.Output<T>): pulumi.Output<T> =>
+    pulumi.output(applications).apply((a) => pick(a[0]));
 
 // --- Monitoring: kube-prometheus-stack, Flux events into Alertmanager -------------------------
 const monitoring = new Monitoring(
@@ -211,31 +223,35 @@ if (config.deployments) {
 // --- Stack outputs (nothing private unless secret) --------------------------------------------
 // The first application's outputs at the top level, as before there were several.
 export const ssmParameters = {
-    ...first.ssmParameters,
+    deployKey: first((a) => a.ssmParameters.deployKey),
+    webhookToken: first((a) => a.ssmParameters.webhookToken),
     registryToken: registryToken.parameterName,
     gpgKey: gpgKey.parameterName,
     slackWebhookUrl: slackWebhook.parameterName,
     discordWebhookUrl: discordWebhook.parameterName,
 };
-export const deployKeyId = first.deployKeyId;
-export const deployKeyPublicKey = first.deployKeyPublicKey;
+export const deployKeyId = first((a) => a.deployKeyId);
+export const deployKeyPublicKey = first((a) => a.deployKeyPublicKey);
 export const gpgKeyFingerprint = gpgKey.fingerprint;
 export const gpgPublicKey = gpgKey.publicKey;
-export const receiverHostname = first.receiverHostname;
+export const receiverHostname = first((a) => a.receiverHostname);
 /** Secret: the path is derived from the token. */
-export const webhookUrl = first.webhookUrl;
-export const appUrl = first.appUrl;
+export const webhookUrl = first((a) => a.webhookUrl);
+export const appUrl = first((a) => a.appUrl);
 /** Every application's outputs by name (webhook URLs secret). */
 export const apps = Object.fromEntries(
-    applications.map((a, i) => [
-        config.apps[i].name,
-        {
-            deployKeyId: a.deployKeyId,
-            deployKeyPublicKey: a.deployKeyPublicKey,
-            ssmParameters: a.ssmParameters,
-            receiverHostname: a.receiverHostname,
-            webhookUrl: pulumi.secret(a.webhookUrl),
-            appUrl: a.appUrl,
-        },
-    ]),
+    config.apps.map((app, i) => {
+        const of = <T>(pick: (a: FluxApplication) => pulumi.Output<T>) => pulumi.output(applications).apply((a) => pick(a[i]));
+        return [
+            app.name,
+            {
+                deployKeyId: of((a) => a.deployKeyId),
+                deployKeyPublicKey: of((a) => a.deployKeyPublicKey),
+                ssmParameters: { deployKey: of((a) => a.ssmParameters.deployKey), webhookToken: of((a) => a.ssmParameters.webhookToken) },
+                receiverHostname: of((a) => a.receiverHostname),
+                webhookUrl: pulumi.secret(of((a) => a.webhookUrl)),
+                appUrl: of((a) => a.appUrl),
+            },
+        ];
+    }),
 );

@@ -22,7 +22,7 @@ export interface AppConfig {
     readonly hostname: string;
     /** Fixed receiver hostname; undefined: a random subdomain of the base domain. */
     readonly receiverHostname?: string;
-    /** Commit the kustomize overlay (and base, see seedBase) into the repository once. */
+    /** Commit the kustomize overlay (and the base, unless the branch has it already) into the repository once. */
     readonly seedManifests: boolean;
     readonly image: {
         readonly repository: string;
@@ -196,4 +196,4 @@ export function readApps(c: Checks, raw: RawConfig, ctx: AppContext): AppConfig[
 }
 
 /** The top-level keys read for the applications. */
-export const APPS_KEYS = [...APP_KEYS, "additionalApps", "seedBase"] as const;
+export const APPS_KEYS = [...APP_KEYS, "additionalApps"] as const;

@@ -61,8 +61,6 @@ export interface StackConfig {
     readonly apps: readonly AppConfig[];
     /** Credentials of each registry an application pulls from privately, by host. */
     readonly registries: Readonly<Record<string, RegistryCredentials>>;
-    /** Seed the shared kustomize base along with the overlay (off where another stack seeded it). */
-    readonly seedBase: boolean;
     /** Protect the keys and their SSM parameters against deletion (`protect`). */
     readonly protectKeys: boolean;
     readonly keys: KeysConfig;
@@ -154,7 +152,6 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
     }
     const monitoring = readMonitoring(c, secrets);
     const deployments = readDeployments(c, apps[0].branch);
-    const seedBase = c.bool("seedBase");
 
     if (problems.length > 0) throw new ConfigError(stack, problems);
 
@@ -164,7 +161,6 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
         github,
         apps,
         registries,
-        seedBase,
         protectKeys: keys.protectKeys,
         keys,
         ssm,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AppManifests } from "./app-manifests";
+import { appManifestFiles, AppManifestsSpec } from "./manifests";
 import { AppDelivery } from "../flux/app-delivery";
 import { FluxSecrets } from "../flux/flux-secrets";
 import { ImageAutomation } from "../flux/image-automation";
@@ -51,8 +52,11 @@ export interface FluxApplicationArgs {
             readonly tokenParameter: pulumi.Input<string>;
         };
     };
-    /** Seed the overlay (and the base, when includeBase) into the repository once. */
-    readonly seed?: { readonly includeBase: boolean };
+    /**
+     * Seed the base and the overlay into the repository once; the files the branch already has
+     * (`existingRepositoryFiles` of `seededFilePaths`) are adopted, not created.
+     */
+    readonly seed?: { readonly existingFiles: readonly string[] };
     /** The bot that signs and authors the image update commits. */
     readonly bot: {
         readonly name: string;
@@ -84,6 +88,22 @@ export interface FluxApplicationArgs {
     readonly gateway: GatewayRef;
     /** Protect the deploy key, the webhook token and their SSM parameters against deletion. */
     readonly protectKeys: boolean;
+}
+
+/** What an application's seeded manifests are made of. */
+function manifestSpec(args: Pick<FluxApplicationArgs, "repository" | "image" | "port" | "overlayPath" | "flux">): AppManifestsSpec {
+    return {
+        appName: args.repository,
+        image: args.image.repository,
+        port: args.port,
+        overlayPath: args.overlayPath,
+        imagePolicy: { name: fluxObjectNames(args.repository).imagePolicy, namespace: args.flux.namespace },
+    };
+}
+
+/** The repository paths an application's seeding writes (what the root checks for before seeding). */
+export function seededFilePaths(args: Pick<FluxApplicationArgs, "repository" | "image" | "port" | "overlayPath" | "flux">): string[] {
+    return Object.keys(appManifestFiles(manifestSpec(args)));
 }
 
 /**
@@ -146,16 +166,12 @@ export class FluxApplication extends pulumi.ComponentResource {
             ? new AppManifests(
                   `${name}-manifests`,
                   {
+                      ...manifestSpec(args),
                       repository: args.repository,
                       branch: args.branch,
-                      appName: args.repository,
-                      image: args.image.repository,
-                      port: args.port,
-                      overlayPath: args.overlayPath,
-                      imagePolicy: { name: names.imagePolicy, namespace: fluxNamespace },
                       commitAuthor: args.bot.name,
                       commitEmail: args.bot.email,
-                      includeBase: args.seed.includeBase,
+                      existingFiles: args.seed.existingFiles,
                   },
                   { parent: this },
               )
