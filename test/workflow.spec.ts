@@ -29,6 +29,23 @@ const pulumiSteps = (job: Job) => job.steps.filter((s) => s.uses?.startsWith("pu
 const runsOnPullRequests = (job: Job) => job.if === undefined || job.if.includes("'pull_request'");
 
 describe("the GitHub Actions workflow", () => {
+    it("tests every pull request and push, then previews with the policy pack or deploys the branch's stack", () => {
+        const on = (workflow as unknown as { on: Record<string, { branches?: string[] } | null> }).on;
+        assert.deepEqual(Object.keys(on).sort(), ["pull_request", "push"]);
+        assert.deepEqual(on.push?.branches, ["main", "production"]);
+        assert.deepEqual(workflow.jobs.test.steps.map((s) => s.run).filter(Boolean), ["npm ci", "npm test"]);
+        for (const [name, job] of jobs.filter(([, j]) => pulumiSteps(j).length > 0)) {
+            assert.equal((job as Job & { needs?: string }).needs, "test", `${name} runs after the tests`);
+            for (const step of pulumiSteps(job)) assert.equal(step.with?.policyPacks, "policy", name);
+        }
+        const deploy = workflow.jobs.deploy;
+        assert.equal(deploy.if, "github.event_name == 'push'");
+        assert.equal(pulumiSteps(deploy)[0].with?.command, "up");
+        assert.equal(deploy.env?.STACK, "${{ github.ref == 'refs/heads/production' && 'prod' || 'dev' }}");
+        assert.equal(deploy.environment, deploy.env?.STACK);
+        assert.equal(pulumiSteps(workflow.jobs["preview-dev"])[0].with?.command, "preview");
+    });
+
     it("passes secrets to scripts only through env:, never inside a run: script", () => {
         for (const [name, job] of jobs) {
             for (const step of job.steps) {
