@@ -1,9 +1,13 @@
 /**
- * `npm run bench`: renders the dev stack offline with 1, 10 and 50 applications and prints the
- * time and the resources per application. Resources must grow by the same count per
- * application (linear); the time should too.
+ * `npm run bench`: how long the program takes to start, type-checked and transpile-only, and how
+ * the offline render of the dev stack scales with 1, 10 and 50 applications. Resources must grow
+ * by the same count per application (linear); the time should too.
  */
-import { evaluateProgram, readStackConfig } from "./offline";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { evaluateProgram, PROJECT_ROOT, readStackConfig } from "./offline";
 
 /** The dev stack's config with `count` applications (the first from the top-level keys). */
 export function configWithApps(count: number) {
@@ -43,7 +47,53 @@ export function marginalResources(rows: readonly BenchRow[]): number[] {
     return rows.slice(1).map((r, i) => (r.resources - rows[i].resources) / (r.apps - rows[i].apps));
 }
 
+/** How ts-node loads the program: with the type check `pulumi up` ran before, or transpile-only. */
+export type LoadMode = "type-checked" | "transpile-only";
+
+/**
+ * The ts-node command line that renders the dev stack in `mode`. The Pulumi host registers ts-node
+ * with transpileOnly = tsconfig's noCheck (pulumi/pulumi sdk/nodejs/cmd/run/run.ts); forcing
+ * noCheck false reproduces the type-checked start the program had without it.
+ */
+export function loadCommand(mode: LoadMode, out: string): string[] {
+    const tsNode = require.resolve("ts-node/dist/bin.js");
+    const flags = mode === "transpile-only" ? ["--transpile-only"] : ["--compiler-options", JSON.stringify({ noCheck: false })];
+    return [tsNode, ...flags, path.join(PROJECT_ROOT, "scripts", "render.ts"), "--stack", "dev", "--out", out];
+}
+
+/** The median of `values`. */
+export function median(values: readonly number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Seconds a whole process takes to load index.ts (under the offline evaluator) and render dev, median of `runs`. */
+export function loadSeconds(mode: LoadMode, runs = 3): number {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "flux-gitops-bench-"));
+    try {
+        const times: number[] = [];
+        for (let i = 0; i < runs; i++) {
+            const start = process.hrtime.bigint();
+            const result = spawnSync(process.execPath, loadCommand(mode, out), { cwd: PROJECT_ROOT, encoding: "utf8" });
+            if (result.status !== 0) throw new Error(`${mode} load failed:\n${result.stderr}`);
+            times.push(Number(process.hrtime.bigint() - start) / 1e9);
+        }
+        return median(times);
+    } finally {
+        fs.rmSync(out, { recursive: true, force: true });
+    }
+}
+
 async function main(): Promise<void> {
+    const checked = loadSeconds("type-checked");
+    const transpiled = loadSeconds("transpile-only");
+    console.log("| start (whole process: ts-node loads index.ts, renders dev) | s, median of 3 |");
+    console.log("| --- | ---: |");
+    console.log(`| type-checked (noCheck false) | ${checked.toFixed(2)} |`);
+    console.log(`| transpile-only (tsconfig noCheck, as \`pulumi up\` now starts) | ${transpiled.toFixed(2)} |`);
+    console.log(`\nType-checked / transpile-only: ${(checked / transpiled).toFixed(1)}x\n`);
+
     const rows = await bench([1, 10, 50]);
     console.log("| apps | resources | resources/app | render (s, best of 3) | ms/app |");
     console.log("| ---: | ---: | ---: | ---: | ---: |");

@@ -167,12 +167,19 @@ export interface Evaluation {
      * material the mocks generate. No Kubernetes object or plain output may contain one.
      */
     readonly secretValues: string[];
+    /** Declared secrets the stack file does not set, rendered with placeholders (full keys, sorted). */
+    readonly placeholders: string[];
 }
 
 /** Stack config: values by full key (`flux-gitops:owner`), and which keys are secret. */
 export interface StackConfigValues {
     readonly values: Record<string, string>;
     readonly secretKeys: string[];
+    /**
+     * Declared secrets the stack file does not set yet (full keys), rendered with placeholders:
+     * `pulumi up` refuses to run until each is set with `pulumi config set --secret`.
+     */
+    readonly placeholders?: string[];
 }
 
 /** The placeholder that stands in for a secret config value offline. */
@@ -188,9 +195,124 @@ function asConfigString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/** A key's declaration in Pulumi.yaml (`config:`): a typed declaration, or a plain value. */
+export interface ConfigDeclaration {
+    readonly type?: string;
+    readonly items?: { readonly type: string; readonly items?: ConfigDeclaration["items"] };
+    readonly secret?: boolean;
+    readonly default?: unknown;
+    readonly value?: unknown;
+    readonly description?: string;
+}
+
+/** The declarations of Pulumi.yaml's `config:`, by key as written there (a plain value becomes `{ value }`). */
+export function configDeclarations(project: { config?: Record<string, unknown> }): Record<string, ConfigDeclaration> {
+    return Object.fromEntries(
+        Object.entries(project.config ?? {}).map(([key, decl]) => [
+            key,
+            decl !== null && typeof decl === "object" && !Array.isArray(decl) ? (decl as ConfigDeclaration) : { value: decl },
+        ]),
+    );
+}
+
+function isSecure(value: unknown): boolean {
+    return value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value;
+}
+
+/**
+ * Whether a stack file's value passes the CLI's type check of a declared key. Stack values reach
+ * it as strings (scalars) or as decoded JSON (objects and lists): ValidateConfigValue in
+ * pulumi/pulumi sdk/go/common/workspace/project.go.
+ */
+export function validConfigValue(type: string, items: ConfigDeclaration["items"], value: unknown): boolean {
+    const scalar = value === null || typeof value !== "object";
+    const text = typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : scalar ? "" : undefined;
+    switch (type) {
+        case "string":
+            return scalar;
+        case "integer":
+            // strconv.Atoi: an optional sign and decimal digits.
+            return text !== undefined && /^[+-]?[0-9]+$/.test(text);
+        case "boolean":
+            return text === "true" || text === "false";
+        case "object":
+            return !scalar && !Array.isArray(value);
+        case "array":
+            return Array.isArray(value) && items !== undefined && value.every((v) => validConfigValue(items.type, items.items, v));
+        default:
+            return false;
+    }
+}
+
+/** The CLI's name of a declared type: `array<string>` for lists (InferFullTypeName). */
+function fullTypeName(type: string, items: ConfigDeclaration["items"]): string {
+    return items ? `array<${fullTypeName(items.type, items.items)}>` : type;
+}
+
+/** `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`: formatMissingKeys in pulumi/pulumi pkg/workspace/config.go. */
+function quoteKeys(keys: readonly string[]): string {
+    const quoted = [...keys].sort().map((k) => `'${k}'`);
+    return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
+}
+
+/**
+ * What `pulumi up` would refuse in a stack file, in the CLI's words (pulumi/pulumi
+ * pkg/workspace/config.go, validateStackConfigValue and missingStackConfigurationKeysError). The
+ * CLI stops at the first of these; this lists them all. Declared secrets the file does not set
+ * are not problems here: the offline render stands in placeholders for them (see `placeholders`).
+ */
+export function stackConfigProblems(
+    stack: string,
+    declarations: Record<string, ConfigDeclaration>,
+    stackConfig: Record<string, unknown>,
+): string[] {
+    const problems: string[] = [];
+    const inStack = (key: string) => (fullKey(key) in stackConfig ? stackConfig[fullKey(key)] : stackConfig[key]);
+    const isSet = (key: string) => fullKey(key) in stackConfig || key in stackConfig;
+    const keys = Object.keys(declarations).sort();
+    const missing = keys.filter((k) => {
+        const d = declarations[k];
+        return !d.secret && d.default === undefined && d.value === undefined && fullKey(k).startsWith(`${PROJECT}:`) && !isSet(k);
+    });
+    if (missing.length > 0) {
+        problems.push(`Stack '${stack}' is missing configuration value${missing.length > 1 ? "s" : ""} ${quoteKeys(missing)}`);
+    }
+    for (const key of keys) {
+        const d = declarations[key];
+        if (d.type === undefined || !isSet(key)) continue;
+        const value = inStack(key);
+        if (d.secret && !isSecure(value)) {
+            problems.push(
+                `Stack '${stack}' with configuration key '${key}' must be encrypted as it's secret ` +
+                    `(remove the plaintext value from Pulumi.${stack}.yaml and run: pulumi config set --secret ${key} -s ${stack})`,
+            );
+            continue;
+        }
+        // An encrypted value cannot be read offline; the CLI checks its type after decrypting it.
+        if (isSecure(value)) continue;
+        if (!validConfigValue(d.type, d.items, value)) {
+            problems.push(`Stack '${stack}' with configuration key '${key}' must be of type '${fullTypeName(d.type, d.items)}'`);
+        }
+    }
+    return problems;
+}
+
+/** A stack file the Pulumi CLI would refuse; the message holds the CLI's own words, one problem a line. */
+export class StackConfigError extends Error {
+    constructor(
+        readonly stack: string,
+        readonly problems: readonly string[],
+    ) {
+        super(problems.join("\n"));
+        this.name = "StackConfigError";
+    }
+}
+
 /**
  * Reads `Pulumi.yaml` defaults and `Pulumi.<stack>.yaml` values as the CLI would, except that
  * every secret (declared `secret: true`, or `secure:` in the stack file) becomes a placeholder.
+ * Throws StackConfigError for what the CLI would refuse: a missing required key, a value of the
+ * wrong type for a declared key, a plaintext value for a declared secret.
  */
 export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfigValues {
     const project = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
@@ -200,33 +322,36 @@ export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfig
     if (!fs.existsSync(stackFile)) throw new Error(`no stack file ${path.relative(root, stackFile)}`);
     const stackConfig =
         (YAML.parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
+    const declarations = configDeclarations(project);
+    const problems = stackConfigProblems(stack, declarations, stackConfig);
+    if (problems.length > 0) throw new StackConfigError(stack, problems);
 
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
-    for (const [key, decl] of Object.entries(project.config ?? {})) {
+    for (const [key, d] of Object.entries(declarations)) {
         const full = fullKey(key);
-        if (decl !== null && typeof decl === "object" && !Array.isArray(decl)) {
-            const d = decl as { default?: unknown; secret?: boolean };
-            if (d.secret) {
-                values[full] = secretPlaceholder(full);
-                secretKeys.push(full);
-            } else if (d.default !== undefined) {
-                values[full] = asConfigString(d.default);
-            }
-        } else {
-            values[full] = asConfigString(decl);
+        if (d.secret) {
+            values[full] = secretPlaceholder(full);
+            secretKeys.push(full);
+        } else if (d.default !== undefined) {
+            values[full] = asConfigString(d.default);
+        } else if (d.value !== undefined) {
+            values[full] = asConfigString(d.value);
         }
     }
+    const set = new Set<string>();
     for (const [key, value] of Object.entries(stackConfig)) {
         const full = fullKey(key);
-        if (value !== null && typeof value === "object" && "secure" in value) {
+        set.add(full);
+        if (isSecure(value)) {
             values[full] = secretPlaceholder(full);
             if (!secretKeys.includes(full)) secretKeys.push(full);
         } else {
             values[full] = asConfigString(value);
         }
     }
-    return { values, secretKeys };
+    const placeholders = secretKeys.filter((k) => !set.has(k)).sort();
+    return { values, secretKeys, placeholders };
 }
 
 // Real, public GitHub SSH host keys (api.github.com/meta), so known_hosts renders realistically.
@@ -388,7 +513,16 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
     }
     await settle();
     recorder.current = undefined;
-    return { stack, resources, invokes, outputs, secretOutputs, secretOutputPaths, secretValues: [...secretValues] };
+    return {
+        stack,
+        resources,
+        invokes,
+        outputs,
+        secretOutputs,
+        secretOutputPaths,
+        secretValues: [...secretValues],
+        placeholders: config.placeholders ?? [],
+    };
 }
 
 interface Wiring {
@@ -426,7 +560,11 @@ export async function evaluateStack(stack: string, overrides: Record<string, Con
             secretKeys.add(full);
         }
     }
-    return evaluateProgram(stack, { values, secretKeys: [...secretKeys].filter((k) => k in values) });
+    return evaluateProgram(stack, {
+        values,
+        secretKeys: [...secretKeys].filter((k) => k in values),
+        placeholders: config.placeholders?.filter((k) => !(k in overrides) && !(k.replace(/^[^:]*:/, "") in overrides)),
+    });
 }
 
 /** The recorded resources that are Kubernetes objects (not providers, not Helm releases). */

@@ -1,6 +1,7 @@
 /**
  * `npm run render [-- --stack NAME] [-- --out DIR]`: evaluates a stack offline and writes
- * out/<stack>/: every Kubernetes object as YAML and resources.json with every resource.
+ * out/<stack>/, every Kubernetes object as YAML (nothing else), and beside it
+ * out/<stack>.resources.json, every resource with its options, sorted for `diff`.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -8,6 +9,7 @@ import * as YAML from "yaml";
 import { ConfigError } from "../config";
 import {
     Evaluation,
+    StackConfigError,
     evaluateStack,
     kubernetesResources,
     PROJECT_ROOT,
@@ -35,14 +37,23 @@ export function objectFileName(object: Record<string, unknown>): string {
     return `${String(object.kind)}.${metadata.namespace ?? "cluster"}.${metadata.name ?? "unnamed"}.yaml`.toLowerCase();
 }
 
-/** `inputs` with the values at `paths` (dotted) replaced by REDACTED. */
+/** `value` with every leaf replaced by REDACTED, its maps and lists kept (a Secret's `stringData` stays a map). */
+export function redactLeaves(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(redactLeaves);
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactLeaves(v)]));
+    }
+    return REDACTED;
+}
+
+/** `inputs` with the values at `paths` (dotted) redacted, leaf by leaf. */
 export function redactPaths(inputs: Record<string, unknown>, paths: readonly string[]): Record<string, unknown> {
     const copy = structuredClone(inputs);
     for (const p of paths) {
         const keys = p.split(".");
         let node = copy;
         for (const k of keys.slice(0, -1)) node = node[k] as Record<string, unknown>;
-        node[keys[keys.length - 1]] = REDACTED;
+        node[keys[keys.length - 1]] = redactLeaves(node[keys[keys.length - 1]]);
     }
     return copy;
 }
@@ -52,21 +63,64 @@ export function shownInputs(r: RecordedResource, secretValues: readonly string[]
     return redact(redactPaths(r.inputs, r.secretPaths), secretValues) as Record<string, unknown>;
 }
 
-/** The resource list written to resources.json, secrets redacted. */
-export function resourceList(evaluation: Evaluation): object[] {
-    return evaluation.resources.map((r) => ({
-        type: r.type,
-        name: r.name,
-        parent: r.parent || undefined,
-        provider: r.provider ? r.provider.split("::").slice(-2).join("::") : undefined,
-        inputs: shownInputs(r, evaluation.secretValues),
-        secretInputs: r.secretPaths.length > 0 ? r.secretPaths : undefined,
-        protect: r.protect,
-        options: r.options,
-    }));
+/**
+ * A Kubernetes object as the render writes it: secrets redacted, and still a valid object. A
+ * Secret's `data` values must be base64 (core/v1 Secret), so a redacted one is REDACTED in base64,
+ * and one whose decoded value holds a secret is redacted too.
+ */
+export function shownObject(r: RecordedResource, secretValues: readonly string[]): Record<string, unknown> {
+    const object = toKubernetesObject(shownInputs(r, secretValues));
+    const data = object.data as Record<string, unknown> | undefined;
+    if (object.kind === "Secret" && data !== null && typeof data === "object") {
+        const hidden = Buffer.from(REDACTED).toString("base64");
+        object.data = Object.fromEntries(
+            Object.entries(data).map(([k, v]) => {
+                const decoded = Buffer.from(String(v), "base64").toString("utf8");
+                const secret = v === REDACTED || secretValues.some((s) => s.length > 0 && decoded.includes(s));
+                return [k, secret ? hidden : v];
+            }),
+        );
+    }
+    return object;
 }
 
-/** A short tree of the resources, children indented under their parents. */
+/** A URN without `urn:pulumi:<stack>::<project>::`, so two stacks' lists compare line by line. */
+export function stackFreeUrn(urn: string): string {
+    return urn.startsWith("urn:pulumi:") ? urn.split("::").slice(2).join("::") : urn;
+}
+
+/**
+ * The resource list written to <stack>.resources.json: every resource with its options (what
+ * `pulumi up` acts on: protect, retainOnDelete, ignoreChanges, dependencies, provider, ...),
+ * secrets redacted, sorted by URN and with stack-free URNs, so `diff` of two stacks shows only
+ * what differs between them.
+ */
+export function resourceList(evaluation: Evaluation): object[] {
+    return [...evaluation.resources]
+        .sort((a, b) => (stackFreeUrn(a.urn) < stackFreeUrn(b.urn) ? -1 : stackFreeUrn(a.urn) > stackFreeUrn(b.urn) ? 1 : 0))
+        .map((r) => ({
+            urn: stackFreeUrn(r.urn),
+            type: r.type,
+            name: r.name,
+            parent: r.parent ? stackFreeUrn(r.parent) : undefined,
+            // `<provider urn>::<id>`: the provider resource, without its id.
+            provider: r.provider ? stackFreeUrn(r.provider.split("::").slice(0, -1).join("::")) : undefined,
+            protect: r.protect,
+            options: {
+                ...r.options,
+                dependencies: r.options.dependencies.map(stackFreeUrn).sort(),
+                aliases: r.options.aliases.map(stackFreeUrn),
+                deletedWith: r.options.deletedWith ? stackFreeUrn(r.options.deletedWith) : "",
+            },
+            inputs: shownInputs(r, evaluation.secretValues),
+            secretInputs: r.secretPaths.length > 0 ? r.secretPaths : undefined,
+        }));
+}
+
+/**
+ * A short tree of the resources, children under their parents, drawn with `├─`/`└─` (a leading
+ * `-` reads as "delete" to Pulumi users).
+ */
 export function resourceTree(resources: readonly RecordedResource[]): string {
     const children = new Map<string, RecordedResource[]>();
     const urns = new Set(resources.map((r) => r.urn));
@@ -77,31 +131,77 @@ export function resourceTree(resources: readonly RecordedResource[]): string {
     const lines: string[] = [];
     // Providers first, then by type and name: registration order varies from run to run.
     const order = (r: RecordedResource) => `${r.type.startsWith("pulumi:providers:") ? 0 : 1} ${r.type} ${r.name}`;
-    const walk = (parent: string, depth: number) => {
-        for (const r of [...(children.get(parent) ?? [])].sort((a, b) => order(a).localeCompare(order(b)))) {
-            lines.push(`${"  ".repeat(depth)}${r.custom ? "-" : "+"} ${r.type} ${r.name}`);
-            walk(r.urn, depth + 1);
-        }
+    const walk = (parent: string, indent: string) => {
+        const sorted = [...(children.get(parent) ?? [])].sort((a, b) => order(a).localeCompare(order(b)));
+        sorted.forEach((r, i) => {
+            const last = i === sorted.length - 1;
+            lines.push(`${indent}${last ? "└─" : "├─"} ${r.type} ${r.name}`);
+            walk(r.urn, indent + (last ? "   " : "│  "));
+        });
     };
-    walk("", 0);
+    walk("", "");
     return lines.join("\n");
 }
 
-/** Writes the render of `evaluation` into `dir` (emptied first). Returns the files written. */
-export function writeRender(evaluation: Evaluation, dir: string): string[] {
+/** Where the resource list of a render into `dir` goes: beside the folder, `<dir>.resources.json`. */
+export function resourceListFile(dir: string): string {
+    return `${dir.replace(/[\\/]+$/, "")}.resources.json`;
+}
+
+/** Removes a render (the manifests folder and the resource list beside it), so nothing stale looks current. */
+export function removeRender(dir: string): void {
     fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
-    const written: string[] = [];
-    for (const r of kubernetesResources(evaluation)) {
-        const object = toKubernetesObject(shownInputs(r, evaluation.secretValues));
-        const file = objectFileName(object);
-        fs.writeFileSync(path.join(dir, file), YAML.stringify(object));
-        written.push(file);
+    fs.rmSync(resourceListFile(dir), { force: true });
+}
+
+/**
+ * Writes the render of `evaluation`: the Kubernetes objects into `dir` (replaced as a whole) and
+ * the resource list to `<dir>.resources.json`. Both are written to temporary names first and
+ * renamed at the end, so a failure leaves the previous render or none, never half of one.
+ * Returns the manifest files written.
+ */
+export function writeRender(evaluation: Evaluation, dir: string): string[] {
+    const tmp = `${dir.replace(/[\\/]+$/, "")}.tmp-${process.pid}`;
+    const tmpList = `${tmp}.resources.json`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { recursive: true });
+    try {
+        const written: string[] = [];
+        for (const r of kubernetesResources(evaluation)) {
+            const object = shownObject(r, evaluation.secretValues);
+            const file = objectFileName(object);
+            fs.writeFileSync(path.join(tmp, file), YAML.stringify(object));
+            written.push(file);
+        }
+        const list = {
+            stack: evaluation.stack,
+            placeholders: evaluation.placeholders.map((k) => k.replace(/^[^:]*:/, "")),
+            resources: resourceList(evaluation),
+            outputs: redactedOutputs(evaluation),
+        };
+        fs.writeFileSync(tmpList, JSON.stringify(list, null, 2) + "\n");
+        removeRender(dir);
+        fs.renameSync(tmp, dir);
+        fs.renameSync(tmpList, resourceListFile(dir));
+        return written.sort();
+    } catch (e) {
+        fs.rmSync(tmp, { recursive: true, force: true });
+        fs.rmSync(tmpList, { force: true });
+        throw e;
     }
-    const resources = { stack: evaluation.stack, resources: resourceList(evaluation), outputs: redactedOutputs(evaluation) };
-    fs.writeFileSync(path.join(dir, "resources.json"), JSON.stringify(resources, null, 2) + "\n");
-    written.push("resources.json");
-    return written;
+}
+
+/** The closing note on secrets the stack file does not set yet, or "" when it sets them all. */
+export function placeholderNote(evaluation: Evaluation): string {
+    const keys = evaluation.placeholders.map((k) => k.replace(/^[^:]*:/, ""));
+    if (keys.length === 0) return "";
+    // pulumi/pulumi pkg/workspace/config.go: a declared key without a default that the stack does
+    // not set stops `pulumi up` with "Stack '<stack>' is missing configuration values ...".
+    return (
+        `Rendered with placeholders: ${keys.join(", ")}.\n` +
+        `\`pulumi up -s ${evaluation.stack}\` stops until each is set:\n` +
+        keys.map((k) => `  pulumi config set --secret ${k} -s ${evaluation.stack}`).join("\n")
+    );
 }
 
 function redactedOutputs(evaluation: Evaluation): Record<string, unknown> {
@@ -128,21 +228,32 @@ function parseArgs(argv: readonly string[]): { stack: string; out?: string } {
 
 async function main(): Promise<void> {
     const { stack, out } = parseArgs(process.argv.slice(2));
-    const evaluation = await evaluateStack(stack);
-    const dir = out ?? path.join(PROJECT_ROOT, "out", stack);
+    const dir = path.resolve(out ?? path.join(PROJECT_ROOT, "out", stack));
+    let evaluation: Evaluation;
+    try {
+        evaluation = await evaluateStack(stack);
+    } catch (e) {
+        removeRender(dir); // an old render must not pass for this config's
+        throw e;
+    }
     const files = writeRender(evaluation, dir);
+    const shown = (p: string) => path.relative(process.cwd(), p) || ".";
     console.log(resourceTree(evaluation.resources));
     console.log(
         `\nStack "${stack}": ${evaluation.resources.length} resources, ${evaluation.resources.filter((r) => r.custom).length} of them ` +
-            `cloud or cluster objects (${files.length - 1} Kubernetes objects), written to ${path.relative(process.cwd(), dir) || "."}/`,
+            `cloud or cluster objects. ${files.length} Kubernetes objects in ${shown(dir)}/, every resource in ${shown(resourceListFile(dir))}.`,
     );
+    const note = placeholderNote(evaluation);
+    if (note) console.log(`\n${note}`);
 }
 
 if (require.main === module) {
     main().then(
         () => process.exit(0),
         (err: unknown) => {
-            console.error(err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err));
+            console.error(
+                err instanceof ConfigError || err instanceof StackConfigError ? err.message : err instanceof Error ? err.message : String(err),
+            );
             process.exit(1);
         },
     );

@@ -1,7 +1,4 @@
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import * as YAML from "yaml";
 import { evaluateStack } from "../scripts/offline";
 import { deploymentSettingsArgs } from "../components/deployments/push-to-deploy";
 import { bench, marginalResources } from "../scripts/bench";
@@ -80,23 +77,5 @@ describe("scale", () => {
         // 34 resources and the FluxApplication component that holds them.
         assert.equal(perApp, 35);
         assert.equal(rows[0].resources, 62);
-    });
-});
-
-describe("the GitHub Actions workflow", () => {
-    const workflow = YAML.parse(fs.readFileSync(path.join(__dirname, "..", ".github", "workflows", "pulumi.yml"), "utf8")) as { on: Record<string, unknown>; jobs: Record<string, { steps: { run?: string; if?: string }[]; strategy?: { matrix: { stack: string } } }> };
-
-    it("tests every pull request and push, then previews with the policy pack or deploys the branch's stack", () => {
-        assert.deepEqual(Object.keys(workflow.on).sort(), ["pull_request", "push"]);
-        assert.deepEqual((workflow.on.push as { branches: string[] }).branches, ["main", "production"]);
-        assert.deepEqual(workflow.jobs.test.steps.map((s) => s.run).filter(Boolean), ["npm ci", "npm test"]);
-        const steps = workflow.jobs.pulumi.steps;
-        const preview = steps.find((s) => s.run?.startsWith("npx pulumi preview"));
-        const up = steps.find((s) => s.run?.startsWith("npx pulumi up"));
-        assert.equal(preview?.if, "github.event_name == 'pull_request'");
-        assert.match(String(preview?.run), /--policy-pack policy/);
-        assert.equal(up?.if, "github.event_name == 'push'");
-        assert.match(String(up?.run), /--policy-pack policy --yes/);
-        assert.match(String(workflow.jobs.pulumi.strategy?.matrix.stack), /production.*prod.*dev/);
     });
 });

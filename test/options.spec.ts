@@ -51,3 +51,40 @@ describe("resource options as the engine receives them", () => {
         assert.equal(namespace.options.importId, "");
     });
 });
+
+describe("what every stack says about itself", () => {
+    let dev: Evaluation;
+    before(async () => {
+        dev = await evaluateStack("dev");
+    });
+
+    it("labels every Kubernetes object with the project and stack that own it", () => {
+        const objects = dev.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"));
+        assert.ok(objects.length > 10);
+        for (const r of objects) {
+            const labels = (r.inputs.metadata as { labels?: Record<string, string> }).labels ?? {};
+            assert.deepEqual(
+                { managedBy: labels["app.kubernetes.io/managed-by"], project: labels["pulumi.com/project"], stack: labels["pulumi.com/stack"] },
+                { managedBy: "pulumi", project: "flux-gitops", stack: "dev" },
+                `${r.type} ${r.name}`,
+            );
+        }
+    });
+
+    it("asks GitHub which seeded files the branch already has before registering them", () => {
+        const asked = dev.invokes.filter((i) => i.token === "github:index/getRepositoryFile:getRepositoryFile").map((i) => i.args);
+        const seeded = ofType(dev, "github:index/repositoryFile:RepositoryFile").map((r) => r.inputs.file).sort();
+        assert.deepEqual(asked.map((a) => a.file).sort(), seeded);
+        assert.ok(asked.every((a) => a.repository === "echo-server" && a.branch === "main"));
+        // The offline GitHub has no files, so nothing is imported.
+        assert.ok(ofType(dev, "github:index/repositoryFile:RepositoryFile").every((r) => r.options.importId === ""));
+    });
+
+    it("treats an empty GPG passphrase as none: no empty SSM parameter", async () => {
+        const e = await evaluateStack("dev", { "flux-gitops:gpgPassphrase": { secret: "" } });
+        assert.deepEqual(
+            ofType(e, "aws:ssm/parameter:Parameter").filter((p) => String(p.inputs.name).endsWith("-passphrase")),
+            [],
+        );
+    });
+});

@@ -1,0 +1,51 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as YAML from "yaml";
+import { PROJECT_ROOT } from "../scripts/offline";
+
+const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+const packageJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
+    engines: { node: string };
+    dependencies: Record<string, string>;
+};
+const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {
+    config: Record<string, { default?: unknown }>;
+};
+
+describe("the README", () => {
+    it("opens with the two set-up commands: the offline render of dev and the whole test suite", () => {
+        const lines = readme.split("\n");
+        assert.equal(lines[2], "```sh");
+        assert.match(lines[3], /^npm ci && npm run render\s+# offline render of the dev stack/);
+        assert.match(lines[4], /^npm test\s+# type-check, lint and the whole test suite/);
+        assert.equal(lines[5], "```");
+    });
+
+    it("starts a new project with pulumi new before the deploy steps", () => {
+        const start = readme.indexOf("npx pulumi new https://github.com/");
+        assert.ok(start > 0 && start < readme.indexOf("## Deploy for real"));
+    });
+
+    it("states the Node.js and CLI versions the project requires", () => {
+        assert.equal(packageJson.engines.node, ">=22");
+        assert.ok(readme.includes("Node.js 22 or later"));
+        assert.ok(!/Node\.js 20/.test(readme));
+        assert.ok(readme.includes(`Pulumi CLI ${packageJson.dependencies["@pulumi/pulumi"]}`));
+    });
+
+    it("describes the kube-prometheus-stack version as the chart's own metadata does", () => {
+        // charts/kube-prometheus-stack/Chart.yaml at tag kube-prometheus-stack-82.8.0 of
+        // prometheus-community/helm-charts (1018a75aab707f2593532ff3603f82bf6f482319).
+        const chart = YAML.parse(
+            fs.readFileSync(path.join(__dirname, "fixtures", "kube-prometheus-stack-82.8.0.Chart.yaml"), "utf8"),
+        ) as { name: string; version: string; appVersion: string; kubeVersion: string };
+        assert.equal(chart.name, "kube-prometheus-stack");
+        assert.equal(project.config.kubePrometheusStackVersion.default, chart.version);
+        assert.ok(
+            readme.includes(
+                `(\`${chart.version}\` by default: Prometheus Operator \`${chart.appVersion}\`,\nKubernetes \`${chart.kubeVersion}\`, from the chart's own \`Chart.yaml\` at tag \`kube-prometheus-stack-${chart.version}\`;`,
+            ),
+        );
+    });
+});

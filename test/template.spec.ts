@@ -1,0 +1,58 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Ajv2020 from "ajv/dist/2020";
+import * as YAML from "yaml";
+import { configDeclarations, PROJECT_ROOT } from "../scripts/offline";
+
+interface TemplateValue {
+    description?: string;
+    default?: unknown;
+    secret?: boolean;
+}
+const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {
+    config: Record<string, unknown>;
+    template: { description: string; config: Record<string, TemplateValue> };
+};
+const declarations = configDeclarations(project);
+const templateConfig = project.template.config;
+
+describe("Pulumi.yaml as a `pulumi new` template", () => {
+    it("is a valid Pulumi project file", () => {
+        // pulumi/pulumi sdk/go/common/workspace/project.json, last changed in pkg/v3.255.0 (280839534c),
+        // the schema the CLI validates Pulumi.yaml with.
+        const schema = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "pulumi-project.schema.json"), "utf8")) as object;
+        const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+        assert.ok(validate(project), JSON.stringify(validate.errors, null, 2));
+    });
+
+    it("asks for every key a stack must set: each declared key without a default", () => {
+        const required = Object.entries(declarations)
+            .filter(([, d]) => d.type !== undefined && d.default === undefined)
+            .map(([k]) => k);
+        assert.deepEqual(required.sort(), ["baseDomain", "botGithubToken", "discordWebhookUrl", "registryToken", "slackWebhookUrl"]);
+        for (const key of required) assert.ok(key in templateConfig, `template asks for ${key}`);
+    });
+
+    it("asks for what makes the stack the new user's: owner, bot, repository, image, domain, cluster and region", () => {
+        for (const key of ["owner", "botUser", "botEmail", "repository", "image", "baseDomain", "kubeContext", "aws:region"]) {
+            assert.ok(key in templateConfig, `template asks for ${key}`);
+        }
+        // No default that would quietly deploy against the recipe's own organisation.
+        for (const key of ["owner", "botUser", "botEmail", "repository", "image"]) assert.equal(templateConfig[key].default, undefined, key);
+    });
+
+    it("describes every value it asks for, and asks for the secrets as secrets", () => {
+        assert.ok(project.template.description.length > 0);
+        for (const [key, value] of Object.entries(templateConfig)) {
+            assert.ok(value.description && value.description.length > 10, `${key} has a description`);
+            // Bare keys belong to the project (pkg/cmd/pulumi/project/newcmd/config.go), so each names a declared key.
+            assert.ok(key in declarations, `${key} is declared in config`);
+            assert.equal(value.secret === true, declarations[key].secret === true, `${key} secret as declared`);
+        }
+    });
+
+    it("disables default providers for every package", () => {
+        assert.deepEqual(project.config["pulumi:disable-default-providers"], ["*"]);
+    });
+});
