@@ -215,6 +215,14 @@ export function configDeclarations(project: { config?: Record<string, unknown> }
     );
 }
 
+/** `value` with every nested `{ secure: … }` leaf replaced by what `replace` returns for its path. */
+function mapSecureLeaves(value: unknown, replace: (at: string) => string, at = ""): unknown {
+    if (value === null || typeof value !== "object") return value;
+    if (isSecure(value) && at !== "") return replace(at);
+    if (Array.isArray(value)) return value.map((v, i) => mapSecureLeaves(v, replace, at ? `${at}.${i}` : String(i)));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapSecureLeaves(v, replace, at ? `${at}.${k}` : k)]));
+}
+
 function isSecure(value: unknown): boolean {
     return value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value;
 }
@@ -347,7 +355,15 @@ export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfig
             values[full] = secretPlaceholder(full);
             if (!secretKeys.includes(full)) secretKeys.push(full);
         } else {
-            values[full] = asConfigString(value);
+            // Structured values may hold secure leaves (`pulumi config set --secret --path`): the CLI
+            // decrypts them and marks the whole key secret.
+            let nested = false;
+            const replaced = mapSecureLeaves(value, (at) => {
+                nested = true;
+                return secretPlaceholder(`${full}.${at}`);
+            });
+            values[full] = asConfigString(replaced);
+            if (nested && !secretKeys.includes(full)) secretKeys.push(full);
         }
     }
     const placeholders = secretKeys.filter((k) => !set.has(k)).sort();

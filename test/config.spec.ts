@@ -2,7 +2,10 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { buildConfig, ConfigContext, ConfigError, RawConfig, regexProblem, registryHost, SecretConfig, splitRegistries } from "../config";
 import { fluxDurationMs, isPositiveFluxDuration } from "../components/validation";
-import { evaluateStack, readStackConfig } from "../scripts/offline";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { evaluateStack, PROJECT_ROOT, readStackConfig } from "../scripts/offline";
 
 /** The dev stack's plain config as buildConfig receives it (Pulumi.yaml defaults applied). */
 function devRaw(overrides: Record<string, string | undefined> = {}): RawConfig {
@@ -269,3 +272,25 @@ function problemsOfContext(context: ConfigContext): readonly string[] {
     }
     assert.fail("expected the config to be rejected");
 }
+
+describe("registries in a stack file", () => {
+    it("reads a token set with --secret --path as a secret, as the CLI hands it over", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flux-gitops-registries-"));
+        try {
+            fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+            const dev = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8");
+            // What `pulumi config set --secret --path 'registries["docker.io"].token' …` writes.
+            fs.writeFileSync(
+                path.join(dir, "Pulumi.dev.yaml"),
+                `${dev.trimEnd()}\n  flux-gitops:registries:\n    docker.io:\n      username: acme-bot\n      token:\n        secure: v1:AAAA\n`,
+            );
+            const config = readStackConfig("dev", dir);
+            assert.ok(config.secretKeys.includes("flux-gitops:registries"));
+            const { entries, tokens } = splitRegistries(config.values["flux-gitops:registries"]);
+            assert.equal(entries, JSON.stringify({ "docker.io": { username: "acme-bot" } }));
+            assert.ok(await pulumi.isSecret(tokens["docker.io"]));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
