@@ -11,6 +11,7 @@ import { PushToDeploy } from "./components/deployments/push-to-deploy";
 import { GpgSigningKey } from "./components/keys/gpg-signing-key";
 import { knownHosts } from "./components/keys/known-hosts";
 import { StoredSecret } from "./components/keys/stored-secret";
+import { adoptionTransform } from "./components/adoption";
 import { ownerLabelsTransform } from "./components/labels";
 import { FluxAlerts } from "./components/monitoring/flux-alerts";
 import { Monitoring } from "./components/monitoring/monitoring";
@@ -21,10 +22,14 @@ const config = loadConfig();
 const providers = createProviders(config);
 // Every Kubernetes object says which project and stack own it. A transformation given to a
 // component applies to all of its children (client-side, so the offline evaluator sees it too).
-const ownerLabels = ownerLabelsTransform(pulumi.getProject(), config.stack);
+// In an account and cluster where the recipe ran, what it left is adopted (adoptExisting).
+const transformations = [
+    ...(config.monitoring.adoptExisting ? [adoptionTransform({ namespaces: [config.monitoring.namespace] })] : []),
+    ownerLabelsTransform(pulumi.getProject(), config.stack),
+];
 const options = (...which: Parameters<typeof withProviders>[1][]): pulumi.ComponentResourceOptions => ({
     ...withProviders(providers, ...which),
-    transformations: [ownerLabels],
+    transformations,
 });
 // Losing these locks Flux out of the repository, the registry or signing: protected in production.
 const keyOptions = { ...options("aws"), protect: config.protectKeys };

@@ -10,9 +10,16 @@ export interface MonitoringConfig {
     readonly slackChannel: string;
     readonly slackWebhookUrl: pulumi.Output<string>;
     readonly discordWebhookUrl: pulumi.Output<string>;
+    /**
+     * Adopt what the recipe this project replaces left in the account and cluster: SSM parameters
+     * of the same names are overwritten, the monitoring namespace is imported.
+     */
+    readonly adoptExisting: boolean;
 }
 
-export const MONITORING_KEYS = ["monitoringNamespace", "kubePrometheusStackVersion", "helmTimeout", "helmValues", "slackChannel"] as const;
+export const MONITORING_KEYS = [
+    "monitoringNamespace", "kubePrometheusStackVersion", "helmTimeout", "helmValues", "slackChannel", "adoptExisting",
+] as const;
 
 export function readMonitoring(
     c: Checks,
@@ -34,5 +41,6 @@ export function readMonitoring(
         slackChannel: c.required("slackChannel", "the Slack channel for errors"),
         slackWebhookUrl: secrets.slackWebhookUrl!,
         discordWebhookUrl: secrets.discordWebhookUrl!,
+        adoptExisting: c.bool("adoptExisting"),
     };
 }

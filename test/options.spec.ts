@@ -44,7 +44,7 @@ describe("resource options as the engine receives them", () => {
     });
 
     it("records no options where none were given", () => {
-        const namespace = ofType(dev, "kubernetes:core/v1:Namespace")[0];
+        const namespace = ofType(dev, "kubernetes:core/v1:Namespace").find((r) => (r.inputs.metadata as { name: string }).name === "echo-server")!;
         assert.deepEqual(namespace.options.ignoreChanges, []);
         assert.equal(namespace.options.retainOnDelete, false);
         assert.equal(namespace.options.deleteBeforeReplace, false);
@@ -86,5 +86,36 @@ describe("what every stack says about itself", () => {
             ofType(e, "aws:ssm/parameter:Parameter").filter((p) => String(p.inputs.name).endsWith("-passphrase")),
             [],
         );
+    });
+});
+
+describe("an account and cluster where the recipe already ran", () => {
+    let adopting: Evaluation;
+    let dev: Evaluation;
+    before(async () => {
+        [adopting, dev] = [await evaluateStack("dev", { adoptExisting: "true" }), await evaluateStack("dev")];
+    });
+    const monitoringNamespace = (e: Evaluation) =>
+        ofType(e, "kubernetes:core/v1:Namespace").find((r) => (r.inputs.metadata as { name: string }).name === "monitoring")!;
+
+    it("overwrites SSM parameters of the same names only when adopting (AWS refuses to create an existing name)", () => {
+        const parameters = ofType(adopting, "aws:ssm/parameter:Parameter");
+        assert.ok(parameters.length >= 6);
+        for (const p of parameters) assert.equal(p.inputs.overwrite, true, p.name);
+        for (const p of ofType(dev, "aws:ssm/parameter:Parameter")) assert.equal(p.inputs.overwrite, undefined, p.name);
+    });
+
+    it("imports the existing monitoring namespace when adopting, leaving its labels as they are", () => {
+        const namespace = monitoringNamespace(adopting);
+        assert.equal(namespace.options.importId, "monitoring");
+        assert.deepEqual(namespace.options.ignoreChanges, ["metadata.labels", "metadata.annotations"]);
+        assert.equal(monitoringNamespace(dev).options.importId, "");
+        // The application's own namespace is not adopted.
+        const app = ofType(adopting, "kubernetes:core/v1:Namespace").find((r) => (r.inputs.metadata as { name: string }).name === "echo-server")!;
+        assert.equal(app.options.importId, "");
+    });
+
+    it("never deletes the shared monitoring namespace on destroy", () => {
+        assert.equal(monitoringNamespace(dev).options.retainOnDelete, true);
     });
 });

@@ -54,7 +54,9 @@ export class Monitoring extends pulumi.ComponentResource {
         const namespace = new k8s.core.v1.Namespace(
             `${name}-namespace`,
             { metadata: { name: args.namespace } },
-            { parent: this },
+            // Shared: other stacks' and teams' monitoring objects may live there too, so
+            // `pulumi destroy` leaves the namespace in place.
+            { parent: this, retainOnDelete: true },
         );
         this.release = new k8s.helm.v3.Release(
             name,

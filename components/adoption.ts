@@ -1,0 +1,37 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** What a stack adopts from an account and cluster where the recipe it replaces already ran. */
+export interface Adoption {
+    /** Namespaces that already exist: imported, never created. */
+    readonly namespaces: readonly string[];
+}
+
+/**
+ * A transformation that adopts what already exists instead of failing on it:
+ * - SSM parameters are written with `overwrite: true`. An import would not do: Pulumi refuses an
+ *   import whose inputs differ from what exists (pulumi/pulumi developer-docs/architecture/import.md),
+ *   and the adopted parameter must take this stack's new key. With `overwrite` unset, AWS refuses
+ *   to create a name that exists (ParameterAlreadyExists; @pulumi/aws 7.48.0 ssm/parameter.d.ts:
+ *   "overwrite ... defaults to false during create operations").
+ * - Namespaces in `adoption.namespaces` are imported by name. Since pulumi-kubernetes v4.29.0 a
+ *   create no longer upserts an existing object (pulumi/pulumi-kubernetes#2926: AlreadyExists),
+ *   so an existing namespace must be imported; its labels and annotations are left as they are
+ *   while adopting, so the import's inputs match (set adoptExisting back to false afterwards).
+ */
+export function adoptionTransform(adoption: Adoption): pulumi.ResourceTransformation {
+    return (args) => {
+        if (args.type === "aws:ssm/parameter:Parameter") {
+            return { props: { ...args.props, overwrite: true }, opts: args.opts };
+        }
+        if (args.type === "kubernetes:core/v1:Namespace") {
+            const name = (args.props.metadata as { name?: unknown } | undefined)?.name;
+            if (typeof name === "string" && adoption.namespaces.includes(name)) {
+                return {
+                    props: args.props,
+                    opts: pulumi.mergeOptions(args.opts, { import: name, ignoreChanges: ["metadata.labels", "metadata.annotations"] }),
+                };
+            }
+        }
+        return undefined;
+    };
+}
