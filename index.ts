@@ -10,7 +10,7 @@ import { FluxApplication, FluxApplicationArgs, seededFilePaths } from "./compone
 import { PushToDeploy } from "./components/deployments/push-to-deploy";
 import { GpgSigningKey } from "./components/keys/gpg-signing-key";
 import { knownHosts } from "./components/keys/known-hosts";
-import { StoredSecret } from "./components/keys/stored-secret";
+import { ParameterRef, StoredSecret } from "./components/keys/stored-secret";
 import { adoptionTransform } from "./components/adoption";
 import { ownerLabelsTransform } from "./components/labels";
 import { FluxAlerts } from "./components/monitoring/flux-alerts";
@@ -68,7 +68,7 @@ const registryToken = new StoredSecret(
     keyOptions,
 );
 // Every other registry's token, in a parameter of its own.
-const registryParameters: Record<string, pulumi.Output<string>> = { [GHCR]: registryToken.parameterName };
+const registryParameters: Record<string, ParameterRef> = { [GHCR]: registryToken.parameter };
 for (const registry of Object.values(config.registries)) {
     if (registry.host === GHCR) continue;
     registryParameters[registry.host] = new StoredSecret(
@@ -80,7 +80,7 @@ for (const registry of Object.values(config.registries)) {
             kmsKeyId: config.ssm.kmsKeyId,
         },
         keyOptions,
-    ).parameterName;
+    ).parameter;
 }
 
 const slackWebhook = new StoredSecret(
@@ -143,8 +143,8 @@ function applicationArgs(app: AppConfig): FluxApplicationArgs {
             name: config.github.botName,
             email: config.github.botEmail,
             gpgKey,
-            gpgKeyParameter: gpgKey.parameterName,
-            gpgPassphraseParameter: gpgKey.passphraseParameterName,
+            gpgKeyParameter: gpgKey.parameter,
+            gpgPassphraseParameter: gpgKey.passphraseParameter,
         },
         flux: {
             namespace: config.kubernetes.fluxNamespace,
@@ -195,8 +195,8 @@ const monitoring = new Monitoring(
         extraValues: config.monitoring.extraValues,
         alertmanagerConfigName: "flux",
         slackChannel: config.monitoring.slackChannel,
-        slackWebhookParameter: slackWebhook.parameterName,
-        discordWebhookParameter: discordWebhook.parameterName,
+        slackWebhookParameter: slackWebhook.parameter,
+        discordWebhookParameter: discordWebhook.parameter,
         clusterSecretStore: config.flux.clusterSecretStore,
         refreshInterval: config.flux.externalSecretRefreshInterval,
     },

@@ -10,6 +10,7 @@ export function customResource(
         name: string;
         namespace: string;
         labels?: Record<string, string>;
+        annotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
         spec: pulumi.Input<object>;
     },
     opts: pulumi.CustomResourceOptions,
@@ -19,7 +20,12 @@ export function customResource(
         {
             apiVersion: object.apiVersion,
             kind: object.kind,
-            metadata: { name: object.name, namespace: object.namespace, ...(object.labels ? { labels: object.labels } : {}) },
+            metadata: {
+                name: object.name,
+                namespace: object.namespace,
+                ...(object.labels ? { labels: object.labels } : {}),
+                ...(object.annotations ? { annotations: object.annotations } : {}),
+            },
             spec: object.spec,
         },
         opts,

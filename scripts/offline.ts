@@ -406,7 +406,8 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
             };
         }
         case "aws:ssm/parameter:Parameter":
-            return { ...inputs, arn: `arn:aws:ssm:region:123456789012:parameter${String(inputs.name)}` };
+            // A new parameter's first version is 1 (AWS adds one on every write).
+            return { ...inputs, arn: `arn:aws:ssm:region:123456789012:parameter${String(inputs.name)}`, version: 1 };
         default:
             return inputs;
     }

@@ -10,6 +10,7 @@ import { WebhookReceiver } from "../flux/webhook-receiver";
 import { AppRoute } from "../gateway/app-route";
 import { GatewayRef } from "../gateway/http-route";
 import { DeployKey } from "../keys/deploy-key";
+import { ParameterRef } from "../keys/stored-secret";
 import { WebhookToken } from "../keys/webhook-token";
 
 /** Flux's reconcile intervals for one application. */
@@ -49,7 +50,7 @@ export interface FluxApplicationArgs {
         readonly registry?: {
             readonly host: string;
             readonly username: string;
-            readonly tokenParameter: pulumi.Input<string>;
+            readonly tokenParameter: ParameterRef;
         };
     };
     /**
@@ -61,10 +62,10 @@ export interface FluxApplicationArgs {
     readonly bot: {
         readonly name: string;
         readonly email: string;
-        /** The bot's signing key (a resource the image automation waits for) and its SSM names. */
+        /** The bot's signing key (a resource the image automation waits for) and its SSM parameters. */
         readonly gpgKey: pulumi.Resource;
-        readonly gpgKeyParameter: pulumi.Input<string>;
-        readonly gpgPassphraseParameter?: pulumi.Input<string>;
+        readonly gpgKeyParameter: ParameterRef;
+        readonly gpgPassphraseParameter?: ParameterRef;
     };
     readonly flux: {
         readonly namespace: string;
@@ -151,12 +152,12 @@ export class FluxApplication extends pulumi.ComponentResource {
                 names,
                 storeName: args.flux.clusterSecretStore,
                 refreshInterval: args.flux.externalSecretRefreshInterval,
-                deployKeyParameter: deployKey.parameterName,
+                deployKeyParameter: deployKey.parameter,
                 knownHosts: args.flux.knownHosts,
                 registry: args.image.registry,
                 gpgKeyParameter: args.bot.gpgKeyParameter,
                 gpgPassphraseParameter: args.bot.gpgPassphraseParameter,
-                webhookTokenParameter: webhookToken.parameterName,
+                webhookTokenParameter: webhookToken.parameter,
             },
             { parent: this },
         );

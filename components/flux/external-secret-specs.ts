@@ -27,15 +27,21 @@ export interface ExternalSecretSpecArgs {
      * exactly the remote values under their secretKey.
      */
     readonly templateData?: Readonly<Record<string, string>>;
+    /** Labels of the target Secret (`spec.target.template.metadata.labels`). */
+    readonly secretLabels?: Readonly<Record<string, string>>;
 }
 
 export function externalSecretSpec(args: ExternalSecretSpecArgs): object {
     const template =
-        args.templateData || args.type
+        args.templateData || args.type || args.secretLabels
             ? {
                   template: {
                       engineVersion: "v2",
                       ...(args.type ? { type: args.type } : {}),
+                      // Labels only, without data: ESO still copies every remote value into the
+                      // Secret (ApplyTemplate, pkg/controllers/externalsecret/
+                      // externalsecret_controller_template.go @v2.9.0, `noTemplate`).
+                      ...(args.secretLabels ? { metadata: { labels: { ...args.secretLabels } } } : {}),
                       ...(args.templateData ? { data: { ...args.templateData } } : {}),
                   },
               }
@@ -55,4 +61,82 @@ export function externalSecretSpec(args: ExternalSecretSpecArgs): object {
 export function dockerConfigJsonTemplate(registry: string, username: string, tokenKey: string): string {
     const auth = `{{ printf "%s:%s" ${JSON.stringify(username)} .${tokenKey} | b64enc }}`;
     return `{"auths":{${JSON.stringify(registry)}:{"username":${JSON.stringify(username)},"password":"{{ .${tokenKey} }}","auth":"${auth}"}}}`;
+}
+
+/**
+ * The label notification-controller selects the Secrets it watches by (`--watch-configs-label-selector`,
+ * default `reconcile.fluxcd.io/watch=Enabled`: fluxcd/notification-controller main.go @v1.9.3). A
+ * labelled Receiver token Secret re-reconciles its Receiver as soon as it changes
+ * (internal/controller/receiver_controller.go @v1.9.3), so a rotated token takes effect at once
+ * instead of at the Receiver's interval.
+ */
+export const FLUX_WATCH_LABELS: Readonly<Record<string, string>> = { "reconcile.fluxcd.io/watch": "Enabled" };
+
+/** Annotation that carries the versions of the SSM parameters an ExternalSecret reads. */
+export const PARAMETER_VERSIONS_ANNOTATION = "flux-gitops.io/parameter-versions";
+
+/**
+ * The Kubernetes provider's readiness annotation: `pulumi up` waits, on create and update, until
+ * the object has this condition (pulumi/pulumi-kubernetes provider/pkg/metadata/overrides.go
+ * `ReadyCondition`, provider/pkg/await/condition/custom.go; since 4.18.0). External Secrets sets
+ * `Ready=True` once the Secret is written (apis/externalsecrets/v1/externalsecret_types.go
+ * `ExternalSecretReady = "Ready"`, `markAsDone` in externalsecret_controller.go @v2.9.0).
+ */
+export const WAIT_FOR_ANNOTATION = "pulumi.com/waitFor";
+export const TIMEOUT_SECONDS_ANNOTATION = "pulumi.com/timeoutSeconds";
+
+/**
+ * How long `pulumi up` waits for an ExternalSecret to become Ready. A sync takes seconds; five
+ * minutes instead of the provider's default ten fails sooner when the store cannot read SSM.
+ */
+export const EXTERNAL_SECRET_READY_TIMEOUT_SECONDS = 300;
+
+/** An SSM parameter an ExternalSecret reads, with the version it has now. */
+export interface ParameterVersion {
+    readonly parameterName: string;
+    /** The parameter's version (`aws.ssm.Parameter.version`: AWS adds one on every write). */
+    readonly version: number;
+}
+
+/**
+ * `name=version` of each parameter, sorted by name, comma-separated: a value that changes exactly
+ * when one of the parameters is written again.
+ */
+export function parameterVersions(parameters: readonly ParameterVersion[]): string {
+    const byName = new Map<string, number>();
+    for (const p of parameters) {
+        if (!Number.isInteger(p.version) || p.version < 1) {
+            throw new Error(`SSM parameter ${p.parameterName} has no version (got ${String(p.version)})`);
+        }
+        const known = byName.get(p.parameterName);
+        if (known !== undefined && known !== p.version) {
+            throw new Error(`SSM parameter ${p.parameterName} has two versions: ${known} and ${p.version}`);
+        }
+        byName.set(p.parameterName, p.version);
+    }
+    return [...byName.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, version]) => `${name}=${version}`)
+        .join(",");
+}
+
+/**
+ * The annotations of an ExternalSecret that reads these parameters.
+ *
+ * - The parameter versions. External Secrets re-reads its store only every `refreshInterval`,
+ *   unless the ExternalSecret's generation, labels or annotations changed since its last sync:
+ *   `shouldRefreshPeriodic` compares `status.syncedResourceVersion` with `GetResourceVersion`
+ *   = generation + hash of labels and annotations (pkg/controllers/externalsecret/
+ *   externalsecret_controller.go and pkg/controllers/util/util.go @v2.9.0), and an annotation
+ *   change enqueues the object (`shouldEnqueueExternalSecretUpdate`). A new value in SSM thus
+ *   reaches the Secret in the same `pulumi up`, not hours later.
+ * - `pulumi.com/waitFor: condition=Ready` and a timeout, so what reads the Secret is created only
+ *   once the Secret exists.
+ */
+export function externalSecretAnnotations(parameters: readonly ParameterVersion[]): Record<string, string> {
+    return {
+        [WAIT_FOR_ANNOTATION]: "condition=Ready",
+        [TIMEOUT_SECONDS_ANNOTATION]: String(EXTERNAL_SECRET_READY_TIMEOUT_SECONDS),
+        [PARAMETER_VERSIONS_ANNOTATION]: parameterVersions(parameters),
+    };
 }

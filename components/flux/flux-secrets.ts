@@ -1,6 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { dockerConfigJsonTemplate, EXTERNAL_SECRETS_API, externalSecretSpec } from "./external-secret-specs";
+import { customResource } from "../custom-resource";
+import { ParameterRef } from "../keys/stored-secret";
+import {
+    dockerConfigJsonTemplate,
+    EXTERNAL_SECRETS_API,
+    externalSecretAnnotations,
+    externalSecretSpec,
+    FLUX_WATCH_LABELS,
+} from "./external-secret-specs";
 import { FluxObjectNames } from "./names";
 
 export interface FluxSecretsArgs {
@@ -10,30 +18,40 @@ export interface FluxSecretsArgs {
     /** ClusterSecretStore backed by AWS Parameter Store. */
     readonly storeName: string;
     readonly refreshInterval: string;
-    /** SSM name of the deploy private key. */
-    readonly deployKeyParameter: pulumi.Input<string>;
+    /** SSM parameter of the deploy private key. */
+    readonly deployKeyParameter: ParameterRef;
     /** `known_hosts` content for github.com (public data, templated into the Secret). */
     readonly knownHosts: pulumi.Input<string>;
     /**
-     * The credentials of the application's registry: its host, the user and the SSM name of the
-     * token issued for it. undefined for a public image: then there is no pull Secret at all.
+     * The credentials of the application's registry: its host, the user and the SSM parameter of
+     * the token issued for it. undefined for a public image: then there is no pull Secret at all.
      */
     readonly registry?: {
         readonly host: string;
         readonly username: string;
-        readonly tokenParameter: pulumi.Input<string>;
+        readonly tokenParameter: ParameterRef;
     };
-    /** SSM name of the armored GPG private key. */
-    readonly gpgKeyParameter: pulumi.Input<string>;
-    /** SSM name of the GPG passphrase, when the key has one. */
-    readonly gpgPassphraseParameter?: pulumi.Input<string>;
-    /** SSM name of the webhook token. */
-    readonly webhookTokenParameter: pulumi.Input<string>;
+    /** SSM parameter of the armored GPG private key. */
+    readonly gpgKeyParameter: ParameterRef;
+    /** SSM parameter of the GPG passphrase, when the key has one. */
+    readonly gpgPassphraseParameter?: ParameterRef;
+    /** SSM parameter of the webhook token. */
+    readonly webhookTokenParameter: ParameterRef;
+}
+
+/** One key of a target Secret and the SSM parameter it comes from. */
+interface Value {
+    readonly secretKey: string;
+    readonly parameter: ParameterRef;
 }
 
 /**
  * The ExternalSecrets that turn the SSM parameters into the Secrets Flux reads: git SSH
  * credentials, registry credentials, the commit-signing key and the receiver token.
+ *
+ * Each carries the versions of the parameters it reads, so a rotated key reaches its Secret in
+ * the same `pulumi up`, and `pulumi.com/waitFor: condition=Ready`, so the Flux objects that
+ * depend on it are created only once the Secret exists (see `externalSecretAnnotations`).
  */
 export class FluxSecrets extends pulumi.ComponentResource {
     /** Every ExternalSecret, by the name of the Secret it creates. */
@@ -42,54 +60,77 @@ export class FluxSecrets extends pulumi.ComponentResource {
     constructor(name: string, args: FluxSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:flux:FluxSecrets", name, {}, opts);
         const common = { storeName: args.storeName, refreshInterval: args.refreshInterval };
-        type Value = { secretKey: string; parameterName: pulumi.Input<string> };
         const externalSecret = (
             suffix: string,
             targetName: string,
             values: Value[],
-            template: { type?: string; templateData?: Record<string, pulumi.Input<string>> } = {},
-        ) =>
-            new k8s.apiextensions.CustomResource(
+            template: {
+                type?: string;
+                templateData?: Record<string, pulumi.Input<string>>;
+                secretLabels?: Record<string, string>;
+            } = {},
+        ) => {
+            const remote = pulumi.all(
+                values.map((v) =>
+                    pulumi.all([v.parameter.name, v.parameter.version]).apply(([parameterName, version]) => ({
+                        secretKey: v.secretKey,
+                        parameterName,
+                        version,
+                    })),
+                ),
+            );
+            return customResource(
                 `${name}-${suffix}`,
                 {
                     apiVersion: EXTERNAL_SECRETS_API,
                     kind: "ExternalSecret",
-                    metadata: { name: targetName, namespace: args.namespace },
-                    spec: pulumi
-                        .all([pulumi.output(values), pulumi.output(template.templateData)])
-                        .apply(([v, data]) =>
-                            externalSecretSpec({ ...common, targetName, values: v, type: template.type, templateData: data }),
-                        ),
+                    name: targetName,
+                    namespace: args.namespace,
+                    annotations: remote.apply(externalSecretAnnotations),
+                    spec: pulumi.all([remote, pulumi.output(template.templateData)]).apply(([v, data]) =>
+                        externalSecretSpec({
+                            ...common,
+                            targetName,
+                            values: v.map(({ secretKey, parameterName }) => ({ secretKey, parameterName })),
+                            type: template.type,
+                            templateData: data,
+                            secretLabels: template.secretLabels,
+                        }),
+                    ),
                 },
                 { parent: this },
             );
+        };
 
         const n = args.names;
         const git = externalSecret(
             "git-ssh",
             n.gitSecret,
-            [{ secretKey: "identity", parameterName: args.deployKeyParameter }],
+            [{ secretKey: "identity", parameter: args.deployKeyParameter }],
             // known_hosts is public: it is templated in as is, next to the private identity.
             { templateData: { identity: "{{ .identity }}", known_hosts: args.knownHosts } },
         );
         // The pull Secret names exactly the registry its token was issued for.
         const registry = args.registry
-            ? externalSecret("registry", n.registrySecret, [{ secretKey: "token", parameterName: args.registry.tokenParameter }], {
+            ? externalSecret("registry", n.registrySecret, [{ secretKey: "token", parameter: args.registry.tokenParameter }], {
                   type: "kubernetes.io/dockerconfigjson",
                   templateData: {
                       ".dockerconfigjson": dockerConfigJsonTemplate(args.registry.host, args.registry.username, "token"),
                   },
               })
             : undefined;
-        const signingValues: Value[] = [{ secretKey: "git.asc", parameterName: args.gpgKeyParameter }];
+        const signingValues: Value[] = [{ secretKey: "git.asc", parameter: args.gpgKeyParameter }];
         if (args.gpgPassphraseParameter !== undefined) {
-            signingValues.push({ secretKey: "passphrase", parameterName: args.gpgPassphraseParameter });
+            signingValues.push({ secretKey: "passphrase", parameter: args.gpgPassphraseParameter });
         }
         const signing = externalSecret("gpg-signing", n.signingSecret, signingValues);
+        // notification-controller watches only labelled Secrets: a rotated token re-reconciles
+        // the Receiver (its webhook path) at once, not at the Receiver's interval.
         const receiver = externalSecret(
             "receiver-token",
             n.receiverSecret,
-            [{ secretKey: "token", parameterName: args.webhookTokenParameter }],
+            [{ secretKey: "token", parameter: args.webhookTokenParameter }],
+            { secretLabels: FLUX_WATCH_LABELS },
         );
 
         this.externalSecrets = {

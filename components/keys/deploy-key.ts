@@ -1,7 +1,7 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { StoredSecret } from "./stored-secret";
+import { ParameterRef, StoredSecret } from "./stored-secret";
 
 /**
  * Upper bound of an ED25519 private key in OpenSSH format (`openssh-key-v1`, about 400 characters
@@ -49,6 +49,8 @@ export class DeployKey extends pulumi.ComponentResource {
     public readonly privateKey: pulumi.Output<string>;
     /** SSM name of the private key. */
     public readonly parameterName: pulumi.Output<string>;
+    /** SSM name and version of the private key. */
+    public readonly parameter: ParameterRef;
 
     constructor(name: string, args: DeployKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:keys:DeployKey", name, {}, opts);
@@ -73,6 +75,8 @@ export class DeployKey extends pulumi.ComponentResource {
                 description: pulumi.interpolate`Flux deploy key (OpenSSH private key) for ${args.repository}`,
                 kmsKeyId: args.kmsKeyId,
                 maxLength: OPENSSH_ED25519_PRIVATE_KEY_MAX_LENGTH,
+                // A new key pair reaches SSM (and Flux) only once GitHub has its public half.
+                dependsOn: [deployKey],
             },
             { parent: this },
         );
@@ -80,7 +84,9 @@ export class DeployKey extends pulumi.ComponentResource {
         this.deployKeyId = deployKey.id;
         this.publicKey = key.publicKeyOpenssh;
         this.parameterName = stored.parameterName;
+        this.parameter = stored.parameter;
         this.registerOutputs({
+            parameter: this.parameter,
             deployKeyId: this.deployKeyId,
             publicKey: this.publicKey,
             privateKey: this.privateKey,

@@ -1,7 +1,7 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { GpgAlgorithm, GpgKey, gpgPrivateKeyMaxLength } from "./gpg-key";
-import { StoredSecret } from "./stored-secret";
+import { ParameterRef, StoredSecret } from "./stored-secret";
 
 export interface GpgSigningKeyArgs {
     /** Name in the key's user ID (the bot's display name). */
@@ -46,6 +46,10 @@ export class GpgSigningKey extends pulumi.ComponentResource {
     public readonly parameterName: pulumi.Output<string>;
     /** SSM name of the passphrase; undefined when the key has none. */
     public readonly passphraseParameterName?: pulumi.Output<string>;
+    /** SSM name and version of the private key. */
+    public readonly parameter: ParameterRef;
+    /** SSM name and version of the passphrase; undefined when the key has none. */
+    public readonly passphraseParameter?: ParameterRef;
 
     constructor(name: string, args: GpgSigningKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:keys:GpgSigningKey", name, {}, opts);
@@ -62,7 +66,9 @@ export class GpgSigningKey extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        new github.UserGpgKey(
+        // A new key is registered before the old one is deleted (the default create-before-delete:
+        // armored_public_key forces a replacement), and before SSM gets its private half.
+        const registered = new github.UserGpgKey(
             name,
             { armoredPublicKey: key.publicKey },
             { parent: this, provider: args.botProvider },
@@ -77,29 +83,36 @@ export class GpgSigningKey extends pulumi.ComponentResource {
                 kmsKeyId: args.kmsKeyId,
                 // RSA keys outgrow the Standard tier; ed25519 keys fit it.
                 maxLength: pulumi.output(args.algorithm).apply((a) => gpgPrivateKeyMaxLength(a, passphrase !== undefined)),
+                dependsOn: [registered],
             },
             { parent: this },
         );
 
         if (passphrase !== undefined) {
             // Flux needs the passphrase next to the key (the `passphrase` key of the Secret).
-            this.passphraseParameterName = new StoredSecret(
+            const storedPassphrase = new StoredSecret(
                 `${name}-passphrase-ssm`,
                 {
                     parameterName: args.passphraseParameterName,
                     value: passphrase,
                     description: pulumi.interpolate`Passphrase of the GPG key that signs Flux commits as ${args.email}`,
                     kmsKeyId: args.kmsKeyId,
+                    dependsOn: [registered],
                 },
                 { parent: this },
-            ).parameterName;
+            );
+            this.passphraseParameterName = storedPassphrase.parameterName;
+            this.passphraseParameter = storedPassphrase.parameter;
         }
 
         this.fingerprint = key.fingerprint;
         this.keyId = key.keyId;
         this.publicKey = key.publicKey;
         this.parameterName = stored.parameterName;
+        this.parameter = stored.parameter;
         this.registerOutputs({
+            parameter: this.parameter,
+            passphraseParameter: this.passphraseParameter,
             fingerprint: this.fingerprint,
             keyId: this.keyId,
             publicKey: this.publicKey,

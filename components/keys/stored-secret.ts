@@ -36,6 +36,18 @@ export interface StoredSecretArgs {
      * Defaults to what the Standard tier holds.
      */
     readonly maxLength?: pulumi.Input<number>;
+    /**
+     * Resources the value is written after: the key's registration on GitHub, so that nothing
+     * reading the parameter gets a key GitHub does not know yet.
+     */
+    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** An SSM parameter by name and current version: what a reader needs to notice a new value. */
+export interface ParameterRef {
+    readonly name: pulumi.Input<string>;
+    /** AWS adds one to it on every write of the value. */
+    readonly version: pulumi.Input<number>;
 }
 
 /** The arguments of a SecureString parameter holding `value`. Pure; exported for tests. */
@@ -69,15 +81,19 @@ export class StoredSecret extends pulumi.ComponentResource {
     /** The parameter's name (what an ExternalSecret's `remoteRef.key` points at). */
     public readonly parameterName: pulumi.Output<string>;
     public readonly parameterArn: pulumi.Output<string>;
+    /** The parameter's name and version (new on every write of the value). */
+    public readonly parameter: { readonly name: pulumi.Output<string>; readonly version: pulumi.Output<number> };
 
     constructor(name: string, args: StoredSecretArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:keys:StoredSecret", name, {}, opts);
         const parameter = new aws.ssm.Parameter(name, secureStringParameterArgs(args), {
             parent: this,
             ...PARAMETER_OPTIONS,
+            dependsOn: args.dependsOn,
         });
         this.parameterName = parameter.name;
         this.parameterArn = parameter.arn;
-        this.registerOutputs({ parameterName: this.parameterName, parameterArn: this.parameterArn });
+        this.parameter = { name: parameter.name, version: parameter.version };
+        this.registerOutputs({ parameterName: this.parameterName, parameterArn: this.parameterArn, parameter: this.parameter });
     }
 }

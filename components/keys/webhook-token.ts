@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { StoredSecret } from "./stored-secret";
+import { ParameterRef, StoredSecret } from "./stored-secret";
 
 /** Length of the webhook token: comfortably above the 32 characters the policy requires. */
 export const WEBHOOK_TOKEN_LENGTH = 40;
@@ -22,6 +22,8 @@ export class WebhookToken extends pulumi.ComponentResource {
     public readonly token: pulumi.Output<string>;
     /** SSM name of the token. */
     public readonly parameterName: pulumi.Output<string>;
+    /** SSM name and version of the token. */
+    public readonly parameter: ParameterRef;
 
     constructor(name: string, args: WebhookTokenArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:keys:WebhookToken", name, {}, opts);
@@ -42,6 +44,7 @@ export class WebhookToken extends pulumi.ComponentResource {
             { parent: this },
         );
         this.parameterName = stored.parameterName;
-        this.registerOutputs({ token: this.token, parameterName: this.parameterName });
+        this.parameter = stored.parameter;
+        this.registerOutputs({ token: this.token, parameterName: this.parameterName, parameter: this.parameter });
     }
 }

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EXTERNAL_SECRETS_API, externalSecretSpec } from "../flux/external-secret-specs";
+import { EXTERNAL_SECRETS_API, externalSecretAnnotations, externalSecretSpec } from "../flux/external-secret-specs";
+import { ParameterRef } from "../keys/stored-secret";
 import { customResource } from "../custom-resource";
 import {
     ALERTMANAGER_CONFIG_API,
@@ -28,9 +29,9 @@ export interface MonitoringArgs {
     /** Name of the AlertmanagerConfig and of the Secret with the webhook URLs. */
     readonly alertmanagerConfigName: string;
     readonly slackChannel: string;
-    /** SSM names of the webhook URLs. */
-    readonly slackWebhookParameter: pulumi.Input<string>;
-    readonly discordWebhookParameter: pulumi.Input<string>;
+    /** SSM parameters of the webhook URLs (name and version). */
+    readonly slackWebhookParameter: ParameterRef;
+    readonly discordWebhookParameter: ParameterRef;
     readonly clusterSecretStore: string;
     readonly refreshInterval: string;
 }
@@ -84,8 +85,22 @@ export class Monitoring extends pulumi.ComponentResource {
                 kind: "ExternalSecret",
                 name: args.alertmanagerConfigName,
                 namespace: args.namespace,
+                // A new URL in SSM re-syncs the Secret at once; the AlertmanagerConfig waits for Ready.
+                annotations: pulumi
+                    .all([
+                        args.slackWebhookParameter.name,
+                        args.slackWebhookParameter.version,
+                        args.discordWebhookParameter.name,
+                        args.discordWebhookParameter.version,
+                    ])
+                    .apply(([slack, slackVersion, discord, discordVersion]) =>
+                        externalSecretAnnotations([
+                            { parameterName: slack, version: slackVersion },
+                            { parameterName: discord, version: discordVersion },
+                        ]),
+                    ),
                 spec: pulumi
-                    .all([args.slackWebhookParameter, args.discordWebhookParameter])
+                    .all([args.slackWebhookParameter.name, args.discordWebhookParameter.name])
                     .apply(([slack, discord]) =>
                         externalSecretSpec({
                             storeName: args.clusterSecretStore,
