@@ -29,6 +29,8 @@ export interface FluxSecretsArgs {
     readonly gpgPassphraseParameter?: pulumi.Input<string>;
     /** SSM name of the webhook token. */
     readonly webhookTokenParameter: pulumi.Input<string>;
+    /** What the ExternalSecrets wait for (the ClusterSecretStore, Flux's namespace). */
+    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -61,7 +63,7 @@ export class FluxSecrets extends pulumi.ComponentResource {
                             externalSecretSpec({ ...common, targetName, values: v, type: template.type, templateData: data }),
                         ),
                 },
-                { parent: this },
+                { parent: this, dependsOn: args.dependsOn },
             );
 
         const n = args.names;

@@ -49,6 +49,8 @@ export class DeployKey extends pulumi.ComponentResource {
     public readonly privateKey: pulumi.Output<string>;
     /** SSM name of the private key. */
     public readonly parameterName: pulumi.Output<string>;
+    /** ARN of that parameter. */
+    public readonly parameterArn: pulumi.Output<string>;
 
     constructor(name: string, args: DeployKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:keys:DeployKey", name, {}, opts);
@@ -80,11 +82,13 @@ export class DeployKey extends pulumi.ComponentResource {
         this.deployKeyId = deployKey.id;
         this.publicKey = key.publicKeyOpenssh;
         this.parameterName = stored.parameterName;
+        this.parameterArn = stored.parameterArn;
         this.registerOutputs({
             deployKeyId: this.deployKeyId,
             publicKey: this.publicKey,
             privateKey: this.privateKey,
             parameterName: this.parameterName,
+            parameterArn: this.parameterArn,
         });
     }
 }

@@ -46,6 +46,8 @@ export class GpgSigningKey extends pulumi.ComponentResource {
     public readonly parameterName: pulumi.Output<string>;
     /** SSM name of the passphrase; undefined when the key has none. */
     public readonly passphraseParameterName?: pulumi.Output<string>;
+    /** ARNs of the key's parameter and, when set, the passphrase's (what External Secrets may read). */
+    public readonly parameterArns: pulumi.Output<string>[];
 
     constructor(name: string, args: GpgSigningKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:keys:GpgSigningKey", name, {}, opts);
@@ -81,9 +83,10 @@ export class GpgSigningKey extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        this.parameterArns = [stored.parameterArn];
         if (passphrase !== undefined) {
             // Flux needs the passphrase next to the key (the `passphrase` key of the Secret).
-            this.passphraseParameterName = new StoredSecret(
+            const storedPassphrase = new StoredSecret(
                 `${name}-passphrase-ssm`,
                 {
                     parameterName: args.passphraseParameterName,
@@ -92,7 +95,9 @@ export class GpgSigningKey extends pulumi.ComponentResource {
                     kmsKeyId: args.kmsKeyId,
                 },
                 { parent: this },
-            ).parameterName;
+            );
+            this.passphraseParameterName = storedPassphrase.parameterName;
+            this.parameterArns.push(storedPassphrase.parameterArn);
         }
 
         this.fingerprint = key.fingerprint;
@@ -106,6 +111,7 @@ export class GpgSigningKey extends pulumi.ComponentResource {
             privateKey: this.privateKey,
             parameterName: this.parameterName,
             passphraseParameterName: this.passphraseParameterName,
+            parameterArns: this.parameterArns,
         });
     }
 }

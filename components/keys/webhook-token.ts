@@ -22,6 +22,8 @@ export class WebhookToken extends pulumi.ComponentResource {
     public readonly token: pulumi.Output<string>;
     /** SSM name of the token. */
     public readonly parameterName: pulumi.Output<string>;
+    /** ARN of that parameter. */
+    public readonly parameterArn: pulumi.Output<string>;
 
     constructor(name: string, args: WebhookTokenArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:keys:WebhookToken", name, {}, opts);
@@ -42,6 +44,7 @@ export class WebhookToken extends pulumi.ComponentResource {
             { parent: this },
         );
         this.parameterName = stored.parameterName;
-        this.registerOutputs({ token: this.token, parameterName: this.parameterName });
+        this.parameterArn = stored.parameterArn;
+        this.registerOutputs({ token: this.token, parameterName: this.parameterName, parameterArn: this.parameterArn });
     }
 }

@@ -33,6 +33,8 @@ export interface MonitoringArgs {
     readonly discordWebhookParameter: pulumi.Input<string>;
     readonly clusterSecretStore: string;
     readonly refreshInterval: string;
+    /** What the ExternalSecret waits for (the ClusterSecretStore, when the stack installs it). */
+    readonly secretStoreReady?: pulumi.Resource[];
 }
 
 /**
@@ -96,7 +98,7 @@ export class Monitoring extends pulumi.ComponentResource {
                         }),
                     ),
             },
-            { parent: this, dependsOn: [namespace] },
+            { parent: this, dependsOn: [namespace, ...(args.secretStoreReady ?? [])] },
         );
         this.alertmanagerConfig = customResource(
             `${name}-alertmanager-config`,
