@@ -4,7 +4,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ExternalSecretsAuth } from "../../config/installs";
 import { EXTERNAL_SECRETS_API } from "../flux/external-secret-specs";
 import { WAIT_FOR_READY } from "./flux-operator";
-import { externalSecretsReadPolicy, irsaTrustPolicy, PolicyDocument, podIdentityTrustPolicy, ServiceAccountRef } from "./iam";
+import {
+    externalSecretsReadPolicy,
+    irsaTrustPolicy,
+    PolicyDocument,
+    podIdentityTrustPolicy,
+    ServiceAccountRef,
+} from "./iam";
 
 /**
  * External Secrets' chart (`helm repo add external-secrets https://charts.external-secrets.io`,
@@ -92,12 +98,17 @@ export class ExternalSecrets extends pulumi.ComponentResource {
 
     constructor(name: string, args: ExternalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:install:ExternalSecrets", name, {}, opts);
-        const serviceAccount = { namespace: args.namespace, name: EXTERNAL_SECRETS_SERVICE_ACCOUNT };
+        const serviceAccount = {
+            namespace: args.namespace,
+            name: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+        };
         this.role = new aws.iam.Role(
             `${name}-role`,
             {
                 description: `External Secrets in ${args.namespace}: reads this stack's SSM parameters`,
-                assumeRolePolicy: JSON.stringify(externalSecretsTrustPolicy(args.auth, serviceAccount, args)),
+                assumeRolePolicy: JSON.stringify(
+                    externalSecretsTrustPolicy(args.auth, serviceAccount, args),
+                ),
             },
             { parent: this },
         );
@@ -124,7 +135,10 @@ export class ExternalSecrets extends pulumi.ComponentResource {
                 chart: EXTERNAL_SECRETS_CHART,
                 version: args.chartVersion,
                 repositoryOpts: { repo: EXTERNAL_SECRETS_REPO },
-                values: args.auth === "irsa" ? this.role.arn.apply((arn) => externalSecretsValues(arn)) : externalSecretsValues(),
+                values:
+                    args.auth === "irsa"
+                        ? this.role.arn.apply((arn) => externalSecretsValues(arn))
+                        : externalSecretsValues(),
                 atomic: true,
                 cleanupOnFail: true,
                 maxHistory: 10,
@@ -164,7 +178,11 @@ export interface ExternalSecretsAccessArgs {
 export class ExternalSecretsAccess extends pulumi.ComponentResource {
     public readonly policy: aws.iam.RolePolicy;
 
-    constructor(name: string, args: ExternalSecretsAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: ExternalSecretsAccessArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super("flux-gitops:install:ExternalSecretsAccess", name, {}, opts);
         this.policy = new aws.iam.RolePolicy(
             name,
@@ -172,7 +190,15 @@ export class ExternalSecretsAccess extends pulumi.ComponentResource {
                 role: args.role.name,
                 policy: pulumi
                     .output(args.parameterArns)
-                    .apply((arns) => JSON.stringify(externalSecretsReadPolicy({ parameterArns: arns, kmsKeyArn: args.kmsKeyArn, region: args.region }))),
+                    .apply((arns) =>
+                        JSON.stringify(
+                            externalSecretsReadPolicy({
+                                parameterArns: arns,
+                                kmsKeyArn: args.kmsKeyArn,
+                                region: args.region,
+                            }),
+                        ),
+                    ),
             },
             { parent: this },
         );

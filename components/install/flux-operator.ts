@@ -45,7 +45,12 @@ export function fluxInstanceSpec(args: FluxInstanceSpecArgs): Record<string, unk
     return {
         distribution: { version: args.version, registry: FLUX_REGISTRY },
         components: [...FLUX_COMPONENTS],
-        cluster: { type: args.clusterType, multitenant: false, networkPolicy: true, domain: "cluster.local" },
+        cluster: {
+            type: args.clusterType,
+            multitenant: false,
+            networkPolicy: true,
+            domain: "cluster.local",
+        },
     };
 }
 
@@ -92,7 +97,11 @@ export class FluxOperator extends pulumi.ComponentResource {
             {
                 apiVersion: FLUX_INSTANCE_API,
                 kind: "FluxInstance",
-                metadata: { name: FLUX_INSTANCE_NAME, namespace: args.namespace, annotations: { ...WAIT_FOR_READY } },
+                metadata: {
+                    name: FLUX_INSTANCE_NAME,
+                    namespace: args.namespace,
+                    annotations: { ...WAIT_FOR_READY },
+                },
                 spec: fluxInstanceSpec(args.instance),
             },
             { parent: this, dependsOn: [this.release] },

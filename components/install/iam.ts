@@ -11,7 +11,9 @@ export interface PolicyStatement {
     readonly Principal?: Readonly<Record<string, string>>;
     readonly Action: readonly string[];
     readonly Resource?: readonly string[];
-    readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+    readonly Condition?: Readonly<
+        Record<string, Readonly<Record<string, string | readonly string[]>>>
+    >;
 }
 
 /** An IAM policy document. */
@@ -54,14 +56,20 @@ export interface ReadPolicyArgs {
  */
 export function externalSecretsReadPolicy(args: ReadPolicyArgs): PolicyDocument {
     const arns = [...new Set(args.parameterArns)].sort();
-    if (arns.length === 0) throw new Error("the External Secrets read policy needs at least one parameter ARN");
+    if (arns.length === 0)
+        throw new Error("the External Secrets read policy needs at least one parameter ARN");
     for (const arn of arns) {
         if (!/^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\/[A-Za-z0-9_.\-/]+$/.test(arn)) {
             throw new Error(`not the ARN of one SSM parameter: "${arn}"`);
         }
     }
     const statements: PolicyStatement[] = [
-        { Sid: "ReadStackParameters", Effect: "Allow", Action: [...SSM_READ_ACTIONS], Resource: arns },
+        {
+            Sid: "ReadStackParameters",
+            Effect: "Allow",
+            Action: [...SSM_READ_ACTIONS],
+            Resource: arns,
+        },
     ];
     if (args.kmsKeyArn !== undefined) {
         statements.push({
@@ -81,7 +89,10 @@ export function externalSecretsReadPolicy(args: ReadPolicyArgs): PolicyDocument 
  * of one cluster. https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
  * (and pod-id-abac.html for the session tags).
  */
-export function podIdentityTrustPolicy(serviceAccount: ServiceAccountRef, clusterName: string): PolicyDocument {
+export function podIdentityTrustPolicy(
+    serviceAccount: ServiceAccountRef,
+    clusterName: string,
+): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [
@@ -113,7 +124,10 @@ export function oidcIssuerOf(providerArn: string): string {
  * Trust for IRSA: web identity tokens of the cluster's OIDC issuer, for exactly one service account
  * (`sub`) and meant for STS (`aud`). https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html
  */
-export function irsaTrustPolicy(serviceAccount: ServiceAccountRef, oidcProviderArn: string): PolicyDocument {
+export function irsaTrustPolicy(
+    serviceAccount: ServiceAccountRef,
+    oidcProviderArn: string,
+): PolicyDocument {
     const issuer = oidcIssuerOf(oidcProviderArn);
     return {
         Version: "2012-10-17",
