@@ -8,6 +8,8 @@ import { AppConfig, GHCR, loadConfig } from "./config";
 import { existingRepositoryFiles } from "./components/app/app-manifests";
 import { FluxApplication, FluxApplicationArgs, seededFilePaths } from "./components/app/flux-application";
 import { PushToDeploy } from "./components/deployments/push-to-deploy";
+import { ExternalSecrets, ExternalSecretsAccess } from "./components/install/external-secrets";
+import { FluxOperator } from "./components/install/flux-operator";
 import { GpgSigningKey } from "./components/keys/gpg-signing-key";
 import { knownHosts } from "./components/keys/known-hosts";
 import { ParameterRef, StoredSecret } from "./components/keys/stored-secret";
@@ -39,6 +41,31 @@ const gateway = {
     sectionName: config.ingress.gatewaySectionName,
 };
 
+// --- What the stack installs: Flux (Flux Operator), External Secrets and its store -------------
+// Switched off, the cluster's own Flux / store is used and nothing waits for it.
+const fluxInstall = config.installs.flux;
+const fluxOperator = fluxInstall
+    ? new FluxOperator(
+          "flux",
+          {
+              namespace: config.kubernetes.fluxNamespace,
+              chartVersion: fluxInstall.operatorChartVersion,
+              instance: { version: fluxInstall.distributionVersion, clusterType: fluxInstall.clusterType },
+          },
+          options("kubernetes"),
+      )
+    : undefined;
+const esoInstall = config.installs.externalSecrets;
+const externalSecrets = esoInstall
+    ? new ExternalSecrets(
+          "external-secrets",
+          { ...esoInstall, storeName: config.flux.clusterSecretStore, region: config.awsRegion },
+          options("kubernetes", "aws"),
+      )
+    : undefined;
+const fluxReady = fluxOperator?.ready ?? [];
+const secretStoreReady = externalSecrets?.ready ?? [];
+
 // --- Shared keys and secrets: SSM Parameter Store and GitHub ----------------------------------
 const gpgKey = new GpgSigningKey(
     `${config.github.botUser}-gpg`,
@@ -69,9 +96,10 @@ const registryToken = new StoredSecret(
 );
 // Every other registry's token, in a parameter of its own.
 const registryParameters: Record<string, ParameterRef> = { [GHCR]: registryToken.parameter };
+const registryParameterArns = [registryToken.parameterArn];
 for (const registry of Object.values(config.registries)) {
     if (registry.host === GHCR) continue;
-    registryParameters[registry.host] = new StoredSecret(
+    const stored = new StoredSecret(
         `registry-token-${registry.host.replace(/[^A-Za-z0-9]+/g, "-")}`,
         {
             parameterName: registry.parameterName,
@@ -80,7 +108,9 @@ for (const registry of Object.values(config.registries)) {
             kmsKeyId: config.ssm.kmsKeyId,
         },
         keyOptions,
-    ).parameter;
+    );
+    registryParameters[registry.host] = stored.parameter;
+    registryParameterArns.push(stored.parameterArn);
 }
 
 const slackWebhook = new StoredSecret(
@@ -165,6 +195,8 @@ function applicationArgs(app: AppConfig): FluxApplicationArgs {
         receiver: { hostname: app.receiverHostname, baseDomain: config.ingress.baseDomain },
         gateway,
         protectKeys: config.protectKeys,
+        fluxReady,
+        secretStoreReady,
     };
 }
 
@@ -199,6 +231,7 @@ const monitoring = new Monitoring(
         discordWebhookParameter: discordWebhook.parameter,
         clusterSecretStore: config.flux.clusterSecretStore,
         refreshInterval: config.flux.externalSecretRefreshInterval,
+        secretStoreReady,
     },
     options("kubernetes"),
 );
@@ -211,10 +244,32 @@ new FluxAlerts(
         alertmanagerAddress: monitoring.releaseName.apply((release) =>
             alertmanagerAddress(release, config.monitoring.namespace),
         ),
-        dependsOn: [monitoring.release],
+        dependsOn: [monitoring.release, ...fluxReady],
     },
     options("kubernetes"),
 );
+
+// External Secrets may read exactly the parameters above: shared ones and every application's.
+if (externalSecrets && esoInstall) {
+    new ExternalSecretsAccess(
+        "external-secrets-access",
+        {
+            role: externalSecrets.role,
+            parameterArns: pulumi.output(applications).apply((apps) =>
+                pulumi.all([
+                    ...gpgKey.parameterArns,
+                    ...registryParameterArns,
+                    slackWebhook.parameterArn,
+                    discordWebhook.parameterArn,
+                    ...apps.flatMap((a) => a.parameterArns),
+                ]),
+            ),
+            kmsKeyArn: esoInstall.kmsKeyArn,
+            region: config.awsRegion,
+        },
+        options("aws"),
+    );
+}
 
 // --- Push-to-deploy (off by default: it needs Pulumi Cloud) -----------------------------------
 if (config.deployments) {

@@ -10,6 +10,7 @@ import { DEPLOYMENTS_KEYS, DeploymentsConfig, readDeployments } from "./deployme
 import { FLUX_KEYS, FluxConfig, readFlux } from "./flux";
 import { GITHUB_KEYS, GithubConfig, readGithub } from "./github";
 import { INGRESS_KEYS, IngressConfig, readIngress } from "./ingress";
+import { INSTALLS_KEYS, InstallsConfig, readInstalls } from "./installs";
 import { KEYS_KEYS, KeysConfig, readKeys, readSsm, readSsmPrefix, SSM_KEYS, SsmConfig } from "./keys";
 import { MONITORING_KEYS, MonitoringConfig, readMonitoring } from "./monitoring";
 import { readRegistries, RegistryCredentials } from "./registries";
@@ -21,6 +22,7 @@ export type { DeploymentsConfig } from "./deployments";
 export type { FluxConfig } from "./flux";
 export type { GithubConfig } from "./github";
 export type { IngressConfig } from "./ingress";
+export type { ExternalSecretsInstallConfig, FluxInstallConfig, InstallsConfig } from "./installs";
 export type { KeysConfig, SsmConfig } from "./keys";
 export type { MonitoringConfig } from "./monitoring";
 export { GHCR, registryTokenParameter } from "./registries";
@@ -71,12 +73,14 @@ export interface StackConfig {
     /** Pulumi Deployments settings; undefined when push-to-deploy is off. */
     readonly deployments?: DeploymentsConfig;
     readonly ingress: IngressConfig;
+    /** What the stack installs into the cluster (Flux, External Secrets). */
+    readonly installs: InstallsConfig;
 }
 
 /** Names of the plain keys read from the project's config namespace. */
 export const PLAIN_KEYS = [
     ...GITHUB_KEYS, ...APPS_KEYS, ...KEYS_KEYS, ...SSM_KEYS, ...CLUSTER_KEYS, ...FLUX_KEYS, ...INGRESS_KEYS,
-    ...MONITORING_KEYS, ...DEPLOYMENTS_KEYS,
+    ...MONITORING_KEYS, ...DEPLOYMENTS_KEYS, ...INSTALLS_KEYS,
 ] as const;
 
 /** Names of the secret keys. */
@@ -152,6 +156,7 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
     }
     const monitoring = readMonitoring(c, secrets);
     const deployments = readDeployments(c, apps[0].branch);
+    const installs = readInstalls(c);
 
     if (problems.length > 0) throw new ConfigError(stack, problems);
 
@@ -169,6 +174,7 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
         monitoring,
         deployments,
         ingress,
+        installs,
     };
 }
 

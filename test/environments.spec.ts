@@ -117,9 +117,14 @@ describe("environments and applications", () => {
             assert.equal(ofType(three, "github:index/repositoryDeployKey:RepositoryDeployKey").length, 3);
             assert.equal(ofType(three, "github:index/repositoryWebhook:RepositoryWebhook").length, 3);
             assert.equal(ofType(three, "random:index/randomPassword:RandomPassword").length, 3);
-            for (const shared of ["github:index/userGpgKey:UserGpgKey", "kubernetes:helm.sh/v3:Release"]) {
+            for (const shared of ["github:index/userGpgKey:UserGpgKey", "kubernetes:fluxcd.controlplane.io/v1:FluxInstance", "kubernetes:external-secrets.io/v1:ClusterSecretStore", "aws:iam/rolePolicy:RolePolicy"]) {
                 assert.equal(ofType(three, shared).length, 1, shared);
             }
+            // kube-prometheus-stack, the Flux Operator and External Secrets, once each.
+            assert.deepEqual(ofType(three, "kubernetes:helm.sh/v3:Release").map((r) => r.name).sort(), ["external-secrets", "flux", "monitoring"]);
+            // External Secrets may read every parameter, the applications' included.
+            const readable = JSON.parse(String(ofType(three, "aws:iam/rolePolicy:RolePolicy")[0].inputs.policy)) as { Statement: { Resource: string[] }[] };
+            assert.equal(readable.Statement[0].Resource.length, 2 * 3 + 4 + 1);
             assert.equal(objectsOfKind(three, "Alert").length, 2);
             // Two per application, four shared, and docker.io's token.
             assert.equal(ofType(three, "aws:ssm/parameter:Parameter").length, 2 * 3 + 4 + 1);

@@ -22,11 +22,13 @@ describe("the GitOps half of the dev stack", () => {
             return `${String(o.apiVersion)} ${String(o.kind)} ${m.namespace ?? "-"}/${m.name}`;
         });
         assert.deepEqual(objects.sort(), [
+            "external-secrets.io/v1 ClusterSecretStore -/aws-parameter-store",
             "external-secrets.io/v1 ExternalSecret flux-system/echo-server-git-ssh",
             "external-secrets.io/v1 ExternalSecret flux-system/echo-server-gpg-signing",
             "external-secrets.io/v1 ExternalSecret flux-system/echo-server-receiver-token",
             "external-secrets.io/v1 ExternalSecret flux-system/echo-server-registry",
             "external-secrets.io/v1 ExternalSecret monitoring/flux",
+            "fluxcd.controlplane.io/v1 FluxInstance flux-system/flux",
             "gateway.networking.k8s.io/v1 HTTPRoute echo-server/echo-server",
             "gateway.networking.k8s.io/v1 HTTPRoute flux-system/echo-server",
             "image.toolkit.fluxcd.io/v1 ImagePolicy flux-system/echo-server",

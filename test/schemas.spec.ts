@@ -11,7 +11,8 @@ describe("every Kubernetes object the dev stack emits", () => {
 
     it("validates against the @kubernetes-models schema of its served API version", async () => {
         assert.ok(objects.length > 0);
-        for (const object of objects) {
+        // The Flux Operator's FluxInstance has no @kubernetes-models package: the CRD check covers it.
+        for (const object of objects.filter((o) => o.apiVersion !== "fluxcd.controlplane.io/v1")) {
             await validateWithModel(object).catch((e: Error) => {
                 throw new Error(`${String(object.kind)} ${JSON.stringify(object.metadata)}: ${e.message}`);
             });

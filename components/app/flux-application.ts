@@ -89,6 +89,10 @@ export interface FluxApplicationArgs {
     readonly gateway: GatewayRef;
     /** Protect the deploy key, the webhook token and their SSM parameters against deletion. */
     readonly protectKeys: boolean;
+    /** What the Flux objects wait for (the FluxInstance, when the stack installs Flux). */
+    readonly fluxReady?: pulumi.Resource[];
+    /** What the ExternalSecrets wait for (the ClusterSecretStore, when the stack installs it). */
+    readonly secretStoreReady?: pulumi.Resource[];
 }
 
 /** What an application's seeded manifests are made of. */
@@ -120,6 +124,8 @@ export class FluxApplication extends pulumi.ComponentResource {
     /** `https://<receiver host>/hook/<digest>` (secret: derived from the token). */
     public readonly webhookUrl: pulumi.Output<string>;
     public readonly appUrl: pulumi.Output<string>;
+    /** ARNs of the application's SSM parameters (deploy key, webhook token): what External Secrets reads. */
+    public readonly parameterArns: pulumi.Output<string>[];
 
     constructor(name: string, args: FluxApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:app:FluxApplication", name, {}, opts);
@@ -158,6 +164,8 @@ export class FluxApplication extends pulumi.ComponentResource {
                 gpgKeyParameter: args.bot.gpgKeyParameter,
                 gpgPassphraseParameter: args.bot.gpgPassphraseParameter,
                 webhookTokenParameter: webhookToken.parameter,
+                // Flux's namespace comes with Flux; the store reads the parameters.
+                dependsOn: [...(args.fluxReady ?? []), ...(args.secretStoreReady ?? [])],
             },
             { parent: this },
         );
@@ -191,7 +199,7 @@ export class FluxApplication extends pulumi.ComponentResource {
                 appNamespace: args.namespace,
                 intervals,
                 // Flux can read the repository once the key is registered and its Secret exists.
-                dependsOn: [deployKey, ...secretsReady, ...(manifests ? [manifests] : [])],
+                dependsOn: [deployKey, ...secretsReady, ...(manifests ? [manifests] : []), ...(args.fluxReady ?? [])],
             },
             { parent: this },
         );
@@ -251,6 +259,7 @@ export class FluxApplication extends pulumi.ComponentResource {
         this.receiverHostname = receiver.hostname;
         this.webhookUrl = receiver.webhookUrl;
         this.appUrl = pulumi.output(`https://${args.hostname}`);
+        this.parameterArns = [deployKey.parameterArn, webhookToken.parameterArn];
         this.registerOutputs({
             deployKeyId: this.deployKeyId,
             deployKeyPublicKey: this.deployKeyPublicKey,
@@ -258,6 +267,7 @@ export class FluxApplication extends pulumi.ComponentResource {
             receiverHostname: this.receiverHostname,
             webhookUrl: this.webhookUrl,
             appUrl: this.appUrl,
+            parameterArns: this.parameterArns,
         });
     }
 }

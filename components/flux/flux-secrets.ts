@@ -37,6 +37,8 @@ export interface FluxSecretsArgs {
     readonly gpgPassphraseParameter?: ParameterRef;
     /** SSM parameter of the webhook token. */
     readonly webhookTokenParameter: ParameterRef;
+    /** What the ExternalSecrets wait for (the ClusterSecretStore, Flux's namespace). */
+    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** One key of a target Secret and the SSM parameter it comes from. */
@@ -98,7 +100,7 @@ export class FluxSecrets extends pulumi.ComponentResource {
                         }),
                     ),
                 },
-                { parent: this },
+                { parent: this, dependsOn: args.dependsOn },
             );
         };
 

@@ -84,7 +84,8 @@ export class WebhookReceiver extends pulumi.ComponentResource {
                     }),
                 ),
             },
-            { parent: this },
+            // In Flux's namespace: it exists once Flux is installed.
+            { parent: this, dependsOn: args.dependsOn },
         );
 
         this.webhookUrl = pulumi.secret(

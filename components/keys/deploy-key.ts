@@ -51,6 +51,8 @@ export class DeployKey extends pulumi.ComponentResource {
     public readonly parameterName: pulumi.Output<string>;
     /** SSM name and version of the private key. */
     public readonly parameter: ParameterRef;
+    /** ARN of that parameter. */
+    public readonly parameterArn: pulumi.Output<string>;
 
     constructor(name: string, args: DeployKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:keys:DeployKey", name, {}, opts);
@@ -85,12 +87,14 @@ export class DeployKey extends pulumi.ComponentResource {
         this.publicKey = key.publicKeyOpenssh;
         this.parameterName = stored.parameterName;
         this.parameter = stored.parameter;
+        this.parameterArn = stored.parameterArn;
         this.registerOutputs({
             parameter: this.parameter,
             deployKeyId: this.deployKeyId,
             publicKey: this.publicKey,
             privateKey: this.privateKey,
             parameterName: this.parameterName,
+            parameterArn: this.parameterArn,
         });
     }
 }

@@ -50,6 +50,8 @@ export class GpgSigningKey extends pulumi.ComponentResource {
     public readonly parameter: ParameterRef;
     /** SSM name and version of the passphrase; undefined when the key has none. */
     public readonly passphraseParameter?: ParameterRef;
+    /** ARNs of the key's parameter and, when set, the passphrase's (what External Secrets may read). */
+    public readonly parameterArns: pulumi.Output<string>[];
 
     constructor(name: string, args: GpgSigningKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:keys:GpgSigningKey", name, {}, opts);
@@ -88,6 +90,7 @@ export class GpgSigningKey extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        this.parameterArns = [stored.parameterArn];
         if (passphrase !== undefined) {
             // Flux needs the passphrase next to the key (the `passphrase` key of the Secret).
             const storedPassphrase = new StoredSecret(
@@ -103,6 +106,7 @@ export class GpgSigningKey extends pulumi.ComponentResource {
             );
             this.passphraseParameterName = storedPassphrase.parameterName;
             this.passphraseParameter = storedPassphrase.parameter;
+            this.parameterArns.push(storedPassphrase.parameterArn);
         }
 
         this.fingerprint = key.fingerprint;
@@ -119,6 +123,7 @@ export class GpgSigningKey extends pulumi.ComponentResource {
             privateKey: this.privateKey,
             parameterName: this.parameterName,
             passphraseParameterName: this.passphraseParameterName,
+            parameterArns: this.parameterArns,
         });
     }
 }

@@ -24,6 +24,8 @@ export class WebhookToken extends pulumi.ComponentResource {
     public readonly parameterName: pulumi.Output<string>;
     /** SSM name and version of the token. */
     public readonly parameter: ParameterRef;
+    /** ARN of that parameter. */
+    public readonly parameterArn: pulumi.Output<string>;
 
     constructor(name: string, args: WebhookTokenArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:keys:WebhookToken", name, {}, opts);
@@ -45,6 +47,12 @@ export class WebhookToken extends pulumi.ComponentResource {
         );
         this.parameterName = stored.parameterName;
         this.parameter = stored.parameter;
-        this.registerOutputs({ token: this.token, parameterName: this.parameterName, parameter: this.parameter });
+        this.parameterArn = stored.parameterArn;
+        this.registerOutputs({
+            token: this.token,
+            parameterName: this.parameterName,
+            parameter: this.parameter,
+            parameterArn: this.parameterArn,
+        });
     }
 }

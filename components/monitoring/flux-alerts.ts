@@ -10,7 +10,7 @@ export interface FluxAlertsArgs {
     readonly providerName: string;
     /** Alertmanager's v2 alerts URL. */
     readonly alertmanagerAddress: pulumi.Input<string>;
-    /** Resources that must exist first (the Alertmanager release). */
+    /** Resources that must exist first (the Alertmanager release, Flux: its namespace and CRDs). */
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -33,7 +33,7 @@ export class FluxAlerts extends pulumi.ComponentResource {
                 type: "Opaque",
                 stringData: { address: args.alertmanagerAddress },
             },
-            { parent: this },
+            { parent: this, dependsOn: args.dependsOn },
         );
         this.provider = customResource(
             `${name}-provider`,

@@ -34,6 +34,8 @@ export interface MonitoringArgs {
     readonly discordWebhookParameter: ParameterRef;
     readonly clusterSecretStore: string;
     readonly refreshInterval: string;
+    /** What the ExternalSecret waits for (the ClusterSecretStore, when the stack installs it). */
+    readonly secretStoreReady?: pulumi.Resource[];
 }
 
 /**
@@ -113,7 +115,7 @@ export class Monitoring extends pulumi.ComponentResource {
                         }),
                     ),
             },
-            { parent: this, dependsOn: [namespace] },
+            { parent: this, dependsOn: [namespace, ...(args.secretStoreReady ?? [])] },
         );
         this.alertmanagerConfig = customResource(
             `${name}-alertmanager-config`,

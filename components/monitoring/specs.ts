@@ -136,8 +136,13 @@ export function kubePrometheusStackValues(releaseName: string, extra: Values = {
             config: { inhibit_rules: alertmanagerInhibitRules() },
         },
     };
+    // The chart's CRDs sit in a subchart's crds/ dir, which Helm installs once and never upgrades;
+    // the upgrade job (chart ≥ 68.4.0, off by default) applies them on every install and upgrade
+    // (values.yaml crds.upgradeJob, charts/crds/templates/upgrade/job.yaml @kube-prometheus-stack-82.18.0).
+    // A default: the user's values may turn it off.
+    const defaults: Values = { crds: { upgradeJob: { enabled: true } } };
     // The user's values are merged in, but routing depends on ours, so ours win.
-    return mergeValues(extra, routing);
+    return mergeValues(mergeValues(defaults, extra), routing);
 }
 
 /** Alertmanager's Service of a kube-prometheus-stack release installed with the values above. */

@@ -102,7 +102,7 @@ const BREAKAGES: Record<string, (resources: Mutable[]) => number> = {
         return 1;
     },
     "helm-chart-pinned": (rs) => {
-        only(rs, "kubernetes:helm.sh/v3:Release").props.version = "^82.0.0";
+        only(rs, "kubernetes:helm.sh/v3:Release", (r) => r.name === "monitoring").props.version = "^82.0.0";
         return 1;
     },
     "no-plaintext-secret-outputs": (rs) => {

@@ -1,0 +1,207 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ExternalSecretsAuth } from "../../config/installs";
+import { EXTERNAL_SECRETS_API } from "../flux/external-secret-specs";
+import { WAIT_FOR_READY } from "./flux-operator";
+import {
+    externalSecretsReadPolicy,
+    irsaTrustPolicy,
+    PolicyDocument,
+    podIdentityTrustPolicy,
+    ServiceAccountRef,
+} from "./iam";
+
+/**
+ * External Secrets' chart (`helm repo add external-secrets https://charts.external-secrets.io`,
+ * external-secrets/external-secrets deploy/charts/external-secrets/README.md @v2.9.0).
+ */
+export const EXTERNAL_SECRETS_CHART = "external-secrets";
+export const EXTERNAL_SECRETS_REPO = "https://charts.external-secrets.io";
+/**
+ * The release name, and so the controller's service account: with `serviceAccount.name: ""` the
+ * chart names it after its fullname, which is the release name when that contains the chart name
+ * (deploy/charts/external-secrets/templates/_helpers.tpl @v2.9.0). Set explicitly all the same.
+ */
+export const EXTERNAL_SECRETS_RELEASE = "external-secrets";
+export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = "external-secrets";
+/** The annotation IRSA's webhook reads to inject the role (EKS, associate-service-account-role.html). */
+export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+
+/**
+ * Values of the external-secrets release. `installCRDs`: the chart's CRDs are templates
+ * (templates/crds/, wrapped in `if .Values.installCRDs` by hack/helm.generate.sh @v2.9.0), so
+ * `helm upgrade` upgrades them with the chart. With IRSA the service account names the role.
+ */
+export function externalSecretsValues(roleArn?: string): Record<string, unknown> {
+    return {
+        installCRDs: true,
+        serviceAccount: {
+            create: true,
+            name: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+            ...(roleArn !== undefined ? { annotations: { [IRSA_ROLE_ANNOTATION]: roleArn } } : {}),
+        },
+    };
+}
+
+/**
+ * `.spec` of the ClusterSecretStore: AWS Parameter Store in the stack's region, with no `auth`, so
+ * the controller uses its own credentials (Pod Identity or IRSA on its service account): "if not
+ * set aws sdk will infer credentials from your environment" (apis/externalsecrets/v1/secretstore_aws_types.go
+ * @v2.9.0; docs/provider/aws-access.md: `serviceAccountRef` cannot be used with Pod Identity).
+ */
+export function clusterSecretStoreSpec(region: string): Record<string, unknown> {
+    return { provider: { aws: { service: "ParameterStore", region } } };
+}
+
+/** The role's trust policy for the chosen way of authenticating. */
+export function externalSecretsTrustPolicy(
+    auth: ExternalSecretsAuth,
+    serviceAccount: ServiceAccountRef,
+    identity: { readonly eksClusterName?: string; readonly oidcProviderArn?: string },
+): PolicyDocument {
+    if (auth === "podIdentity") {
+        if (!identity.eksClusterName) throw new Error("Pod Identity needs the EKS cluster name");
+        return podIdentityTrustPolicy(serviceAccount, identity.eksClusterName);
+    }
+    if (!identity.oidcProviderArn) throw new Error("IRSA needs the cluster's OIDC provider ARN");
+    return irsaTrustPolicy(serviceAccount, identity.oidcProviderArn);
+}
+
+export interface ExternalSecretsArgs {
+    /** Namespace of the controller (created by the release). */
+    readonly namespace: string;
+    /** Exact chart version. */
+    readonly chartVersion: string;
+    /** Name of the ClusterSecretStore. */
+    readonly storeName: string;
+    /** Region of the SSM parameters. */
+    readonly region: string;
+    readonly auth: ExternalSecretsAuth;
+    /** The EKS cluster (Pod Identity). */
+    readonly eksClusterName?: string;
+    /** ARN of the cluster's IAM OIDC provider (IRSA). */
+    readonly oidcProviderArn?: string;
+}
+
+/**
+ * External Secrets installed by Helm, with an IAM role that only its controller's service account
+ * can assume (EKS Pod Identity or IRSA), and the ClusterSecretStore every ExternalSecret of the
+ * stack reads through. What the role may read is granted by ExternalSecretsAccess.
+ */
+export class ExternalSecrets extends pulumi.ComponentResource {
+    public readonly role: aws.iam.Role;
+    public readonly release: k8s.helm.v3.Release;
+    public readonly store: k8s.apiextensions.CustomResource;
+    /** What every ExternalSecret waits for: the store, Ready once the controller has credentials. */
+    public readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: ExternalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("flux-gitops:install:ExternalSecrets", name, {}, opts);
+        const serviceAccount = {
+            namespace: args.namespace,
+            name: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+        };
+        this.role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description: `External Secrets in ${args.namespace}: reads this stack's SSM parameters`,
+                assumeRolePolicy: JSON.stringify(
+                    externalSecretsTrustPolicy(args.auth, serviceAccount, args),
+                ),
+            },
+            { parent: this },
+        );
+        // Pod Identity injects credentials when a pod is created: the association comes first.
+        const association =
+            args.auth === "podIdentity"
+                ? new aws.eks.PodIdentityAssociation(
+                      `${name}-pod-identity`,
+                      {
+                          clusterName: args.eksClusterName!,
+                          namespace: serviceAccount.namespace,
+                          serviceAccount: serviceAccount.name,
+                          roleArn: this.role.arn,
+                      },
+                      { parent: this },
+                  )
+                : undefined;
+        this.release = new k8s.helm.v3.Release(
+            name,
+            {
+                name: EXTERNAL_SECRETS_RELEASE,
+                namespace: args.namespace,
+                createNamespace: true,
+                chart: EXTERNAL_SECRETS_CHART,
+                version: args.chartVersion,
+                repositoryOpts: { repo: EXTERNAL_SECRETS_REPO },
+                values:
+                    args.auth === "irsa"
+                        ? this.role.arn.apply((arn) => externalSecretsValues(arn))
+                        : externalSecretsValues(),
+                atomic: true,
+                cleanupOnFail: true,
+                maxHistory: 10,
+            },
+            { parent: this, dependsOn: association ? [association] : [this.role] },
+        );
+        // The CRD comes with the release; Ready once the controller has validated its credentials.
+        this.store = new k8s.apiextensions.CustomResource(
+            `${name}-store`,
+            {
+                apiVersion: EXTERNAL_SECRETS_API,
+                kind: "ClusterSecretStore",
+                metadata: { name: args.storeName, annotations: { ...WAIT_FOR_READY } },
+                spec: clusterSecretStoreSpec(args.region),
+            },
+            { parent: this, dependsOn: [this.release] },
+        );
+        this.ready = [this.store];
+        this.registerOutputs({});
+    }
+}
+
+export interface ExternalSecretsAccessArgs {
+    /** The role of ExternalSecrets. */
+    readonly role: aws.iam.Role;
+    /** ARNs of the parameters it reads: outputs of the parameter resources. */
+    readonly parameterArns: pulumi.Input<pulumi.Input<string>[]>;
+    /** KMS key ARN of the SecureString parameters, when not the AWS managed key. */
+    readonly kmsKeyArn?: string;
+    readonly region: string;
+}
+
+/**
+ * What External Secrets may read: exactly this stack's parameters. A component of its own because
+ * the parameters of the applications exist only once the applications do, which wait for the store.
+ */
+export class ExternalSecretsAccess extends pulumi.ComponentResource {
+    public readonly policy: aws.iam.RolePolicy;
+
+    constructor(
+        name: string,
+        args: ExternalSecretsAccessArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
+        super("flux-gitops:install:ExternalSecretsAccess", name, {}, opts);
+        this.policy = new aws.iam.RolePolicy(
+            name,
+            {
+                role: args.role.name,
+                policy: pulumi
+                    .output(args.parameterArns)
+                    .apply((arns) =>
+                        JSON.stringify(
+                            externalSecretsReadPolicy({
+                                parameterArns: arns,
+                                kmsKeyArn: args.kmsKeyArn,
+                                region: args.region,
+                            }),
+                        ),
+                    ),
+            },
+            { parent: this },
+        );
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,119 @@
+import { Checks, EXACT_VERSION } from "./checks";
+
+/** How the External Secrets controller gets its AWS credentials. */
+export const EXTERNAL_SECRETS_AUTH = ["podIdentity", "irsa"] as const;
+export type ExternalSecretsAuth = (typeof EXTERNAL_SECRETS_AUTH)[number];
+
+/**
+ * `.spec.cluster.type` of a FluxInstance: the enum of the CRD
+ * (controlplaneio-fluxcd/flux-operator config/crd/bases/fluxcd.controlplane.io_fluxinstances.yaml @v0.58.1).
+ */
+export const FLUX_CLUSTER_TYPES = ["kubernetes", "openshift", "azure", "aws", "gcp"] as const;
+export type FluxClusterType = (typeof FLUX_CLUSTER_TYPES)[number];
+
+/** Flux through the Flux Operator; undefined when the cluster's Flux is installed some other way. */
+export interface FluxInstallConfig {
+    /** Exact version of the flux-operator Helm chart. */
+    readonly operatorChartVersion: string;
+    /** Flux distribution version: exact (2.9.0) or a patch range of one minor (2.9.x). */
+    readonly distributionVersion: string;
+    readonly clusterType: FluxClusterType;
+}
+
+/** External Secrets Operator and its access to this stack's SSM parameters. */
+export interface ExternalSecretsInstallConfig {
+    /** Exact version of the external-secrets Helm chart. */
+    readonly chartVersion: string;
+    readonly namespace: string;
+    readonly auth: ExternalSecretsAuth;
+    /** The EKS cluster (Pod Identity). */
+    readonly eksClusterName?: string;
+    /** ARN of the cluster's IAM OIDC provider (IRSA). */
+    readonly oidcProviderArn?: string;
+    /** ARN of the KMS key of the SecureString parameters (`ssmKmsKeyId`), when one is set. */
+    readonly kmsKeyArn?: string;
+}
+
+/** What the stack installs into the cluster; a part is undefined when its switch is off. */
+export interface InstallsConfig {
+    readonly flux?: FluxInstallConfig;
+    readonly externalSecrets?: ExternalSecretsInstallConfig;
+}
+
+export const INSTALLS_KEYS = [
+    "installFlux", "fluxOperatorVersion", "fluxVersion", "fluxClusterType",
+    "installExternalSecrets", "externalSecretsVersion", "externalSecretsNamespace", "externalSecretsAuth", "eksClusterName",
+    "eksOidcProviderArn",
+] as const;
+
+// A Flux 2 release or a patch range of one minor: the CRDs this stack's objects are written
+// against are those of one minor (../shared/crds: Flux 2.9).
+const FLUX_VERSION = /^2\.[0-9]+\.([0-9]+|x)$/;
+// arn:<partition>:iam::<account>:oidc-provider/<issuer host and path>
+const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider\/[a-z0-9.-]+(\/[A-Za-z0-9._-]+)*$/;
+// A key ARN, not a key id or an alias: an IAM policy's Resource must be the key's ARN.
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[A-Za-z0-9-]+$/;
+// An EKS cluster name (CreateCluster: 1-100 characters, letters, digits, "-" and "_", starting alphanumeric).
+const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
+function exactVersion(c: Checks, k: string, example: string): string {
+    const v = c.str(k);
+    if (!EXACT_VERSION.test(v)) c.problem(k, `must be an exact chart version such as ${example}, not a range (got "${v}")`);
+    return v;
+}
+
+/** Reads the install switches and, for what is switched on, its versions and AWS identity. */
+export function readInstalls(c: Checks): InstallsConfig {
+    const installFlux = c.bool("installFlux");
+    const installExternalSecrets = c.bool("installExternalSecrets");
+    const flux = installFlux ? readFluxInstall(c) : undefined;
+    const externalSecrets = installExternalSecrets ? readExternalSecretsInstall(c) : undefined;
+    return { flux, externalSecrets };
+}
+
+function readFluxInstall(c: Checks): FluxInstallConfig {
+    const distributionVersion = c.str("fluxVersion");
+    if (!FLUX_VERSION.test(distributionVersion)) {
+        c.problem("fluxVersion", `must be a Flux 2 version such as 2.9.x or 2.9.0 (got "${distributionVersion}")`);
+    }
+    return {
+        operatorChartVersion: exactVersion(c, "fluxOperatorVersion", "0.58.1"),
+        distributionVersion,
+        clusterType: c.oneOf("fluxClusterType", FLUX_CLUSTER_TYPES),
+    };
+}
+
+function readExternalSecretsInstall(c: Checks): ExternalSecretsInstallConfig {
+    const auth = c.oneOf("externalSecretsAuth", EXTERNAL_SECRETS_AUTH);
+    let eksClusterName: string | undefined;
+    let oidcProviderArn: string | undefined;
+    if (auth === "podIdentity") {
+        eksClusterName = c.required("eksClusterName", "the EKS cluster of the Pod Identity association");
+        if (eksClusterName && !EKS_CLUSTER_NAME.test(eksClusterName)) {
+            c.problem("eksClusterName", `is not an EKS cluster name (got "${eksClusterName}")`);
+        }
+    } else if (auth === "irsa") {
+        oidcProviderArn = c.required("eksOidcProviderArn", "the ARN of the cluster's IAM OIDC provider, for IRSA");
+        if (oidcProviderArn && !OIDC_PROVIDER_ARN.test(oidcProviderArn)) {
+            c.problem(
+                "eksOidcProviderArn",
+                `must be an IAM OIDC provider ARN such as arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/EXAMPLE (got "${oidcProviderArn}")`,
+            );
+        }
+    }
+    const kmsKeyArn = c.optional("ssmKmsKeyId");
+    if (kmsKeyArn !== undefined && !KMS_KEY_ARN.test(kmsKeyArn)) {
+        c.problem(
+            "ssmKmsKeyId",
+            `must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) when External Secrets is installed: its IAM policy may decrypt with that key only (got "${kmsKeyArn}")`,
+        );
+    }
+    return {
+        chartVersion: exactVersion(c, "externalSecretsVersion", "2.9.0"),
+        namespace: c.dnsLabel("externalSecretsNamespace", c.required("externalSecretsNamespace", "the namespace of External Secrets")),
+        auth,
+        eksClusterName,
+        oidcProviderArn,
+        kmsKeyArn,
+    };
+}
