@@ -29,11 +29,16 @@ export interface FluxSecretsArgs {
     readonly gpgPassphraseParameter?: pulumi.Input<string>;
     /** SSM name of the webhook token. */
     readonly webhookTokenParameter: pulumi.Input<string>;
+    /** SSM name of the image Receiver's token; undefined when there is no image Receiver. */
+    readonly imageWebhookTokenParameter?: pulumi.Input<string>;
+    /** SSM name of the bot's GitHub token, for the commit-status Provider. */
+    readonly commitStatusTokenParameter: pulumi.Input<string>;
 }
 
 /**
  * The ExternalSecrets that turn the SSM parameters into the Secrets Flux reads: git SSH
- * credentials, registry credentials, the commit-signing key and the receiver token.
+ * credentials, registry credentials, the commit-signing key, the receivers' tokens and the
+ * commit-status token.
  */
 export class FluxSecrets extends pulumi.ComponentResource {
     /** Every ExternalSecret, by the name of the Secret it creates. */
@@ -92,11 +97,24 @@ export class FluxSecrets extends pulumi.ComponentResource {
             [{ secretKey: "token", parameterName: args.webhookTokenParameter }],
         );
 
+        const imageReceiver =
+            args.imageWebhookTokenParameter !== undefined
+                ? externalSecret("image-receiver-token", n.imageReceiverSecret, [
+                      { secretKey: "token", parameterName: args.imageWebhookTokenParameter },
+                  ])
+                : undefined;
+        // The github Provider reads key `token` (docs/spec/v1beta3/providers.md, "Personal Access Token").
+        const commitStatus = externalSecret("github-status-token", n.commitStatusSecret, [
+            { secretKey: "token", parameterName: args.commitStatusTokenParameter },
+        ]);
+
         this.externalSecrets = {
             [n.gitSecret]: git,
             ...(registry ? { [n.registrySecret]: registry } : {}),
             [n.signingSecret]: signing,
             [n.receiverSecret]: receiver,
+            ...(imageReceiver ? { [n.imageReceiverSecret]: imageReceiver } : {}),
+            [n.commitStatusSecret]: commitStatus,
         };
         this.registerOutputs({});
     }
