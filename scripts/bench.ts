@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: renders the dev stack offline with 1, 10 and 50 applications and prints the
  * time and the resources per application. Resources must grow by the same count per
- * application (linear); the time should too.
+ * application (linear); the time should too. Then the latency budget from image push to rollout
+ * per stack and application (scripts/latency.ts).
  */
+import { latencyReport } from "./latency";
 import { evaluateProgram, readStackConfig } from "./offline";
 
 /** The dev stack's config with `count` applications (the first from the top-level keys). */
@@ -59,11 +61,13 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-    main().then(
-        () => process.exit(0),
-        (e: unknown) => {
-            console.error(e);
-            process.exit(1);
-        },
-    );
+    main()
+        .then(async () => console.log(`\n## Latency budget: image push to rollout\n\n${await latencyReport()}`))
+        .then(
+            () => process.exit(0),
+            (e: unknown) => {
+                console.error(e);
+                process.exit(1);
+            },
+        );
 }
