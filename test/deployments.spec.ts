@@ -77,9 +77,11 @@ describe("scale", () => {
         const rows = await bench([1, 2, 4], 1);
         const [perApp] = marginalResources(rows);
         assert.deepEqual(marginalResources(rows), [perApp, perApp]);
-        // 34 resources and the FluxApplication component that holds them.
-        assert.equal(perApp, 35);
-        assert.equal(rows[0].resources, 62);
+        // 46 resources and the FluxApplication component that holds them: 12 more since event-driven
+        // delivery (image Receiver, its token and webhook, commit status and their two ExternalSecrets).
+        assert.equal(perApp, 47);
+        // The shared bot token's StoredSecret and parameter are added once.
+        assert.equal(rows[0].resources, 76);
     });
 });
 
