@@ -2,6 +2,9 @@ import { strict as assert } from "node:assert";
 import { Evaluation, evaluateStack, kubernetesObjects } from "../scripts/offline";
 import { FluxObject, formatSeconds, latencyBudgets, recipeObjects } from "../scripts/latency";
 
+/** The rendered Kubernetes objects, as the budget reads them. */
+const objectsOf = (evaluation: Evaluation): FluxObject[] => kubernetesObjects(evaluation);
+
 /** The objects without the Receivers that reconcile an ImageRepository. */
 function withoutImageReceivers(objects: FluxObject[]): FluxObject[] {
     return objects.filter((o) => !(o.kind === "Receiver" && o.spec.resources.some((r: FluxObject) => r.kind === "ImageRepository")));
@@ -18,7 +21,7 @@ describe("latency budget from image push to rollout", () => {
 
     for (const stack of ["dev", "prod"]) {
         it(`polls nowhere on ${stack}'s defaults: every step from push to rollout starts on an event`, () => {
-            const [budget, ...others] = latencyBudgets(kubernetesObjects(stacks[stack].evaluation!));
+            const [budget, ...others] = latencyBudgets(objectsOf(stacks[stack].evaluation!));
             assert.equal(others.length, 0);
             assert.deepEqual(
                 budget.steps.map((s) => [s.object, s.trigger]),
@@ -35,7 +38,7 @@ describe("latency budget from image push to rollout", () => {
         });
 
         it(`brings back ${stack}'s scan interval as the worst case when the image Receiver is removed`, () => {
-            const [budget] = latencyBudgets(withoutImageReceivers(kubernetesObjects(stacks[stack].evaluation!)));
+            const [budget] = latencyBudgets(withoutImageReceivers(objectsOf(stacks[stack].evaluation!)));
             assert.equal(budget.steps[0].trigger, "poll");
             assert.equal(budget.steps[0].worstCaseSeconds, stacks[stack].imageInterval);
             assert.equal(budget.pollingSeconds, stacks[stack].imageInterval);
@@ -44,13 +47,13 @@ describe("latency budget from image push to rollout", () => {
 
     it("keeps the scan as a fallback: its interval is 10m in dev and 30m in prod", () => {
         for (const stack of ["dev", "prod"]) {
-            const [budget] = latencyBudgets(kubernetesObjects(stacks[stack].evaluation!));
+            const [budget] = latencyBudgets(objectsOf(stacks[stack].evaluation!));
             assert.equal(budget.steps[0].intervalSeconds, stacks[stack].imageInterval);
         }
     });
 
     it("counts a github Receiver only when its events include the registry's push event (or are empty: all events)", () => {
-        const objects = kubernetesObjects(stacks.dev.evaluation!);
+        const objects = objectsOf(stacks.dev.evaluation!);
         const withEvents = (events: string[] | undefined) =>
             objects.map((o) =>
                 o.kind === "Receiver" && o.metadata.name === "echo-server-image" ? { ...o, spec: { ...o.spec, events } } : o,
@@ -62,7 +65,7 @@ describe("latency budget from image push to rollout", () => {
     });
 
     it("counts a Receiver whose type ignores spec.events (dockerhub) whatever its events", () => {
-        const objects = kubernetesObjects(stacks.dev.evaluation!).map((o) =>
+        const objects = objectsOf(stacks.dev.evaluation!).map((o) =>
             o.kind === "Receiver" && o.metadata.name === "echo-server-image" ? { ...o, spec: { ...o.spec, type: "dockerhub", events: ["push"] } } : o,
         );
         const [budget] = latencyBudgets(objects);
@@ -71,7 +74,7 @@ describe("latency budget from image push to rollout", () => {
     });
 
     it("brings back the git fetch interval when the push Receiver is removed", () => {
-        const objects = kubernetesObjects(stacks.dev.evaluation!).filter((o) => !(o.kind === "Receiver" && o.metadata.name === "echo-server"));
+        const objects = objectsOf(stacks.dev.evaluation!).filter((o) => !(o.kind === "Receiver" && o.metadata.name === "echo-server"));
         const [budget] = latencyBudgets(objects);
         const git = budget.steps.find((s) => s.object === "GitRepository/echo-server");
         assert.equal(git?.trigger, "poll");
@@ -91,7 +94,7 @@ describe("latency budget from image push to rollout", () => {
         const two = await evaluateStack("dev", {
             additionalApps: JSON.stringify([{ repository: "other", image: "docker.io/library/nginx", imagePublic: true }]),
         });
-        const budgets = latencyBudgets(kubernetesObjects(two));
+        const budgets = latencyBudgets(objectsOf(two));
         assert.deepEqual(
             budgets.map((b) => [b.imageRepository, b.pollingSeconds, b.steps[0].via]),
             [
