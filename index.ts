@@ -134,6 +134,18 @@ const discordWebhook = new StoredSecret(
     options("aws"),
 );
 
+// The bot's GitHub token in SSM, from where each application's commit-status Provider reads it.
+const botGithubToken = new StoredSecret(
+    "bot-github-token",
+    {
+        parameterName: config.ssm.botGithubToken,
+        value: config.github.botToken,
+        description: `GitHub token of ${config.github.botUser}: Flux posts commit statuses with it`,
+        kmsKeyId: config.ssm.kmsKeyId,
+    },
+    options("aws"),
+);
+
 // GitHub's SSH host keys as published by GitHub, so a rotation is picked up by the next `up`.
 const githubKnownHosts = github
     .getSshKeysOutput({ provider: providers.githubOrg })
@@ -154,6 +166,7 @@ function applicationArgs(app: AppConfig): FluxApplicationArgs {
         hostname: app.hostname,
         image: {
             repository: app.image.repository,
+            registryHost: app.image.registry,
             policy: {
                 policy: app.image.policy,
                 order: app.image.order,
@@ -175,6 +188,7 @@ function applicationArgs(app: AppConfig): FluxApplicationArgs {
             gpgKey,
             gpgKeyParameter: gpgKey.parameter,
             gpgPassphraseParameter: gpgKey.passphraseParameter,
+            githubTokenParameter: botGithubToken.parameter,
         },
         flux: {
             namespace: config.kubernetes.fluxNamespace,
@@ -191,7 +205,12 @@ function applicationArgs(app: AppConfig): FluxApplicationArgs {
             externalSecretRefreshInterval: config.flux.externalSecretRefreshInterval,
             knownHosts: githubKnownHosts,
         },
-        ssm: { deployKey: app.ssm.deployKey, webhookToken: app.ssm.webhookToken, kmsKeyId: config.ssm.kmsKeyId },
+        ssm: {
+            deployKey: app.ssm.deployKey,
+            webhookToken: app.ssm.webhookToken,
+            imageWebhookToken: app.ssm.imageWebhookToken,
+            kmsKeyId: config.ssm.kmsKeyId,
+        },
         receiver: { hostname: app.receiverHostname, baseDomain: config.ingress.baseDomain },
         gateway,
         protectKeys: config.protectKeys,
@@ -261,6 +280,7 @@ if (externalSecrets && esoInstall) {
                     ...registryParameterArns,
                     slackWebhook.parameterArn,
                     discordWebhook.parameterArn,
+                    botGithubToken.parameterArn,
                     ...apps.flatMap((a) => a.parameterArns),
                 ]),
             ),
@@ -289,6 +309,7 @@ export const ssmParameters = {
     gpgKey: gpgKey.parameterName,
     slackWebhookUrl: slackWebhook.parameterName,
     discordWebhookUrl: discordWebhook.parameterName,
+    botGithubToken: botGithubToken.parameterName,
 };
 export const deployKeyId = first((a) => a.deployKeyId);
 export const deployKeyPublicKey = first((a) => a.deployKeyPublicKey);
@@ -297,6 +318,8 @@ export const gpgPublicKey = gpgKey.publicKey;
 export const receiverHostname = first((a) => a.receiverHostname);
 /** Secret: the path is derived from the token. */
 export const webhookUrl = first((a) => a.webhookUrl);
+/** Secret: the image Receiver's URL; register it in the registry unless it is ghcr.io (done by the `package` webhook). */
+export const imageWebhookUrl = pulumi.secret(first((a) => a.imageWebhookUrl));
 export const appUrl = first((a) => a.appUrl);
 /** Every application's outputs by name (webhook URLs secret). */
 export const apps = Object.fromEntries(
@@ -310,6 +333,8 @@ export const apps = Object.fromEntries(
                 ssmParameters: { deployKey: of((a) => a.ssmParameters.deployKey), webhookToken: of((a) => a.ssmParameters.webhookToken) },
                 receiverHostname: of((a) => a.receiverHostname),
                 webhookUrl: pulumi.secret(of((a) => a.webhookUrl)),
+                imageReceiverType: of((a) => pulumi.output(a.imageReceiverType)),
+                imageWebhookUrl: pulumi.secret(of((a) => a.imageWebhookUrl)),
                 appUrl: of((a) => a.appUrl),
             },
         ];

@@ -43,6 +43,8 @@ export interface AppConfig {
     readonly ssm: {
         readonly deployKey: string;
         readonly webhookToken: string;
+        /** The image Receiver's token: derived from the repository (and ssmPrefix). */
+        readonly imageWebhookToken: string;
     };
 }
 
@@ -150,6 +152,7 @@ function readApp(c: Checks, ctx: AppContext): AppConfig {
         ssm: {
             deployKey: c.ssmName("ssmDeployKeyName", ctx.ssmPrefix + ssmDefaults.deployKey),
             webhookToken: c.ssmName("ssmWebhookTokenName", ctx.ssmPrefix + ssmDefaults.webhookToken),
+            imageWebhookToken: ctx.ssmPrefix + ssmDefaults.imageWebhookToken,
         },
     };
 }

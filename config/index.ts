@@ -147,9 +147,9 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
         ssmPrefix,
     });
     const ssmNames = [
-        ...apps.flatMap((a) => [a.ssm.deployKey, a.ssm.webhookToken]),
+        ...apps.flatMap((a) => [a.ssm.deployKey, a.ssm.webhookToken, a.ssm.imageWebhookToken]),
         ...new Set([ssm.registryToken, ...Object.values(registries).map((r) => r.parameterName)]),
-        ssm.gpgKey, ssm.slackWebhookUrl, ssm.discordWebhookUrl,
+        ssm.gpgKey, ssm.slackWebhookUrl, ssm.discordWebhookUrl, ssm.botGithubToken,
     ];
     if (new Set(ssmNames).size !== ssmNames.length) {
         problems.push(`the SSM parameter names must differ from each other (got ${ssmNames.join(", ")})`);

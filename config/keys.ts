@@ -24,6 +24,8 @@ export interface SsmConfig {
     readonly gpgPassphrase: string;
     readonly slackWebhookUrl: string;
     readonly discordWebhookUrl: string;
+    /** The bot's GitHub token, for Flux's commit statuses: `<prefix>/github/bot-tokens/<botUser>`. */
+    readonly botGithubToken: string;
     readonly kmsKeyId?: string;
 }
 
@@ -72,6 +74,7 @@ export function readSsm(
         gpgPassphrase: `${gpgKey}-passphrase`,
         slackWebhookUrl: c.ssmName("ssmSlackWebhookName", `/flux-gitops/${stack}/slack-webhook-url`),
         discordWebhookUrl: c.ssmName("ssmDiscordWebhookName", `/flux-gitops/${stack}/discord-webhook-url`),
+        botGithubToken: `${prefix}/github/bot-tokens/${botUser}`,
         kmsKeyId: c.optional("ssmKmsKeyId"),
     };
     return ssm;

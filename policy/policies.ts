@@ -99,8 +99,11 @@ export const DEFAULTS = {
         sensitiveWords: ["key", "keys", "token", "tokens", "secret", "secrets", "password", "passphrase", "credential", "credentials", "webhook", "webhooks"],
     },
     "github-webhook-events": {
-        /** What Flux's `github` Receiver acts on. */
-        allowedEvents: ["push", "ping"],
+        /**
+         * What the stack's `github` Receivers act on: `push` (the GitRepository's) and `package` (the
+         * ImageRepository's, for ghcr.io), and the `ping` sent when a webhook is created.
+         */
+        allowedEvents: ["push", "ping", "package"],
     },
     "key-strength": {
         /** Smallest RSA deploy key (bits). */
@@ -122,7 +125,7 @@ export const DEFAULTS = {
          * segment. CrossGuard hands policies secret values already decrypted (pulumi/pulumi-policy#241),
          * so the secret-ness itself is proven by the program's tests, not here.
          */
-        secretOutputs: ["webhookUrl", "apps.*.webhookUrl"],
+        secretOutputs: ["webhookUrl", "apps.*.webhookUrl", "imageWebhookUrl", "apps.*.imageWebhookUrl"],
     },
 };
 

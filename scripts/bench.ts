@@ -1,12 +1,14 @@
 /**
- * `npm run bench`: how long the program takes to start, type-checked and transpile-only, and how
- * the offline render of the dev stack scales with 1, 10 and 50 applications. Resources must grow
- * by the same count per application (linear); the time should too.
+ * `npm run bench`: how long the program takes to start, type-checked and transpile-only, how
+ * the offline render of the dev stack scales with 1, 10 and 50 applications (resources must grow
+ * by the same count per application, linear; the time should too), and the latency budget from
+ * image push to rollout per stack and application (scripts/latency.ts).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { latencyReport } from "./latency";
 import { evaluateProgram, PROJECT_ROOT, readStackConfig } from "./offline";
 
 /** The dev stack's config with `count` applications (the first from the top-level keys). */
@@ -109,11 +111,13 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-    main().then(
-        () => process.exit(0),
-        (e: unknown) => {
-            console.error(e);
-            process.exit(1);
-        },
-    );
+    main()
+        .then(async () => console.log(`\n## Latency budget: image push to rollout\n\n${await latencyReport()}`))
+        .then(
+            () => process.exit(0),
+            (e: unknown) => {
+                console.error(e);
+                process.exit(1);
+            },
+        );
 }

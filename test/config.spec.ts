@@ -52,6 +52,7 @@ describe("config", () => {
         assert.deepEqual(app.ssm, {
             deployKey: "/github/echo-server/deploy-key",
             webhookToken: "/github/echo-server/receiver-token",
+            imageWebhookToken: "/github/echo-server/image-receiver-token",
         });
         assert.deepEqual(
             { ...app.image },
@@ -75,6 +76,7 @@ describe("config", () => {
             slackWebhookUrl: "/flux-gitops/dev/slack-webhook-url",
             prefix: "",
             discordWebhookUrl: "/flux-gitops/dev/discord-webhook-url",
+            botGithubToken: "/github/bot-tokens/developer-friendly-bot",
             kmsKeyId: undefined,
         });
         assert.equal(config.keys.gpgAlgorithm, "ed25519");

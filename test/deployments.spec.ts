@@ -74,9 +74,11 @@ describe("scale", () => {
         const rows = await bench([1, 2, 4], 1);
         const [perApp] = marginalResources(rows);
         assert.deepEqual(marginalResources(rows), [perApp, perApp]);
-        // 34 resources and the FluxApplication component that holds them.
-        assert.equal(perApp, 35);
-        // 62 before the installs, plus Flux Operator (3) and External Secrets (7: store, role, Pod Identity, read access).
-        assert.equal(rows[0].resources, 72);
+        // 46 resources and the FluxApplication component that holds them: 12 more since event-driven
+        // delivery (image Receiver, its token and webhook, commit status and their two ExternalSecrets).
+        assert.equal(perApp, 47);
+        // 62 before the installs, plus Flux Operator (3) and External Secrets (7: store, role, Pod
+        // Identity, read access), plus the shared bot token's StoredSecret and parameter.
+        assert.equal(rows[0].resources, 72 + 2 + 12);
     });
 });

@@ -53,8 +53,10 @@ describe("environments and applications", () => {
         assert.deepEqual(names(prod), [
             "/flux-gitops/prod/discord-webhook-url",
             "/flux-gitops/prod/slack-webhook-url",
+            "/prod/github/bot-tokens/developer-friendly-bot",
             "/prod/github/echo-server/deploy-key",
             "/prod/github/echo-server/ghcr-token",
+            "/prod/github/echo-server/image-receiver-token",
             "/prod/github/echo-server/receiver-token",
             "/prod/github/gpg-keys/developer-friendly-bot",
         ]);
@@ -76,6 +78,7 @@ describe("environments and applications", () => {
         const protectedIn = (e: Evaluation) => e.resources.filter((r) => r.protect).map((r) => r.urn);
         assert.deepEqual(protectedIn(prod).map((u) => u.split("::").slice(2).join("::")).sort(), [
             "flux-gitops:app:FluxApplication$flux-gitops:keys:DeployKey::echo-server-deploy-key",
+            "flux-gitops:app:FluxApplication$flux-gitops:keys:WebhookToken::echo-server-image-receiver-token",
             "flux-gitops:app:FluxApplication$flux-gitops:keys:WebhookToken::echo-server-receiver-token",
             "flux-gitops:keys:DeployKey$flux-gitops:keys:StoredSecret::echo-server-deploy-key-ssm",
             "flux-gitops:keys:DeployKey$github:index/repositoryDeployKey:RepositoryDeployKey::echo-server-deploy-key",
@@ -86,10 +89,13 @@ describe("environments and applications", () => {
             "flux-gitops:keys:GpgSigningKey::developer-friendly-bot-gpg",
             "flux-gitops:keys:StoredSecret$aws:ssm/parameter:Parameter::developer-friendly-bot-gpg-ssm",
             "flux-gitops:keys:StoredSecret$aws:ssm/parameter:Parameter::echo-server-deploy-key-ssm",
+            "flux-gitops:keys:StoredSecret$aws:ssm/parameter:Parameter::echo-server-image-receiver-token-ssm",
             "flux-gitops:keys:StoredSecret$aws:ssm/parameter:Parameter::echo-server-receiver-token-ssm",
             "flux-gitops:keys:StoredSecret$aws:ssm/parameter:Parameter::echo-server-registry-token",
             "flux-gitops:keys:StoredSecret::echo-server-registry-token",
+            "flux-gitops:keys:WebhookToken$flux-gitops:keys:StoredSecret::echo-server-image-receiver-token-ssm",
             "flux-gitops:keys:WebhookToken$flux-gitops:keys:StoredSecret::echo-server-receiver-token-ssm",
+            "flux-gitops:keys:WebhookToken$random:index/randomPassword:RandomPassword::echo-server-image-receiver-token",
             "flux-gitops:keys:WebhookToken$random:index/randomPassword:RandomPassword::echo-server-receiver-token",
         ]);
         assert.deepEqual(protectedIn(dev), []);
@@ -109,25 +115,36 @@ describe("environments and applications", () => {
         });
 
         it("creates exactly one set of app objects per application and the shared objects once", () => {
-            for (const kind of ["GitRepository", "Kustomization", "ImageRepository", "ImagePolicy", "ImageUpdateAutomation", "Receiver"]) {
-                assert.deepEqual(objectsOfKind(three, kind).map((r) => (r.inputs.metadata as { name: string }).name).sort(), [...apps].sort(), kind);
+            const namesOf = (kind: string) => objectsOfKind(three, kind).map((r) => (r.inputs.metadata as { name: string }).name).sort();
+            for (const kind of ["GitRepository", "Kustomization", "ImageRepository", "ImagePolicy", "ImageUpdateAutomation"]) {
+                assert.deepEqual(namesOf(kind), [...apps].sort(), kind);
             }
+            // The push Receiver and the image Receiver of each application.
+            assert.deepEqual(namesOf("Receiver"), apps.flatMap((a) => [a, `${a}-image`]).sort());
+            assert.deepEqual(
+                objectsOfKind(three, "Receiver").map((r) => (r.inputs.spec as { type: string }).type).sort(),
+                ["dockerhub", "github", "github", "github", "github", "github"],
+            );
+            assert.deepEqual(namesOf("Provider"), ["alertmanager", ...apps.map((a) => `${a}-commit-status`)].sort());
             assert.equal(objectsOfKind(three, "HTTPRoute").length, 6);
-            assert.equal(objectsOfKind(three, "ExternalSecret").length, 3 * 4 + 1);
+            // git, registry, signing, two receiver tokens and the commit-status token per application; Alertmanager's.
+            assert.equal(objectsOfKind(three, "ExternalSecret").length, 3 * 6 + 1);
             assert.equal(ofType(three, "github:index/repositoryDeployKey:RepositoryDeployKey").length, 3);
-            assert.equal(ofType(three, "github:index/repositoryWebhook:RepositoryWebhook").length, 3);
-            assert.equal(ofType(three, "random:index/randomPassword:RandomPassword").length, 3);
+            // push webhooks, and package webhooks of the two ghcr.io images (docker.io's URL is registered by hand).
+            assert.equal(ofType(three, "github:index/repositoryWebhook:RepositoryWebhook").length, 3 + 2);
+            assert.equal(ofType(three, "random:index/randomPassword:RandomPassword").length, 3 * 2);
             for (const shared of ["github:index/userGpgKey:UserGpgKey", "kubernetes:fluxcd.controlplane.io/v1:FluxInstance", "kubernetes:external-secrets.io/v1:ClusterSecretStore", "aws:iam/rolePolicy:RolePolicy"]) {
                 assert.equal(ofType(three, shared).length, 1, shared);
             }
             // kube-prometheus-stack, the Flux Operator and External Secrets, once each.
             assert.deepEqual(ofType(three, "kubernetes:helm.sh/v3:Release").map((r) => r.name).sort(), ["external-secrets", "flux", "monitoring"]);
+            // Three per application, five shared, and docker.io's token.
+            const parameters = ofType(three, "aws:ssm/parameter:Parameter").length;
+            assert.equal(parameters, 3 * 3 + 5 + 1);
             // External Secrets may read every parameter, the applications' included.
             const readable = JSON.parse(String(ofType(three, "aws:iam/rolePolicy:RolePolicy")[0].inputs.policy)) as { Statement: { Resource: string[] }[] };
-            assert.equal(readable.Statement[0].Resource.length, 2 * 3 + 4 + 1);
-            assert.equal(objectsOfKind(three, "Alert").length, 2);
-            // Two per application, four shared, and docker.io's token.
-            assert.equal(ofType(three, "aws:ssm/parameter:Parameter").length, 2 * 3 + 4 + 1);
+            assert.equal(readable.Statement[0].Resource.length, parameters);
+            assert.equal(objectsOfKind(three, "Alert").length, 2 + 3);
         });
 
         it("gives every resource a distinct URN and keeps the first application's names", () => {

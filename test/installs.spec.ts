@@ -294,7 +294,8 @@ describe("what the stack installs", () => {
         });
 
         it("reads exactly this stack's parameters, by the ARNs of the parameter resources", () => {
-            assert.equal(parameterArns.length, 6);
+            // Four shared (GPG key, GHCR token, Slack, Discord) plus the bot token, and the application's three.
+            assert.equal(parameterArns.length, 8);
             assert.deepEqual(policy.Statement, [
                 {
                     Sid: "ReadStackParameters",
@@ -490,8 +491,8 @@ describe("what the stack installs", () => {
             ).filter((r) => r.inputs.kind === "ExternalSecret");
             assert.equal(
                 externalSecrets.length,
-                4 + 1,
-                "an application's four and the monitoring webhooks'",
+                6 + 1,
+                "an application's six (git, registry, signing, two receiver tokens, commit status) and the monitoring webhooks'",
             );
             for (const r of externalSecrets)
                 assert.ok(waitsFor(dev, r).has(store), `${r.name} does not wait for the store`);

@@ -137,7 +137,7 @@ describe("keys and secrets of the dev stack", () => {
 
     it("puts every SSM parameter under a StoredSecret and hands its value to AWS as a secret", () => {
         const parameters = ofType(dev, SSM);
-        assert.equal(parameters.length, 6);
+        assert.equal(parameters.length, 8);
         for (const parameter of parameters) {
             assert.equal(parentOf(dev, parameter)?.type, "flux-gitops:keys:StoredSecret", parameter.name);
             assert.equal(parameter.inputs.type, "SecureString", parameter.name);
@@ -157,6 +157,7 @@ describe("keys and secrets of the dev stack", () => {
             webhookToken: "/github/echo-server/receiver-token",
             slackWebhookUrl: "/flux-gitops/dev/slack-webhook-url",
             discordWebhookUrl: "/flux-gitops/dev/discord-webhook-url",
+            botGithubToken: "/github/bot-tokens/developer-friendly-bot",
         });
         assert.equal(dev.outputs.deployKeyId, "echo-server-deploy-key-id");
         assert.equal(dev.outputs.gpgKeyFingerprint, "0123456789ABCDEF0123456789ABCDEF01234567");
@@ -229,7 +230,7 @@ describe("keys and secrets of the dev stack", () => {
         // would succeed and the old resource's delete would then remove the parameter by name.
         assert.deepEqual(PARAMETER_OPTIONS, { deleteBeforeReplace: true });
         const parameters = ofType(dev, SSM);
-        assert.equal(parameters.length, 6);
+        assert.equal(parameters.length, 8);
         for (const parameter of parameters) {
             assert.equal(parameter.options.deleteBeforeReplace, true, parameter.name);
             assert.equal(parameter.inputs.overwrite, undefined, parameter.name);
@@ -274,6 +275,7 @@ describe("keys and secrets of the dev stack", () => {
             registryToken: "/github/echo-server/registry-token",
             gpgKey: "/github/gpg-keys/bot",
             webhookToken: "/github/echo-server/receiver-token",
+            imageWebhookToken: "/github/echo-server/image-receiver-token",
         });
     });
 });

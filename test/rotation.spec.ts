@@ -95,7 +95,8 @@ describe("rotation: a new value in SSM reaches its Secret in the same update", (
 
     it("annotates every ExternalSecret with the version of exactly the SSM parameters it reads", () => {
         const externalSecrets = ofType(dev, EXTERNAL_SECRET);
-        assert.equal(externalSecrets.length, 5);
+        // An application's six (git, registry, signing, push and image receiver tokens, commit status) and monitoring's.
+        assert.equal(externalSecrets.length, 7);
         const parameters = ofType(dev, "aws:ssm/parameter:Parameter");
         for (const es of externalSecrets) {
             const keys = (es.inputs.spec as { data: { remoteRef: { key: string } }[] }).data.map((d) => d.remoteRef.key);
@@ -120,6 +121,8 @@ describe("rotation: a new value in SSM reaches its Secret in the same update", (
                 gpgKeyParameter: ref("/bot/gpg-key", gpgVersion),
                 gpgPassphraseParameter: ref("/bot/gpg-passphrase", 9),
                 webhookTokenParameter: ref("/app/webhook-token", 7),
+                imageWebhookTokenParameter: ref("/app/image-webhook-token", 3),
+                commitStatusTokenParameter: ref("/bot/github-token", 1),
             });
         const versions = (registered: Registered[]) =>
             Object.fromEntries(
@@ -131,6 +134,8 @@ describe("rotation: a new value in SSM reaches its Secret in the same update", (
             "app-secrets-registry": "/bot/ghcr-token=2",
             "app-secrets-gpg-signing": "/bot/gpg-key=5,/bot/gpg-passphrase=9",
             "app-secrets-receiver-token": "/app/webhook-token=7",
+            "app-secrets-image-receiver-token": "/app/image-webhook-token=3",
+            "app-secrets-github-status-token": "/bot/github-token=1",
         });
         // A new GPG key is written to its parameter: version 6. Only the signing Secret re-syncs.
         const after = versions(await record(build(6)));
@@ -140,12 +145,15 @@ describe("rotation: a new value in SSM reaches its Secret in the same update", (
     it("labels the receiver token's Secret reconcile.fluxcd.io/watch: Enabled, so notification-controller re-reconciles the Receiver when it changes", () => {
         // fluxcd/notification-controller main.go @v1.9.3 (--watch-configs-label-selector default)
         // and internal/controller/receiver_controller.go (watches labelled Secrets only).
-        const receiver = one(dev, EXTERNAL_SECRET, "echo-server-secrets-receiver-token");
-        const target = (receiver.inputs.spec as { target: Record<string, unknown> }).target;
-        // No data template: ESO copies the token into the Secret as `token` (ApplyTemplate,
-        // externalsecret_controller_template.go @v2.9.0).
-        assert.deepEqual(target.template, { engineVersion: "v2", metadata: { labels: { "reconcile.fluxcd.io/watch": "Enabled" } } });
-        for (const es of ofType(dev, EXTERNAL_SECRET).filter((r) => r !== receiver)) {
+        // Both receivers' tokens: the push Receiver's and the image Receiver's.
+        const receivers = ["echo-server-secrets-receiver-token", "echo-server-secrets-image-receiver-token"].map((n) => one(dev, EXTERNAL_SECRET, n));
+        for (const receiver of receivers) {
+            const target = (receiver.inputs.spec as { target: Record<string, unknown> }).target;
+            // No data template: ESO copies the token into the Secret as `token` (ApplyTemplate,
+            // externalsecret_controller_template.go @v2.9.0).
+            assert.deepEqual(target.template, { engineVersion: "v2", metadata: { labels: { "reconcile.fluxcd.io/watch": "Enabled" } } });
+        }
+        for (const es of ofType(dev, EXTERNAL_SECRET).filter((r) => !receivers.includes(r))) {
             const template = (es.inputs.spec as { target: { template?: { metadata?: unknown } } }).target.template;
             assert.equal(template?.metadata, undefined, `${es.name} labels its Secret`);
         }
@@ -301,10 +309,11 @@ describe("Flux objects are created once their Secrets exist", () => {
         // Every ExternalSecret's Secret has a reader, so the check above covered them all.
         assert.deepEqual([...covered].map((r) => r.name).sort(), externalSecrets.map((r) => r.name).sort());
         assert.deepEqual(
-            ["GitRepository", "ImageRepository", "ImageUpdateAutomation", "Receiver", "AlertmanagerConfig"].map(
+            ["GitRepository", "ImageRepository", "ImageUpdateAutomation", "Receiver", "AlertmanagerConfig", "Provider"].map(
                 (kind) => objectsOfKind(dev, kind).length,
             ),
-            [1, 1, 1, 1, 1],
+            // Two Receivers (git push, image push); two Providers (Alertmanager, commit status).
+            [1, 1, 1, 2, 1, 2],
         );
     });
 });

@@ -2,11 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { AppManifests } from "./app-manifests";
 import { appManifestFiles, AppManifestsSpec } from "./manifests";
 import { AppDelivery } from "../flux/app-delivery";
+import { CommitStatus } from "../flux/commit-status";
 import { FluxSecrets } from "../flux/flux-secrets";
 import { ImageAutomation } from "../flux/image-automation";
 import { fluxObjectNames } from "../flux/names";
-import { ImagePolicySpecArgs } from "../flux/specs";
-import { WebhookReceiver } from "../flux/webhook-receiver";
+import { ImagePolicySpecArgs, imageReceiverType, ReceiverType } from "../flux/specs";
+import { ImageWebhookReceiver, WebhookReceiver } from "../flux/webhook-receiver";
 import { AppRoute } from "../gateway/app-route";
 import { GatewayRef } from "../gateway/http-route";
 import { DeployKey } from "../keys/deploy-key";
@@ -42,6 +43,8 @@ export interface FluxApplicationArgs {
     readonly image: {
         /** Image repository without tag. */
         readonly repository: string;
+        /** Its registry's host (`ghcr.io`, `docker.io`, ...): decides the image Receiver's type. */
+        readonly registryHost: string;
         readonly policy: Omit<ImagePolicySpecArgs, "imageRepositoryName">;
         /** Image automation commits new tags (and so needs a deploy key that may push). */
         readonly automation: boolean;
@@ -66,6 +69,8 @@ export interface FluxApplicationArgs {
         readonly gpgKey: pulumi.Resource;
         readonly gpgKeyParameter: ParameterRef;
         readonly gpgPassphraseParameter?: ParameterRef;
+        /** SSM parameter of the bot's GitHub token (commit statuses: read and write). */
+        readonly githubTokenParameter: ParameterRef;
     };
     readonly flux: {
         readonly namespace: string;
@@ -79,6 +84,8 @@ export interface FluxApplicationArgs {
     readonly ssm: {
         readonly deployKey: string;
         readonly webhookToken: string;
+        /** SSM name of the image Receiver's token. */
+        readonly imageWebhookToken: string;
         readonly kmsKeyId?: string;
     };
     readonly receiver: {
@@ -123,6 +130,13 @@ export class FluxApplication extends pulumi.ComponentResource {
     public readonly receiverHostname: pulumi.Output<string>;
     /** `https://<receiver host>/hook/<digest>` (secret: derived from the token). */
     public readonly webhookUrl: pulumi.Output<string>;
+    /** The image Receiver's type, undefined without image automation. */
+    public readonly imageReceiverType?: ReceiverType;
+    /**
+     * The image Receiver's URL (secret): for ghcr.io registered by the repository's `package`
+     * webhook; for any other registry, the URL to register in it. undefined without image automation.
+     */
+    public readonly imageWebhookUrl: pulumi.Output<string | undefined>;
     public readonly appUrl: pulumi.Output<string>;
     /** ARNs of the application's SSM parameters (deploy key, webhook token): what External Secrets reads. */
     public readonly parameterArns: pulumi.Output<string>[];
@@ -150,6 +164,14 @@ export class FluxApplication extends pulumi.ComponentResource {
             { parameterName: args.ssm.webhookToken, kmsKeyId: args.ssm.kmsKeyId },
             keyOptions,
         );
+        // One token per Receiver: the image Receiver's URL and HMAC key are its own.
+        const imageWebhookToken = args.image.automation
+            ? new WebhookToken(
+                  `${name}-image-receiver-token`,
+                  { parameterName: args.ssm.imageWebhookToken, kmsKeyId: args.ssm.kmsKeyId },
+                  keyOptions,
+              )
+            : undefined;
 
         const secrets = new FluxSecrets(
             `${name}-secrets`,
@@ -164,6 +186,8 @@ export class FluxApplication extends pulumi.ComponentResource {
                 gpgKeyParameter: args.bot.gpgKeyParameter,
                 gpgPassphraseParameter: args.bot.gpgPassphraseParameter,
                 webhookTokenParameter: webhookToken.parameter,
+                imageWebhookTokenParameter: imageWebhookToken?.parameter,
+                commitStatusTokenParameter: args.bot.githubTokenParameter,
                 // Flux's namespace comes with Flux; the store reads the parameters.
                 dependsOn: [...(args.fluxReady ?? []), ...(args.secretStoreReady ?? [])],
             },
@@ -204,26 +228,26 @@ export class FluxApplication extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        if (args.image.automation) {
-            new ImageAutomation(
-                `${name}-images`,
-                {
-                    fluxNamespace,
-                    names,
-                    image: args.image.repository,
-                    registryCredentials: args.image.registry !== undefined,
-                    policy: args.image.policy,
-                    branch: args.branch,
-                    pushBranch: args.image.pushBranch,
-                    updatePath: args.overlayPath,
-                    authorName: args.bot.name,
-                    authorEmail: args.bot.email,
-                    intervals: { scan: intervals.imageScan, update: intervals.imageUpdate },
-                    dependsOn: [delivery.gitRepository, args.bot.gpgKey, ...secretsReady],
-                },
-                { parent: this },
-            );
-        }
+        const images = args.image.automation
+              ? new ImageAutomation(
+                  `${name}-images`,
+                  {
+                      fluxNamespace,
+                      names,
+                      image: args.image.repository,
+                      registryCredentials: args.image.registry !== undefined,
+                      policy: args.image.policy,
+                      branch: args.branch,
+                      pushBranch: args.image.pushBranch,
+                      updatePath: args.overlayPath,
+                      authorName: args.bot.name,
+                      authorEmail: args.bot.email,
+                      intervals: { scan: intervals.imageScan, update: intervals.imageUpdate },
+                      dependsOn: [delivery.gitRepository, args.bot.gpgKey, ...secretsReady],
+                  },
+                  { parent: this },
+              )
+              : undefined;
 
         const receiver = new WebhookReceiver(
             `${name}-receiver`,
@@ -236,6 +260,36 @@ export class FluxApplication extends pulumi.ComponentResource {
                 baseDomain: args.receiver.baseDomain,
                 gateway: args.gateway,
                 dependsOn: [delivery.gitRepository, ...secretsReady],
+            },
+            { parent: this },
+        );
+
+        const imageReceiver =
+            images && imageWebhookToken
+                ? new ImageWebhookReceiver(
+                      `${name}-image-receiver`,
+                      {
+                          fluxNamespace,
+                          names,
+                          type: imageReceiverType(args.image.registryHost),
+                          repository: args.repository,
+                          token: imageWebhookToken.token,
+                          hostname: receiver.hostname,
+                          dependsOn: [images.imageRepository, receiver.route, ...secretsReady],
+                      },
+                      { parent: this },
+                  )
+                : undefined;
+
+        new CommitStatus(
+            `${name}-commit-status`,
+            {
+                fluxNamespace,
+                names,
+                owner: args.owner,
+                repository: args.repository,
+                stack: args.stack,
+                dependsOn: [delivery.kustomization, ...secretsReady],
             },
             { parent: this },
         );
@@ -258,14 +312,17 @@ export class FluxApplication extends pulumi.ComponentResource {
         this.ssmParameters = { deployKey: deployKey.parameterName, webhookToken: webhookToken.parameterName };
         this.receiverHostname = receiver.hostname;
         this.webhookUrl = receiver.webhookUrl;
+        this.imageReceiverType = imageReceiver ? imageReceiverType(args.image.registryHost) : undefined;
+        this.imageWebhookUrl = imageReceiver ? imageReceiver.webhookUrl : pulumi.output(undefined);
         this.appUrl = pulumi.output(`https://${args.hostname}`);
-        this.parameterArns = [deployKey.parameterArn, webhookToken.parameterArn];
+        this.parameterArns = [deployKey.parameterArn, webhookToken.parameterArn, ...(imageWebhookToken ? [imageWebhookToken.parameterArn] : [])];
         this.registerOutputs({
             deployKeyId: this.deployKeyId,
             deployKeyPublicKey: this.deployKeyPublicKey,
             ssmParameters: this.ssmParameters,
             receiverHostname: this.receiverHostname,
             webhookUrl: this.webhookUrl,
+            imageWebhookUrl: this.imageWebhookUrl,
             appUrl: this.appUrl,
             parameterArns: this.parameterArns,
         });

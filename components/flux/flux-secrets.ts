@@ -37,6 +37,10 @@ export interface FluxSecretsArgs {
     readonly gpgPassphraseParameter?: ParameterRef;
     /** SSM parameter of the webhook token. */
     readonly webhookTokenParameter: ParameterRef;
+    /** SSM parameter of the image Receiver's token; undefined when there is no image Receiver. */
+    readonly imageWebhookTokenParameter?: ParameterRef;
+    /** SSM parameter of the bot's GitHub token, for the commit-status Provider. */
+    readonly commitStatusTokenParameter: ParameterRef;
     /** What the ExternalSecrets wait for (the ClusterSecretStore, Flux's namespace). */
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -49,7 +53,8 @@ interface Value {
 
 /**
  * The ExternalSecrets that turn the SSM parameters into the Secrets Flux reads: git SSH
- * credentials, registry credentials, the commit-signing key and the receiver token.
+ * credentials, registry credentials, the commit-signing key, the receivers' tokens and the
+ * commit-status token.
  *
  * Each carries the versions of the parameters it reads, so a rotated key reaches its Secret in
  * the same `pulumi up`, and `pulumi.com/waitFor: condition=Ready`, so the Flux objects that
@@ -135,11 +140,27 @@ export class FluxSecrets extends pulumi.ComponentResource {
             { secretLabels: FLUX_WATCH_LABELS },
         );
 
+        const imageReceiver =
+            args.imageWebhookTokenParameter !== undefined
+                ? externalSecret(
+                      "image-receiver-token",
+                      n.imageReceiverSecret,
+                      [{ secretKey: "token", parameter: args.imageWebhookTokenParameter }],
+                      { secretLabels: FLUX_WATCH_LABELS },
+                  )
+                : undefined;
+        // The github Provider reads key `token` (docs/spec/v1beta3/providers.md, "Personal Access Token").
+        const commitStatus = externalSecret("github-status-token", n.commitStatusSecret, [
+            { secretKey: "token", parameter: args.commitStatusTokenParameter },
+        ]);
+
         this.externalSecrets = {
             [n.gitSecret]: git,
             ...(registry ? { [n.registrySecret]: registry } : {}),
             [n.signingSecret]: signing,
             [n.receiverSecret]: receiver,
+            ...(imageReceiver ? { [n.imageReceiverSecret]: imageReceiver } : {}),
+            [n.commitStatusSecret]: commitStatus,
         };
         this.registerOutputs({});
     }

@@ -6,6 +6,10 @@ export interface FluxObjectNames {
     readonly imagePolicy: string;
     readonly imageUpdateAutomation: string;
     readonly receiver: string;
+    /** Receiver that the registry's push event triggers (it reconciles the ImageRepository). */
+    readonly imageReceiver: string;
+    /** Provider and Alert that post the Kustomization's outcome as a GitHub commit status. */
+    readonly commitStatus: string;
     /** Secret with `identity` and `known_hosts` for the GitRepository. */
     readonly gitSecret: string;
     /** Secret of type kubernetes.io/dockerconfigjson for the ImageRepository. */
@@ -14,6 +18,10 @@ export interface FluxObjectNames {
     readonly signingSecret: string;
     /** Secret with `token` for the Receiver. */
     readonly receiverSecret: string;
+    /** Secret with `token` for the image Receiver (a token of its own). */
+    readonly imageReceiverSecret: string;
+    /** Secret with `token`: the bot's GitHub token the commit-status Provider posts with. */
+    readonly commitStatusSecret: string;
 }
 
 /**
@@ -28,9 +36,13 @@ export function fluxObjectNames(app: string): FluxObjectNames {
         imagePolicy: app,
         imageUpdateAutomation: app,
         receiver: app,
+        imageReceiver: `${app}-image`,
+        commitStatus: `${app}-commit-status`,
         gitSecret: `${app}-git-ssh`,
         registrySecret: `${app}-registry`,
         signingSecret: `${app}-gpg-signing`,
         receiverSecret: `${app}-receiver-token`,
+        imageReceiverSecret: `${app}-image-receiver-token`,
+        commitStatusSecret: `${app}-github-status-token`,
     };
 }

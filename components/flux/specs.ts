@@ -170,6 +170,68 @@ export function receiverSpec(args: { gitRepositoryName: string; secretName: stri
     };
 }
 
+/** Receiver types (fluxcd/notification-controller v1.9.3, api/v1/receiver_types.go, the `type` enum). */
+export type ReceiverType =
+    | "generic"
+    | "generic-hmac"
+    | "github"
+    | "gitlab"
+    | "bitbucket"
+    | "harbor"
+    | "dockerhub"
+    | "quay"
+    | "gcr"
+    | "nexus"
+    | "acr"
+    | "cdevents";
+
+/**
+ * Receiver types whose handler checks the request's event against `spec.events` (an empty list
+ * accepts every event). The others ignore `spec.events`: any request that passes the type's check
+ * triggers the reconcile (internal/server/receiver_handlers.go @v1.9.3, `validate`).
+ */
+export const EVENT_FILTERING_RECEIVERS: readonly ReceiverType[] = ["github", "gitlab", "bitbucket", "cdevents"];
+
+/**
+ * The event a registry sends when an image is pushed, for the receiver types that filter on it.
+ * GitHub: `package` ("A package was published to a registry"; GitHub recommends it over the older
+ * `registry_package`, which fires for the same pushes:
+ * https://docs.github.com/en/webhooks/webhook-events-and-payloads#package). Only `package` is
+ * subscribed: subscribing both would make every push reconcile the ImageRepository twice.
+ */
+export const REGISTRY_PUSH_EVENTS: Partial<Record<ReceiverType, string>> = { github: "package" };
+
+/**
+ * The Receiver type that understands a registry's push notifications: GitHub's webhook for
+ * ghcr.io, Docker Hub's, Quay's, ACR's; any other registry (a Harbor, a self-hosted one) gets a
+ * `generic-hmac` Receiver that a CI job or the registry signs with the token (`X-Signature`).
+ */
+export function imageReceiverType(registryHost: string): ReceiverType {
+    if (registryHost === "ghcr.io") return "github";
+    if (registryHost === "docker.io") return "dockerhub";
+    if (registryHost === "quay.io") return "quay";
+    if (registryHost.endsWith(".azurecr.io")) return "acr";
+    return "generic-hmac";
+}
+
+/** Events the image Receiver acts on: `ping` (sent when the webhook is created) and the push event. */
+export function imageReceiverEvents(type: ReceiverType): string[] {
+    const push = REGISTRY_PUSH_EVENTS[type];
+    return push !== undefined ? ["ping", push] : [];
+}
+
+/** The Receiver that reconciles the ImageRepository when the registry says an image was pushed. */
+export function imageReceiverSpec(args: { type: ReceiverType; imageRepositoryName: string; secretName: string }): object {
+    const events = imageReceiverEvents(args.type);
+    return {
+        type: args.type,
+        // Only the types that filter on events get a list; the others ignore it.
+        ...(events.length > 0 ? { events } : {}),
+        secretRef: { name: args.secretName },
+        resources: [{ apiVersion: IMAGE_API, kind: "ImageRepository", name: args.imageRepositoryName }],
+    };
+}
+
 /**
  * The path notification-controller serves a Receiver on: `/hook/` + hex sha256 of token, name
  * and namespace concatenated (fluxcd/notification-controller, `Receiver.GetWebhookPath`).

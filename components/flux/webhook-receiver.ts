@@ -5,7 +5,15 @@ import * as random from "@pulumi/random";
 import { GATEWAY_API, GatewayRef, httpRouteSpec } from "../gateway/http-route";
 import { customResource } from "../custom-resource";
 import { FluxObjectNames } from "./names";
-import { RECEIVER_API, RECEIVER_EVENTS, receiverSpec, receiverWebhookPath } from "./specs";
+import {
+    imageReceiverSpec,
+    RECEIVER_API,
+    RECEIVER_EVENTS,
+    ReceiverType,
+    receiverSpec,
+    receiverWebhookPath,
+    REGISTRY_PUSH_EVENTS,
+} from "./specs";
 
 /** notification-controller's Service for receivers (port 80), as installed by Flux. */
 export const RECEIVER_SERVICE = { name: "webhook-receiver", port: 80 };
@@ -110,5 +118,77 @@ export class WebhookReceiver extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.receiver, this.route] },
         );
         this.registerOutputs({ hostname: this.hostname, webhookUrl: this.webhookUrl });
+    }
+}
+
+export interface ImageWebhookReceiverArgs {
+    readonly fluxNamespace: string;
+    readonly names: FluxObjectNames;
+    /** The Receiver type for the image's registry (`imageReceiverType`). */
+    readonly type: ReceiverType;
+    /** For `github`: the repository whose `package` webhook is created (the one the package is connected to). */
+    readonly repository: string;
+    /** This Receiver's own token (secret). */
+    readonly token: pulumi.Input<string>;
+    /** The push Receiver's hostname: its HTTPRoute already sends every `/hook/` path to notification-controller. */
+    readonly hostname: pulumi.Input<string>;
+    /** Objects that must exist first (the token Secret, the ImageRepository, the route). */
+    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * The Receiver that reconciles the ImageRepository as soon as an image is pushed, so the registry
+ * is not polled for it. For ghcr.io it also creates the repository's `package` webhook; for other
+ * registries the URL is an output the user registers in the registry.
+ */
+export class ImageWebhookReceiver extends pulumi.ComponentResource {
+    public readonly receiver: k8s.apiextensions.CustomResource;
+    /** The GitHub webhook (ghcr.io only). */
+    public readonly webhook?: github.RepositoryWebhook;
+    /** `https://<hostname>/hook/<digest>` (secret: it is derived from the token). */
+    public readonly webhookUrl: pulumi.Output<string>;
+
+    constructor(name: string, args: ImageWebhookReceiverArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("flux-gitops:flux:ImageWebhookReceiver", name, {}, opts);
+        const n = args.names;
+        const ref = { name: n.imageReceiver, namespace: args.fluxNamespace };
+        this.receiver = customResource(
+            name,
+            {
+                apiVersion: RECEIVER_API,
+                kind: "Receiver",
+                ...ref,
+                spec: imageReceiverSpec({ type: args.type, imageRepositoryName: n.imageRepository, secretName: n.imageReceiverSecret }),
+            },
+            { parent: this, dependsOn: args.dependsOn },
+        );
+        // Derived from the token exactly as notification-controller derives it; nothing copied.
+        this.webhookUrl = pulumi.secret(
+            pulumi
+                .all([args.hostname, args.token])
+                .apply(([hostname, token]) => `https://${hostname}${receiverWebhookPath(token, ref)}`),
+        );
+        const pushEvent = REGISTRY_PUSH_EVENTS[args.type];
+        if (args.type === "github" && pushEvent !== undefined) {
+            // A repository webhook receives `package` events of the packages connected to the
+            // repository (availability "repository": docs.github.com/en/webhooks/webhook-events-and-payloads#package;
+            // connecting: docs.github.com/en/packages/learn-github-packages/connecting-a-repository-to-a-package).
+            this.webhook = new github.RepositoryWebhook(
+                name,
+                {
+                    repository: args.repository,
+                    active: true,
+                    events: [pushEvent],
+                    configuration: {
+                        url: this.webhookUrl,
+                        contentType: "json",
+                        insecureSsl: false,
+                        secret: args.token,
+                    },
+                },
+                { parent: this, dependsOn: [this.receiver] },
+            );
+        }
+        this.registerOutputs({ webhookUrl: this.webhookUrl });
     }
 }

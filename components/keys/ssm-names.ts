@@ -4,6 +4,7 @@ export interface SsmNames {
     readonly registryToken: string;
     readonly gpgKey: string;
     readonly webhookToken: string;
+    readonly imageWebhookToken: string;
 }
 
 /**
@@ -17,5 +18,6 @@ export function defaultSsmNames(repository: string, botUser: string, registry: s
         registryToken: `/github/${repository}/${registryPart}`,
         gpgKey: `/github/gpg-keys/${botUser}`,
         webhookToken: `/github/${repository}/receiver-token`,
+        imageWebhookToken: `/github/${repository}/image-receiver-token`,
     };
 }

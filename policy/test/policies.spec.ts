@@ -146,13 +146,14 @@ describe("github-webhook-events (advisory)", () => {
         props: { events },
     });
 
-    it("accepts push and ping", async () => {
+    it("accepts push and ping, and package (the image Receiver's ghcr.io pushes)", async () => {
         assert.deepEqual(await runResourcePolicy(policy, webhook(["push", "ping"])), []);
+        assert.deepEqual(await runResourcePolicy(policy, webhook(["package"])), []);
     });
 
     it("reports events the receiver does not handle", async () => {
         assert.deepEqual(await runResourcePolicy(policy, webhook(["push", "issues", "*"])), [
-            'GitHub webhook "echo-server-webhook" subscribes to events the receiver does not handle: issues, * (handled: push, ping).',
+            'GitHub webhook "echo-server-webhook" subscribes to events the receiver does not handle: issues, * (handled: push, ping, package).',
         ]);
     });
 

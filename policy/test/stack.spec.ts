@@ -55,11 +55,11 @@ const BREAKAGES: Record<string, (resources: Mutable[]) => number> = {
         return 1;
     },
     "github-webhook-tls": (rs) => {
-        only(rs, "github:index/repositoryWebhook:RepositoryWebhook").props.configuration.insecureSsl = true;
+        only(rs, "github:index/repositoryWebhook:RepositoryWebhook", (r) => r.name === "echo-server-receiver").props.configuration.insecureSsl = true;
         return 1;
     },
     "github-webhook-events": (rs) => {
-        only(rs, "github:index/repositoryWebhook:RepositoryWebhook").props.events.push("pull_request");
+        only(rs, "github:index/repositoryWebhook:RepositoryWebhook", (r) => r.name === "echo-server-receiver").props.events.push("pull_request");
         return 1;
     },
     "deploy-key-least-privilege": (rs) => {
@@ -89,7 +89,7 @@ const BREAKAGES: Record<string, (resources: Mutable[]) => number> = {
         return 1;
     },
     "receiver-authenticated": (rs) => {
-        delete only(rs, "kubernetes:notification.toolkit.fluxcd.io/v1:Receiver").props.spec.secretRef;
+        delete only(rs, "kubernetes:notification.toolkit.fluxcd.io/v1:Receiver", (r) => r.props.metadata.name === "echo-server").props.spec.secretRef;
         return 1;
     },
     "httproute-hsts": (rs) => {
@@ -147,7 +147,7 @@ describe("the policy pack over the dev stack", () => {
         const declared = outputPaths(dev.outputs).filter((path) =>
             DEFAULTS["no-plaintext-secret-outputs"].secretOutputs.some((pattern) => matchesPath(pattern, path)),
         );
-        assert.deepEqual(declared, ["webhookUrl", "apps.echo-server.webhookUrl"]);
+        assert.deepEqual(declared.sort(), ["apps.echo-server.imageWebhookUrl", "apps.echo-server.webhookUrl", "imageWebhookUrl", "webhookUrl"]);
         for (const path of declared) assert.ok(isSecret(path), `${path} is declared secret but exported in plain text`);
     });
 });
