@@ -67,8 +67,10 @@ const fluxReady = fluxOperator?.ready ?? [];
 const secretStoreReady = externalSecrets?.ready ?? [];
 
 // --- Shared keys and secrets: SSM Parameter Store and GitHub ----------------------------------
+// Logical names never derive from config: a changed value must not become a create of a new
+// resource plus a delete of the old one, which would delete a parameter by the shared name.
 const gpgKey = new GpgSigningKey(
-    `${config.github.botUser}-gpg`,
+    "bot-gpg",
     {
         userName: config.github.botName,
         email: config.github.botEmail,
@@ -83,9 +85,9 @@ const gpgKey = new GpgSigningKey(
     keyOptions,
 );
 
-// The bot's GHCR token, named after the first application, as it was when the stack had only one.
+// The bot's GHCR token.
 const registryToken = new StoredSecret(
-    `${config.apps[0].name}-registry-token`,
+    "ghcr-registry-token",
     {
         parameterName: config.ssm.registryToken,
         value: config.keys.registryToken,

@@ -61,8 +61,8 @@ describe("the GitOps half of the dev stack", () => {
                 (d) => [d.secretKey, d.remoteRef.key],
             );
         assert.deepEqual(key("echo-server-git-ssh"), [["identity", ssmName("echo-server-deploy-key-ssm")]]);
-        assert.deepEqual(key("echo-server-registry"), [["token", ssmName("echo-server-registry-token")]]);
-        assert.deepEqual(key("echo-server-gpg-signing"), [["git.asc", ssmName("developer-friendly-bot-gpg-ssm")]]);
+        assert.deepEqual(key("echo-server-registry"), [["token", ssmName("ghcr-registry-token")]]);
+        assert.deepEqual(key("echo-server-gpg-signing"), [["git.asc", ssmName("bot-gpg-ssm")]]);
         assert.deepEqual(key("echo-server-receiver-token"), [["token", ssmName("echo-server-receiver-token-ssm")]]);
         for (const r of objectsOfKind(dev, "ExternalSecret")) {
             const spec = (r.inputs as Record<string, any>).spec;

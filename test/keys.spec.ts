@@ -94,20 +94,20 @@ describe("keys and secrets of the dev stack", () => {
     });
 
     it("registers the GPG public key through the bot's provider only, and stores the private key in SSM", () => {
-        const gpg = one(dev, "pulumi-nodejs:dynamic:Resource", "developer-friendly-bot-gpg-key");
+        const gpg = one(dev, "pulumi-nodejs:dynamic:Resource", "bot-gpg-key");
         assert.deepEqual(
             { name: gpg.inputs.name, email: gpg.inputs.email, algorithm: gpg.inputs.algorithm, rotation: gpg.inputs.rotation },
             { name: "Developer Friendly Bot", email: "bot@developer-friendly.blog", algorithm: "ed25519", rotation: "" },
         );
         const gpgKeys = ofType(dev, "github:index/userGpgKey:UserGpgKey");
         assert.equal(gpgKeys.length, 1);
-        assert.match(String(gpgKeys[0].inputs.armoredPublicKey), /mock public key of developer-friendly-bot-gpg-key/);
+        assert.match(String(gpgKeys[0].inputs.armoredPublicKey), /mock public key of bot-gpg-key/);
         assert.equal(providerOf(dev, gpgKeys[0]).name, "github-bot");
 
-        const parameter = one(dev, SSM, "developer-friendly-bot-gpg-ssm");
+        const parameter = one(dev, SSM, "bot-gpg-ssm");
         assert.equal(parameter.inputs.name, "/github/gpg-keys/developer-friendly-bot");
         assert.equal(parameter.inputs.type, "SecureString");
-        assert.equal(parameter.inputs.value, mockPrivateValue("pgp-private-key", "developer-friendly-bot-gpg-key"));
+        assert.equal(parameter.inputs.value, mockPrivateValue("pgp-private-key", "bot-gpg-key"));
         assert.equal(
             ofType(dev, SSM).filter((p) => String(p.inputs.name).endsWith("-passphrase")).length,
             0,
@@ -121,7 +121,7 @@ describe("keys and secrets of the dev stack", () => {
     });
 
     it("stores the registry token from secret config and the random webhook token in SSM", () => {
-        const registry = one(dev, SSM, "echo-server-registry-token");
+        const registry = one(dev, SSM, "ghcr-registry-token");
         assert.equal(registry.inputs.name, "/github/echo-server/ghcr-token");
         assert.equal(registry.inputs.type, "SecureString");
         assert.equal(registry.inputs.value, secretPlaceholder("flux-gitops:registryToken"));
@@ -177,11 +177,11 @@ describe("keys and secrets of the dev stack", () => {
 
     it("stores a GPG passphrase next to the key when one is set", async () => {
         const withPassphrase = await evaluateStack("dev", { "flux-gitops:gpgPassphrase": { secret: "correct horse" } });
-        const parameter = one(withPassphrase, SSM, "developer-friendly-bot-gpg-passphrase-ssm");
+        const parameter = one(withPassphrase, SSM, "bot-gpg-passphrase-ssm");
         assert.equal(parameter.inputs.name, "/github/gpg-keys/developer-friendly-bot-passphrase");
         assert.equal(parameter.inputs.type, "SecureString");
         assert.equal(parameter.inputs.value, "correct horse");
-        const gpg = one(withPassphrase, "pulumi-nodejs:dynamic:Resource", "developer-friendly-bot-gpg-key");
+        const gpg = one(withPassphrase, "pulumi-nodejs:dynamic:Resource", "bot-gpg-key");
         assert.equal(gpg.inputs.passphrase, "correct horse");
     });
 
@@ -240,10 +240,10 @@ describe("keys and secrets of the dev stack", () => {
     it("puts each parameter on the tier its value needs: Standard for small values, Advanced for an RSA GPG key", async () => {
         for (const parameter of ofType(dev, SSM)) assert.equal(parameter.inputs.tier, "Standard", parameter.name);
         const rsa = await evaluateStack("dev", { gpgAlgorithm: "rsa4096" });
-        assert.equal(one(rsa, SSM, "developer-friendly-bot-gpg-ssm").inputs.tier, "Advanced");
+        assert.equal(one(rsa, SSM, "bot-gpg-ssm").inputs.tier, "Advanced");
         assert.deepEqual(
             ofType(rsa, SSM).filter((p) => p.inputs.tier !== "Standard").map((p) => p.name),
-            ["developer-friendly-bot-gpg-ssm"],
+            ["bot-gpg-ssm"],
         );
     });
 

@@ -16,7 +16,7 @@ describe("resource options as the engine receives them", () => {
     const urnOf = (type: string, name: string) => one(dev, type, name).urn;
 
     it("keeps the GPG private key and passphrase secret in the state (additionalSecretOutputs)", () => {
-        const key = one(dev, "pulumi-nodejs:dynamic:Resource", "developer-friendly-bot-gpg-key");
+        const key = one(dev, "pulumi-nodejs:dynamic:Resource", "bot-gpg-key");
         assert.deepEqual([...key.options.additionalSecretOutputs].sort(), ["passphrase", "privateKey"]);
     });
 
@@ -117,5 +117,20 @@ describe("an account and cluster where the recipe already ran", () => {
 
     it("never deletes the shared monitoring namespace on destroy", () => {
         assert.equal(monitoringNamespace(dev).options.retainOnDelete, true);
+    });
+});
+
+describe("logical names that never derive from config", () => {
+    it("keeps the shared keys' URNs when the bot or the first application changes", async () => {
+        // A changed logical name is a create plus a delete (not a replacement), and the delete
+        // would remove an SSM parameter by the name the new resource just wrote.
+        const renamed = await evaluateStack("dev", { botUser: "another-bot", botEmail: "another@example.com" });
+        for (const [type, name] of [
+            ["flux-gitops:keys:GpgSigningKey", "bot-gpg"],
+            ["flux-gitops:keys:StoredSecret", "ghcr-registry-token"],
+            ["flux-gitops:keys:StoredSecret", "bot-github-token"],
+        ]) {
+            assert.equal(one(renamed, type, name).name, name);
+        }
     });
 });

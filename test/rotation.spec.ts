@@ -170,9 +170,9 @@ describe("rotation order, over the dependency graph the engine receives", () => 
     });
 
     it("GPG key: registers the new key on GitHub, then writes SSM, then updates the ExternalSecret; the old key goes at the end of the update", () => {
-        const key = get("pulumi-nodejs:dynamic:Resource", "developer-friendly-bot-gpg-key");
-        const registered = get("github:index/userGpgKey:UserGpgKey", "developer-friendly-bot-gpg");
-        const ssm = parameter("developer-friendly-bot-gpg-ssm");
+        const key = get("pulumi-nodejs:dynamic:Resource", "bot-gpg-key");
+        const registered = get("github:index/userGpgKey:UserGpgKey", "bot-gpg");
+        const ssm = parameter("bot-gpg-ssm");
         const es = externalSecret("echo-server-secrets-gpg-signing");
         assertWaits(dev, registered, key);
         assertWaits(dev, ssm, registered);
@@ -211,13 +211,13 @@ describe("rotation order, over the dependency graph the engine receives", () => 
     });
 
     it("registry token and alert webhook URLs: the ExternalSecret is updated after the parameter it reads", () => {
-        assertWaits(dev, externalSecret("echo-server-secrets-registry"), parameter("echo-server-registry-token"));
+        assertWaits(dev, externalSecret("echo-server-secrets-registry"), parameter("ghcr-registry-token"));
         assertWaits(dev, externalSecret("monitoring-webhooks"), parameter("slack-webhook-url"));
         assertWaits(dev, externalSecret("monitoring-webhooks"), parameter("discord-webhook-url"));
     });
 
     it("never makes a GitHub key wait for its own SSM parameter (the reverse order would store a key GitHub does not know yet)", () => {
-        assertDoesNotWait(dev, get("github:index/userGpgKey:UserGpgKey", "developer-friendly-bot-gpg"), parameter("developer-friendly-bot-gpg-ssm"));
+        assertDoesNotWait(dev, get("github:index/userGpgKey:UserGpgKey", "bot-gpg"), parameter("bot-gpg-ssm"));
         assertDoesNotWait(
             dev,
             get("github:index/repositoryDeployKey:RepositoryDeployKey", "echo-server-deploy-key"),
