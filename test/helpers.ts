@@ -41,3 +41,21 @@ export function object(evaluation: Evaluation, kind: string, name: string, names
     assert.equal(found.length, 1, `expected one ${kind} named ${name}, found ${found.length}`);
     return found[0].inputs;
 }
+
+/** Every URN `from` waits for, directly or through what it waits for (a component: its children). */
+export function waitsFor(evaluation: Evaluation, from: RecordedResource): Set<string> {
+    const byUrn = new Map(evaluation.resources.map((r) => [r.urn, r]));
+    const seen = new Set<string>();
+    const queue = [...from.options.dependencies];
+    while (queue.length > 0) {
+        const urn = queue.pop()!;
+        if (seen.has(urn)) continue;
+        seen.add(urn);
+        const r = byUrn.get(urn);
+        if (!r) continue;
+        queue.push(...r.options.dependencies);
+        // Waiting for a component means waiting for everything under it.
+        if (!r.custom) queue.push(...evaluation.resources.filter((c) => c.parent === urn).map((c) => c.urn));
+    }
+    return seen;
+}

@@ -21,7 +21,7 @@ import {
 } from "../components/install/iam";
 import { kubePrometheusStackValues } from "../components/monitoring/specs";
 import { Evaluation, evaluateStack, RecordedResource } from "../scripts/offline";
-import { one, ofType } from "./helpers";
+import { one, ofType, waitsFor } from "./helpers";
 import { loadCrdSchemas, SHARED_CRDS, validateWithCrd } from "./schema";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -61,19 +61,6 @@ function allows(policy: PolicyDocument, action: string, arn: string): boolean {
     );
 }
 
-/** Every URN `resource` waits for, directly or through what it waits for (the engine's order). */
-function waitsFor(evaluation: Evaluation, resource: RecordedResource): Set<string> {
-    const byUrn = new Map(evaluation.resources.map((r) => [r.urn, r]));
-    const seen = new Set<string>();
-    const queue = [...resource.options.dependencies];
-    while (queue.length > 0) {
-        const urn = queue.pop()!;
-        if (seen.has(urn)) continue;
-        seen.add(urn);
-        queue.push(...(byUrn.get(urn)?.options.dependencies ?? []));
-    }
-    return seen;
-}
 
 /** A recorded object's inputs, read as the Kubernetes object it is. */
 const inputsOf = (r: RecordedResource): Record<string, any> => r.inputs;

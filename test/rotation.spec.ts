@@ -20,29 +20,11 @@ import {
 } from "../components/flux/external-secret-specs";
 import { fluxObjectNames } from "../components/flux/names";
 import { Evaluation, evaluateStack, RecordedResource } from "../scripts/offline";
-import { one, ofType, objectsOfKind } from "./helpers";
+import { one, ofType, objectsOfKind, waitsFor } from "./helpers";
 import { record, Registered } from "./record";
 import { SHARED_CRDS } from "./schema";
 
 const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
-
-/** Every URN `from` waits for, directly or through what it waits for (a component: its children). */
-function waitsFor(evaluation: Evaluation, from: RecordedResource): Set<string> {
-    const byUrn = new Map(evaluation.resources.map((r) => [r.urn, r]));
-    const seen = new Set<string>();
-    const queue = [...from.options.dependencies];
-    while (queue.length > 0) {
-        const urn = queue.pop()!;
-        if (seen.has(urn)) continue;
-        seen.add(urn);
-        const r = byUrn.get(urn);
-        if (!r) continue;
-        queue.push(...r.options.dependencies);
-        // Waiting for a component means waiting for everything under it.
-        if (!r.custom) queue.push(...evaluation.resources.filter((c) => c.parent === urn).map((c) => c.urn));
-    }
-    return seen;
-}
 
 function assertWaits(evaluation: Evaluation, from: RecordedResource, to: RecordedResource): void {
     assert.ok(waitsFor(evaluation, from).has(to.urn), `${from.name} (${from.type}) does not wait for ${to.name} (${to.type})`);
