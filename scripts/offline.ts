@@ -53,6 +53,8 @@ export interface RecordedOptions {
     readonly customTimeouts: Record<string, string>;
     /** URN of the resource whose deletion deletes this one (`deletedWith`), "" when unset. */
     readonly deletedWith: string;
+    /** The value whose change replaces the resource (`replacementTrigger`), undefined when unset. */
+    readonly replacementTrigger?: unknown;
 }
 
 const NO_OPTIONS: RecordedOptions = {
@@ -100,6 +102,7 @@ export function requestOptions(req: RegisterRequest): RecordedOptions {
         importId: req.getImportid(),
         customTimeouts,
         deletedWith: req.getDeletedwith(),
+        replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
     };
 }
 
@@ -126,6 +129,7 @@ export interface RegisterRequest {
     getImportid(): string;
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
     getDeletedwith(): string;
+    getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
 }
 
 // How Pulumi's wire format marks a secret value (the mocks hand inputs over in that form).

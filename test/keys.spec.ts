@@ -1,7 +1,6 @@
 import { strict as assert } from "node:assert";
 import { Evaluation, evaluateStack, GITHUB_SSH_KEYS, mockPrivateValue, secretPlaceholder } from "../scripts/offline";
 import * as github from "@pulumi/github";
-import { DEPLOY_KEY_OPTIONS } from "../components/keys/deploy-key";
 import { GpgSigningKey } from "../components/keys/gpg-signing-key";
 import { knownHosts } from "../components/keys/known-hosts";
 import { PARAMETER_OPTIONS } from "../components/keys/stored-secret";
@@ -210,18 +209,28 @@ describe("keys and secrets of the dev stack", () => {
         assert.throws(() => knownHosts(["ssh-mldsa65 AAAA"], "github.com", () => undefined), /no SSH host keys of a known type/);
     });
 
-    it("deletes a deploy key before creating its replacement, which reuses the same key pair", () => {
+    it("replaces the key pair whenever the deploy key's attributes change, so a replacement never reuses a public key", () => {
         // Every field of a deploy key forces a replacement (terraform-provider-github v6.13.0,
         // github/resource_github_repository_deploy_key.go: key, read_only, repository, title all
         // ForceNew) and GitHub refuses a second deploy key with the same public key ("key is already
-        // in use"): create-before-delete would fail on any change of title, repository or write access.
-        assert.deepEqual(DEPLOY_KEY_OPTIONS, { deleteBeforeReplace: true });
+        // in use"). With the key pair replaced on the same changes, the new deploy key has a new
+        // public key and is created before the old one is deleted (create-before-delete).
         const deployKey = one(dev, "github:index/repositoryDeployKey:RepositoryDeployKey", "echo-server-deploy-key");
-        assert.equal(deployKey.options.deleteBeforeReplace, true);
         const key = one(dev, "tls:index/privateKey:PrivateKey", "echo-server-deploy-key-key");
+        assert.deepEqual(key.options.replacementTrigger, { repository: "echo-server", title: "flux-dev", readOnly: false });
+        assert.deepEqual(
+            { repository: deployKey.inputs.repository, title: deployKey.inputs.title, readOnly: deployKey.inputs.readOnly },
+            key.options.replacementTrigger,
+            "the trigger is exactly what the deploy key is registered with",
+        );
         assert.ok(deployKey.options.dependencies.includes(key.urn), "the deploy key's public half comes from the tls key");
-        assert.equal(key.options.deleteBeforeReplace, false, "the key pair itself is not replaced with the deploy key");
-        assert.deepEqual(key.options.replaceOnChanges, []);
+        assert.equal(deployKey.options.deleteBeforeReplace, false, "the new deploy key exists before the old one is deleted");
+    });
+
+    it("changes the trigger with write access, not only with the title and the repository", async () => {
+        const readOnly = await evaluateStack("dev", { imageAutomation: "false" });
+        const trigger = one(readOnly, "tls:index/privateKey:PrivateKey", "echo-server-deploy-key-key").options.replacementTrigger;
+        assert.deepEqual(trigger, { repository: "echo-server", title: "flux-dev", readOnly: true });
     });
 
     it("deletes every SSM parameter before creating its replacement, and never overwrites one", () => {

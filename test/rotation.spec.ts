@@ -166,17 +166,19 @@ describe("rotation order, over the dependency graph the engine receives", () => 
         assertWaits(dev, get("kubernetes:image.toolkit.fluxcd.io/v1:ImageUpdateAutomation", "echo-server-images-update"), es);
     });
 
-    it("deploy key: deleteBeforeReplace deletes the old GitHub key before the new one exists, so Flux cannot fetch until its Secret is re-synced: a window of seconds this order cannot close", () => {
+    it("deploy key: registers the new key on GitHub, then writes SSM, then updates the ExternalSecret; the old key goes at the end of the update", () => {
         const key = get("tls:index/privateKey:PrivateKey", "echo-server-deploy-key-key");
         const registered = get("github:index/repositoryDeployKey:RepositoryDeployKey", "echo-server-deploy-key");
         const ssm = parameter("echo-server-deploy-key-ssm");
         const es = externalSecret("echo-server-secrets-git-ssh");
-        // The order that is kept: new key pair, registered on GitHub, then SSM, then the ExternalSecret.
         assertWaits(dev, registered, key);
         assertWaits(dev, ssm, registered);
         assertWaits(dev, es, ssm);
-        // The order that is not: the old deploy key is gone before the new one is registered.
-        assert.equal(registered.options.deleteBeforeReplace, true);
+        // Create-before-delete: a rotated (or re-attributed) deploy key always has a new public key
+        // (the key pair's replacementTrigger), so GitHub takes it next to the old one, which is
+        // deleted only after everything else (pulumi/pulumi deployment_executor.go, performPostSteps).
+        assert.equal(registered.options.deleteBeforeReplace, false);
+        assert.equal(key.options.deleteBeforeReplace, false);
         assertWaits(dev, get("kubernetes:source.toolkit.fluxcd.io/v1:GitRepository", "echo-server-source"), es);
     });
 

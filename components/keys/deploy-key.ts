@@ -10,15 +10,23 @@ import { ParameterRef, StoredSecret } from "./stored-secret";
 export const OPENSSH_ED25519_PRIVATE_KEY_MAX_LENGTH = 1024;
 
 /**
- * Options of the GitHub deploy key. Every field of a deploy key forces a replacement (GitHub's
- * deploy keys are immutable: integrations/terraform-provider-github v6.13.0, the upstream of
- * @pulumi/github 6.15.0, github/resource_github_repository_deploy_key.go, all fields ForceNew),
- * and GitHub refuses a second deploy key with the same public key ("key is already in use").
- * So the old key is deleted before the new one is created with the same key pair. The other way,
- * a new key pair per replacement, would change the SSM value too, and Flux would be locked out
- * until External Secrets refreshed its Secret; this way Flux keeps its key and waits seconds.
+ * What a deploy key is registered with. Every field of a GitHub deploy key forces a replacement
+ * (integrations/terraform-provider-github v6.13.0, the upstream of @pulumi/github 6.15.0,
+ * github/resource_github_repository_deploy_key.go: key, read_only, repository, title all
+ * ForceNew), and GitHub refuses a second deploy key with the same public key ("key is already in
+ * use"). So the key pair is replaced whenever these change (`replacementTrigger`): every
+ * replacement of the deploy key then registers a new public key, and can be created before the
+ * old one is deleted. Flux keeps a working key through a replacement or a rotation: the new key is
+ * registered, SSM is written, the ExternalSecret re-syncs (its version annotation changed), and
+ * the old key is deleted at the end of the update.
  */
-export const DEPLOY_KEY_OPTIONS = { deleteBeforeReplace: true } as const satisfies pulumi.CustomResourceOptions;
+export function deployKeyAttributes(args: Pick<DeployKeyArgs, "repository" | "title" | "allowWrite">): pulumi.Output<{
+    repository: string;
+    title: string;
+    readOnly: boolean;
+}> {
+    return pulumi.output({ repository: args.repository, title: args.title, readOnly: !args.allowWrite });
+}
 
 export interface DeployKeyArgs {
     /** Repository (name, under the GitHub provider's owner) the key gives Flux access to. */
@@ -57,16 +65,21 @@ export class DeployKey extends pulumi.ComponentResource {
     constructor(name: string, args: DeployKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:keys:DeployKey", name, {}, opts);
 
-        const key = new tls.PrivateKey(`${name}-key`, { algorithm: "ED25519" }, { parent: this });
+        const attributes = deployKeyAttributes(args);
+        const key = new tls.PrivateKey(
+            `${name}-key`,
+            { algorithm: "ED25519" },
+            { parent: this, replacementTrigger: attributes },
+        );
         const deployKey = new github.RepositoryDeployKey(
             name,
             {
-                repository: args.repository,
-                title: args.title,
+                repository: attributes.repository,
+                title: attributes.title,
                 key: key.publicKeyOpenssh,
-                readOnly: !args.allowWrite,
+                readOnly: attributes.readOnly,
             },
-            { parent: this, ...DEPLOY_KEY_OPTIONS },
+            { parent: this },
         );
         this.privateKey = pulumi.secret(key.privateKeyOpenssh);
         const stored = new StoredSecret(
