@@ -15,7 +15,8 @@ interface Report {
 
 const [kept, current] = process.argv.slice(2);
 if (!kept || !current) throw new Error("usage: merge-incremental.ts <kept report> <new report>");
-if (fs.existsSync(kept) && fs.existsSync(current)) {
+// An empty kept file: there was no report before this run.
+if (fs.existsSync(kept) && fs.statSync(kept).size > 0 && fs.existsSync(current)) {
     const before = JSON.parse(fs.readFileSync(kept, "utf8")) as Report;
     const after = JSON.parse(fs.readFileSync(current, "utf8")) as Report;
     // A file deleted since the kept report is dropped.
