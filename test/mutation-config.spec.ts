@@ -66,7 +66,8 @@ describe("config rules", () => {
     it("refuses two secrets stored under one SSM name, listing every name", () => {
         assert.deepEqual(problemsOf({ ssmWebhookTokenName: "/github/echo-server/deploy-key" }), [
             "the SSM parameter names must differ from each other (got /github/echo-server/deploy-key, /github/echo-server/deploy-key, " +
-                "/github/echo-server/ghcr-token, /github/gpg-keys/developer-friendly-bot, /flux-gitops/dev/slack-webhook-url, /flux-gitops/dev/discord-webhook-url)",
+                "/github/echo-server/image-receiver-token, /github/echo-server/ghcr-token, /github/gpg-keys/developer-friendly-bot, " +
+                "/flux-gitops/dev/slack-webhook-url, /flux-gitops/dev/discord-webhook-url, /github/bot-tokens/developer-friendly-bot)",
         ]);
     });
 
@@ -102,6 +103,7 @@ describe("config rules", () => {
         const config = buildConfig(devRaw({ ssmPrefix: "/prod/eu//" }), secrets, "dev");
         assert.deepEqual(config.apps[0].ssm, {
             deployKey: "/prod/eu/github/echo-server/deploy-key",
+            imageWebhookToken: "/prod/eu/github/echo-server/image-receiver-token",
             webhookToken: "/prod/eu/github/echo-server/receiver-token",
         });
         assert.equal(config.ssm.prefix, "/prod/eu");

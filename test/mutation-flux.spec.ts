@@ -61,7 +61,8 @@ describe("ExternalSecret ownership and deletion", () => {
         const targets = objectsOfKind(dev, "ExternalSecret").map(
             (r) => (r.inputs.spec as { target: Record<string, unknown> }).target,
         );
-        assert.equal(targets.length, 5);
+        // An application's six (git, registry, signing, two receiver tokens, commit status) and monitoring's.
+        assert.equal(targets.length, 7);
         for (const target of targets) {
             assert.equal(target.creationPolicy, "Owner");
             assert.equal(target.deletionPolicy, "Retain");
