@@ -17,13 +17,62 @@ const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"
 const declarations = configDeclarations(project);
 const templateConfig = project.template.config;
 
+/**
+ * The parts of the schema the CLI validates Pulumi.yaml with that this file uses: `template`
+ * (ProjectTemplate) and the config declarations (ConfigTypeDeclaration), restated from
+ * pulumi/pulumi sdk/go/common/workspace/project.json, last changed in pkg/v3.255.0 (280839534c).
+ */
+const PROJECT_SCHEMA = {
+    type: "object",
+    required: ["name", "runtime"],
+    properties: {
+        name: { type: "string", minLength: 1 },
+        template: {
+            type: ["object", "null"],
+            additionalProperties: false,
+            properties: {
+                displayName: { type: ["string", "null"] },
+                description: { type: ["string", "null"] },
+                quickstart: { type: ["string", "null"] },
+                important: { type: ["boolean", "null"] },
+                metadata: { type: ["object", "null"], additionalProperties: { type: "string" } },
+                config: {
+                    type: ["object", "null"],
+                    additionalProperties: {
+                        properties: { description: { type: ["string", "null"] }, default: {}, secret: { type: ["boolean", "null"] } },
+                    },
+                },
+            },
+        },
+        config: {
+            type: "object",
+            additionalProperties: {
+                // A bare value (a default), or a declaration.
+                oneOf: [
+                    { not: { type: "object" } },
+                    {
+                        type: "object",
+                        additionalProperties: false,
+                        properties: {
+                            type: { enum: ["string", "integer", "boolean", "array", "object"] },
+                            items: { type: "object" },
+                            description: { type: "string" },
+                            secret: { type: "boolean" },
+                            default: {},
+                            value: {},
+                        },
+                    },
+                ],
+            },
+        },
+    },
+} as const;
+
 describe("Pulumi.yaml as a `pulumi new` template", () => {
     it("is a valid Pulumi project file", () => {
-        // pulumi/pulumi sdk/go/common/workspace/project.json, last changed in pkg/v3.255.0 (280839534c),
-        // the schema the CLI validates Pulumi.yaml with.
-        const schema = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "pulumi-project.schema.json"), "utf8")) as object;
-        const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+        const validate = new Ajv2020({ strict: false, allErrors: true }).compile(PROJECT_SCHEMA);
         assert.ok(validate(project), JSON.stringify(validate.errors, null, 2));
+        assert.ok(!validate({ ...project, template: { ...project.template, prompt: "x" } }), "an unknown template field is refused");
     });
 
     it("asks for every key a stack must set: each declared key without a default", () => {
