@@ -3,6 +3,8 @@
  * into the cluster as the Secrets Flux reads.
  */
 
+import { WAIT_FOR_READY } from "../custom-resource";
+
 export const EXTERNAL_SECRETS_API = "external-secrets.io/v1";
 
 /** One key of the target Secret read from one SSM parameter. */
@@ -75,14 +77,10 @@ export const FLUX_WATCH_LABELS: Readonly<Record<string, string>> = { "reconcile.
 /** Annotation that carries the versions of the SSM parameters an ExternalSecret reads. */
 export const PARAMETER_VERSIONS_ANNOTATION = "flux-gitops.io/parameter-versions";
 
-/**
- * The Kubernetes provider's readiness annotation: `pulumi up` waits, on create and update, until
- * the object has this condition (pulumi/pulumi-kubernetes provider/pkg/metadata/overrides.go
- * `ReadyCondition`, provider/pkg/await/condition/custom.go; since 4.18.0). External Secrets sets
- * `Ready=True` once the Secret is written (apis/externalsecrets/v1/externalsecret_types.go
- * `ExternalSecretReady = "Ready"`, `markAsDone` in externalsecret_controller.go @v2.9.0).
- */
-export const WAIT_FOR_ANNOTATION = "pulumi.com/waitFor";
+// External Secrets sets `Ready=True` once the Secret is written (apis/externalsecrets/v1/
+// externalsecret_types.go `ExternalSecretReady = "Ready"`, `markAsDone` in
+// externalsecret_controller.go @v2.9.0), which WAIT_FOR_READY waits for.
+export { WAIT_FOR_ANNOTATION } from "../custom-resource";
 export const TIMEOUT_SECONDS_ANNOTATION = "pulumi.com/timeoutSeconds";
 
 /**
@@ -135,7 +133,7 @@ export function parameterVersions(parameters: readonly ParameterVersion[]): stri
  */
 export function externalSecretAnnotations(parameters: readonly ParameterVersion[]): Record<string, string> {
     return {
-        [WAIT_FOR_ANNOTATION]: "condition=Ready",
+        ...WAIT_FOR_READY,
         [TIMEOUT_SECONDS_ANNOTATION]: String(EXTERNAL_SECRET_READY_TIMEOUT_SECONDS),
         [PARAMETER_VERSIONS_ANNOTATION]: parameterVersions(parameters),
     };

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ExternalSecretsAuth } from "../../config/installs";
 import { EXTERNAL_SECRETS_API } from "../flux/external-secret-specs";
-import { WAIT_FOR_READY } from "./flux-operator";
+import { WAIT_FOR_READY } from "../custom-resource";
 import {
     externalSecretsReadPolicy,
     irsaTrustPolicy,

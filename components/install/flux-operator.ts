@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { FluxClusterType } from "../../config/installs";
+import { WAIT_FOR_READY } from "../custom-resource";
 
 /**
  * The Flux Operator's chart, an OCI artifact: `helm install flux-operator
@@ -26,13 +27,6 @@ export const FLUX_COMPONENTS = [
     "image-reflector-controller",
     "image-automation-controller",
 ] as const;
-
-/**
- * Readiness of a custom resource for pulumi-kubernetes (≥ 4.18): the update waits until the
- * condition holds, on create and on update (pulumi/pulumi-kubernetes provider/pkg/metadata/overrides.go
- * `ReadyCondition`, provider/pkg/await/await.go). Without it a custom resource is ready at once.
- */
-export const WAIT_FOR_READY = { "pulumi.com/waitFor": "condition=Ready" } as const;
 
 export interface FluxInstanceSpecArgs {
     /** Flux version, exact or a patch range (2.9.x). */
