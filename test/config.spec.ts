@@ -1,40 +1,12 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { buildConfig, ConfigContext, ConfigError, RawConfig, regexProblem, registryHost, SecretConfig, splitRegistries } from "../config";
+import { buildConfig, ConfigContext, ConfigError, regexProblem, registryHost, splitRegistries } from "../config";
 import { fluxDurationMs, isPositiveFluxDuration } from "../components/validation";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { evaluateStack, PROJECT_ROOT, readStackConfig } from "../scripts/offline";
-
-/** The dev stack's plain config as buildConfig receives it (Pulumi.yaml defaults applied). */
-function devRaw(overrides: Record<string, string | undefined> = {}): RawConfig {
-    const { values, secretKeys } = readStackConfig("dev");
-    const raw: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(values)) {
-        if (secretKeys.includes(k)) continue;
-        raw[k.startsWith("flux-gitops:") ? k.slice("flux-gitops:".length) : k] = v;
-    }
-    return { ...raw, ...overrides };
-}
-
-const secrets: SecretConfig = {
-    registryToken: pulumi.secret("registry-token"),
-    botGithubToken: pulumi.secret("bot-token"),
-    slackWebhookUrl: pulumi.secret("https://hooks.slack.com/services/x"),
-    discordWebhookUrl: pulumi.secret("https://discord.com/api/webhooks/x"),
-};
-
-/** The problems buildConfig reports for `overrides` on top of the dev config. */
-function problemsOf(overrides: Record<string, string | undefined>, s: SecretConfig = secrets): readonly string[] {
-    try {
-        buildConfig(devRaw(overrides), s, "dev");
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
-        return e.problems;
-    }
-    assert.fail("expected the config to be rejected");
-}
+import { devRaw, problemsOf, secrets } from "./config-helpers";
 
 describe("config", () => {
     it("builds the dev stack's typed config with the recipe's values and derived defaults", () => {

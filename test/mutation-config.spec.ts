@@ -1,36 +1,6 @@
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
-import { buildConfig, ConfigError, RawConfig, SecretConfig } from "../config";
-import { readStackConfig } from "../scripts/offline";
-
-/** The dev stack's plain config as buildConfig receives it (Pulumi.yaml defaults applied). */
-function devRaw(overrides: Record<string, string | undefined> = {}): RawConfig {
-    const { values, secretKeys } = readStackConfig("dev");
-    const raw: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(values)) {
-        if (secretKeys.includes(k)) continue;
-        raw[k.startsWith("flux-gitops:") ? k.slice("flux-gitops:".length) : k] = v;
-    }
-    return { ...raw, ...overrides };
-}
-
-const secrets: SecretConfig = {
-    registryToken: pulumi.secret("registry-token"),
-    botGithubToken: pulumi.secret("bot-token"),
-    slackWebhookUrl: pulumi.secret("https://hooks.slack.com/services/x"),
-    discordWebhookUrl: pulumi.secret("https://discord.com/api/webhooks/x"),
-};
-
-/** The problems buildConfig reports for `overrides` on top of the dev config. */
-function problemsOf(overrides: Record<string, string | undefined>): readonly string[] {
-    try {
-        buildConfig(devRaw(overrides), secrets, "dev");
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
-        return e.problems;
-    }
-    assert.fail("expected the config to be rejected");
-}
+import { buildConfig } from "../config";
+import { devRaw, problemsOf, secrets } from "./config-helpers";
 
 describe("config rules", () => {
     it("refuses tagExtract without tagPattern: Flux's extract replaces the pattern's groups", () => {
