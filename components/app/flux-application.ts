@@ -264,6 +264,7 @@ export class FluxApplication extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const imageReceiverKind = imageReceiverType(args.image.registryHost);
         const imageReceiver =
             images && imageWebhookToken
                 ? new ImageWebhookReceiver(
@@ -271,7 +272,7 @@ export class FluxApplication extends pulumi.ComponentResource {
                       {
                           fluxNamespace,
                           names,
-                          type: imageReceiverType(args.image.registryHost),
+                          type: imageReceiverKind,
                           repository: args.repository,
                           token: imageWebhookToken.token,
                           hostname: receiver.hostname,
@@ -312,7 +313,7 @@ export class FluxApplication extends pulumi.ComponentResource {
         this.ssmParameters = { deployKey: deployKey.parameterName, webhookToken: webhookToken.parameterName };
         this.receiverHostname = receiver.hostname;
         this.webhookUrl = receiver.webhookUrl;
-        this.imageReceiverType = imageReceiver ? imageReceiverType(args.image.registryHost) : undefined;
+        this.imageReceiverType = imageReceiver ? imageReceiverKind : undefined;
         this.imageWebhookUrl = imageReceiver ? imageReceiver.webhookUrl : pulumi.output(undefined);
         this.appUrl = pulumi.output(`https://${args.hostname}`);
         this.parameterArns = [deployKey.parameterArn, webhookToken.parameterArn, ...(imageWebhookToken ? [imageWebhookToken.parameterArn] : [])];

@@ -21,6 +21,35 @@ export const RECEIVER_SERVICE = { name: "webhook-receiver", port: 80 };
 /** Length of the random receiver subdomain: unguessable, and well inside a 63-character label. */
 export const RECEIVER_SUBDOMAIN_LENGTH = 20;
 
+/**
+ * `https://<hostname>/hook/<digest>`, derived from the token exactly as notification-controller
+ * derives it (secret: the path comes from the token).
+ */
+export function receiverWebhookUrl(
+    hostname: pulumi.Input<string>,
+    token: pulumi.Input<string>,
+    ref: { readonly name: string; readonly namespace: string },
+): pulumi.Output<string> {
+    return pulumi.secret(
+        pulumi.all([hostname, token]).apply(([h, t]) => `https://${h}${receiverWebhookPath(t, ref)}`),
+    );
+}
+
+/** A GitHub repository webhook that posts `events` as JSON over verified TLS, signed with the token. */
+export function githubWebhookArgs(
+    repository: string,
+    events: string[],
+    url: pulumi.Input<string>,
+    token: pulumi.Input<string>,
+): github.RepositoryWebhookArgs {
+    return {
+        repository,
+        active: true,
+        events,
+        configuration: { url, contentType: "json", insecureSsl: false, secret: token },
+    };
+}
+
 export interface WebhookReceiverArgs {
     readonly fluxNamespace: string;
     readonly names: FluxObjectNames;
@@ -96,24 +125,10 @@ export class WebhookReceiver extends pulumi.ComponentResource {
             { parent: this, dependsOn: args.dependsOn },
         );
 
-        this.webhookUrl = pulumi.secret(
-            pulumi
-                .all([this.hostname, args.token])
-                .apply(([hostname, token]) => `https://${hostname}${receiverWebhookPath(token, ref)}`),
-        );
+        this.webhookUrl = receiverWebhookUrl(this.hostname, args.token, ref);
         this.webhook = new github.RepositoryWebhook(
             name,
-            {
-                repository: args.repository,
-                active: true,
-                events: [...RECEIVER_EVENTS],
-                configuration: {
-                    url: this.webhookUrl,
-                    contentType: "json",
-                    insecureSsl: false,
-                    secret: args.token,
-                },
-            },
+            githubWebhookArgs(args.repository, [...RECEIVER_EVENTS], this.webhookUrl, args.token),
             // The receiver must be reachable before GitHub sends its first ping.
             { parent: this, dependsOn: [this.receiver, this.route] },
         );
@@ -163,11 +178,7 @@ export class ImageWebhookReceiver extends pulumi.ComponentResource {
             { parent: this, dependsOn: args.dependsOn },
         );
         // Derived from the token exactly as notification-controller derives it; nothing copied.
-        this.webhookUrl = pulumi.secret(
-            pulumi
-                .all([args.hostname, args.token])
-                .apply(([hostname, token]) => `https://${hostname}${receiverWebhookPath(token, ref)}`),
-        );
+        this.webhookUrl = receiverWebhookUrl(args.hostname, args.token, ref);
         const pushEvent = REGISTRY_PUSH_EVENTS[args.type];
         if (args.type === "github" && pushEvent !== undefined) {
             // A repository webhook receives `package` events of the packages connected to the
@@ -175,17 +186,7 @@ export class ImageWebhookReceiver extends pulumi.ComponentResource {
             // connecting: docs.github.com/en/packages/learn-github-packages/connecting-a-repository-to-a-package).
             this.webhook = new github.RepositoryWebhook(
                 name,
-                {
-                    repository: args.repository,
-                    active: true,
-                    events: [pushEvent],
-                    configuration: {
-                        url: this.webhookUrl,
-                        contentType: "json",
-                        insecureSsl: false,
-                        secret: args.token,
-                    },
-                },
+                githubWebhookArgs(args.repository, [pushEvent], this.webhookUrl, args.token),
                 { parent: this, dependsOn: [this.receiver] },
             );
         }
