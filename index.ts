@@ -34,7 +34,7 @@ const options = (...which: Parameters<typeof withProviders>[1][]): pulumi.Compon
     transformations,
 });
 // Losing these locks Flux out of the repository, the registry or signing: protected in production.
-const keyOptions = { ...options("aws"), protect: config.protectKeys };
+const keyOptions = { ...options("aws"), protect: config.keys.protectKeys };
 const gateway = {
     name: config.ingress.gatewayName,
     namespace: config.ingress.gatewayNamespace,
@@ -215,7 +215,7 @@ function applicationArgs(app: AppConfig): FluxApplicationArgs {
         },
         receiver: { hostname: app.receiverHostname, baseDomain: config.ingress.baseDomain },
         gateway,
-        protectKeys: config.protectKeys,
+        protectKeys: config.keys.protectKeys,
         fluxReady,
         secretStoreReady,
     };

@@ -63,9 +63,7 @@ export interface StackConfig {
     readonly apps: readonly AppConfig[];
     /** Credentials of each registry an application pulls from privately, by host. */
     readonly registries: Readonly<Record<string, RegistryCredentials>>;
-    /** Protect the keys and their SSM parameters against deletion (`protect`). */
-    readonly protectKeys: boolean;
-    readonly keys: KeysConfig;
+        readonly keys: KeysConfig;
     readonly ssm: SsmConfig;
     readonly kubernetes: ClusterConfig & { readonly fluxNamespace: string };
     readonly flux: FluxConfig;
@@ -166,7 +164,6 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
         github,
         apps,
         registries,
-        protectKeys: keys.protectKeys,
         keys,
         ssm,
         kubernetes: { ...cluster, fluxNamespace: flux.namespace },
