@@ -63,7 +63,7 @@ export interface StackConfig {
     readonly apps: readonly AppConfig[];
     /** Credentials of each registry an application pulls from privately, by host. */
     readonly registries: Readonly<Record<string, RegistryCredentials>>;
-        readonly keys: KeysConfig;
+    readonly keys: KeysConfig;
     readonly ssm: SsmConfig;
     readonly kubernetes: ClusterConfig & { readonly fluxNamespace: string };
     readonly flux: FluxConfig;
