@@ -517,23 +517,32 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
 
     unloadProject();
-    let program: Record<string, unknown>;
-    try {
-        program = require(path.join(PROJECT_ROOT, "index")) as Record<string, unknown>;
-    } finally {
-        await settle();
-    }
+    // @pulumi/pulumi captures a stack trace for every promise it makes (runtime/debuggable.js,
+    // `debuggablePromise`), only to name leaked promises at exit; through ts-node's source maps
+    // that was three quarters of an evaluation. The program's own errors keep their message.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
     const secretOutputPaths: string[] = [];
-    for (const [name, value] of Object.entries(program)) {
-        outputs[name] = await outputValue(value);
-        const paths = await secretPathsOf(value, name);
-        if (paths.length > 0) secretOutputs.push(name);
-        secretOutputPaths.push(...paths);
+    try {
+        let program: Record<string, unknown>;
+        try {
+            program = require(path.join(PROJECT_ROOT, "index")) as Record<string, unknown>;
+        } finally {
+            await settle();
+        }
+        for (const [name, value] of Object.entries(program)) {
+            outputs[name] = await outputValue(value);
+            const paths = await secretPathsOf(value, name);
+            if (paths.length > 0) secretOutputs.push(name);
+            secretOutputPaths.push(...paths);
+        }
+        await settle();
+    } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+        recorder.current = undefined;
     }
-    await settle();
-    recorder.current = undefined;
     return {
         stack,
         resources,

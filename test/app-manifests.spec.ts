@@ -13,7 +13,7 @@ import {
     repositoryFileId,
     SEEDED_FILE_IGNORE_CHANGES,
 } from "../components/app/app-manifests";
-import { evaluateStack } from "../scripts/offline";
+import { evaluateStack } from "./evaluations";
 import { ofType } from "./helpers";
 import { record, Registered } from "./record";
 

@@ -5,7 +5,8 @@ import { fluxDurationMs, isPositiveFluxDuration } from "../components/validation
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { evaluateStack, PROJECT_ROOT, readStackConfig } from "../scripts/offline";
+import { PROJECT_ROOT, readStackConfig } from "../scripts/offline";
+import { evaluateStack } from "./evaluations";
 import { devRaw, problemsOf, secrets } from "./config-helpers";
 
 describe("config", () => {

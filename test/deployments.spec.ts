@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { evaluateStack } from "../scripts/offline";
+import { evaluateStack } from "./evaluations";
 import { deploymentSettingsArgs } from "../components/deployments/push-to-deploy";
 import { bench, marginalResources } from "../scripts/bench";
 import { one, ofType, providerOf } from "./helpers";

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { Evaluation, evaluateStack, kubernetesObjects } from "../scripts/offline";
+import { Evaluation, kubernetesObjects } from "../scripts/offline";
+import { evaluateStack } from "./evaluations";
 import { object, objectsOfKind, one, ofType } from "./helpers";
 
 /**

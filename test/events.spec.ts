@@ -4,7 +4,8 @@ import * as YAML from "yaml";
 import { celStringLiteral, commitStatusAlertSpec, commitStatusProviderSpec } from "../components/flux/commit-status";
 import { imageReceiverSpec, imageReceiverType, receiverWebhookPath } from "../components/flux/specs";
 import { WEBHOOK_TOKEN_LENGTH } from "../components/keys/webhook-token";
-import { Evaluation, evaluateStack, kubernetesObjects, mockPrivateValue, secretPlaceholder } from "../scripts/offline";
+import { Evaluation, kubernetesObjects, mockPrivateValue, secretPlaceholder } from "../scripts/offline";
+import { evaluateStack } from "./evaluations";
 import { SHARED_CRDS } from "./schema";
 import { object, objectsOfKind, one, ofType, providerOf } from "./helpers";
 

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { Evaluation, evaluateStack, GITHUB_SSH_KEYS, kubernetesObjects, mockPrivateValue } from "../scripts/offline";
+import { Evaluation, GITHUB_SSH_KEYS, kubernetesObjects, mockPrivateValue } from "../scripts/offline";
+import { evaluateStack } from "./evaluations";
 import { knownHosts } from "../components/keys/known-hosts";
 import { COMMIT_MESSAGE_TEMPLATE, imagePolicySetter, receiverWebhookPath } from "../components/flux/specs";
 import { dockerConfigJsonTemplate } from "../components/flux/external-secret-specs";

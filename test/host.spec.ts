@@ -7,7 +7,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { evaluateStack, PROJECT_ROOT, readStackConfig } from "../scripts/offline";
+import { PROJECT_ROOT, readStackConfig } from "../scripts/offline";
+import { evaluateStack } from "./evaluations";
 import { FakeEngine, HostRun } from "./host";
 
 // cmd/run/index.js: the exit code that tells the language host the error was already reported to

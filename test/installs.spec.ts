@@ -20,7 +20,8 @@ import {
     SSM_READ_ACTIONS,
 } from "../components/install/iam";
 import { kubePrometheusStackValues } from "../components/monitoring/specs";
-import { Evaluation, evaluateStack, RecordedResource } from "../scripts/offline";
+import { Evaluation, RecordedResource } from "../scripts/offline";
+import { evaluateStack } from "./evaluations";
 import { one, ofType, waitsFor } from "./helpers";
 import { loadCrdSchemas, SHARED_CRDS, validateWithCrd } from "./schema";
 

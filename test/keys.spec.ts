@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { Evaluation, evaluateStack, GITHUB_SSH_KEYS, mockPrivateValue, secretPlaceholder } from "../scripts/offline";
+import { Evaluation, GITHUB_SSH_KEYS, mockPrivateValue, secretPlaceholder } from "../scripts/offline";
+import { evaluateStack } from "./evaluations";
 import * as github from "@pulumi/github";
 import { GpgSigningKey } from "../components/keys/gpg-signing-key";
 import { knownHosts } from "../components/keys/known-hosts";

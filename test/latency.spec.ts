@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { Evaluation, evaluateStack, kubernetesObjects } from "../scripts/offline";
+import { Evaluation, kubernetesObjects } from "../scripts/offline";
+import { evaluateStack } from "./evaluations";
 import { FluxObject, formatSeconds, latencyBudgets, recipeObjects } from "../scripts/latency";
 
 /** The rendered Kubernetes objects, as the budget reads them. */

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { Evaluation, evaluateStack, kubernetesObjects, secretPlaceholder } from "../scripts/offline";
+import { Evaluation, kubernetesObjects, secretPlaceholder } from "../scripts/offline";
+import { evaluateStack } from "./evaluations";
 import {
     ALERTMANAGER_CONFIG_MATCHER_STRATEGY,
     AlertmanagerConfigFile,

@@ -5,7 +5,8 @@
  * `pulumi up` would act on.
  */
 import { strict as assert } from "node:assert";
-import { Evaluation, evaluateStack } from "../scripts/offline";
+import { Evaluation } from "../scripts/offline";
+import { evaluateStack } from "./evaluations";
 import { one, ofType } from "./helpers";
 
 describe("resource options as the engine receives them", () => {

@@ -5,7 +5,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { Evaluation, evaluateStack, PROJECT_ROOT, RecordedResource, readStackConfig, StackConfigError } from "../scripts/offline";
+import { Evaluation, PROJECT_ROOT, RecordedResource, readStackConfig, StackConfigError } from "../scripts/offline";
+import { evaluateStack } from "./evaluations";
 import {
     objectFileName,
     placeholderNote,

@@ -19,7 +19,8 @@ import {
     parameterVersions,
 } from "../components/flux/external-secret-specs";
 import { fluxObjectNames } from "../components/flux/names";
-import { Evaluation, evaluateStack, RecordedResource } from "../scripts/offline";
+import { Evaluation, RecordedResource } from "../scripts/offline";
+import { evaluateStack } from "./evaluations";
 import { one, ofType, objectsOfKind, waitsFor } from "./helpers";
 import { record, Registered } from "./record";
 import { SHARED_CRDS } from "./schema";

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import { evaluateStack, kubernetesObjects } from "../scripts/offline";
+import { kubernetesObjects } from "../scripts/offline";
+import { evaluateStack } from "./evaluations";
 import { loadCrdSchemas, SHARED_CRDS, validateWithCrd, validateWithModel } from "./schema";
 
 describe("every Kubernetes object the dev stack emits", () => {

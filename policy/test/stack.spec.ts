@@ -6,7 +6,8 @@
  */
 import { strict as assert } from "node:assert";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { Evaluation, evaluateStack } from "../../scripts/offline";
+import { Evaluation } from "../../scripts/offline";
+import { evaluateStack } from "../../test/evaluations";
 import { DEFAULTS, matchesPath, outputPaths, plaintextSecretOutputs, policies } from "../policies";
 import { FakeResource, isStackPolicy, runResourcePolicy, runStackPolicy } from "./harness";
 
