@@ -439,6 +439,23 @@ function unloadProject(): void {
 }
 
 /**
+ * How long an evaluation may take. Under mocks the program finishes in about a second; one that
+ * is still waiting after this never will (an Output that never resolves, which would hang
+ * `pulumi up` as well), and is reported instead of hanging the render or the tests.
+ */
+export const EVALUATION_DEADLINE_MS = 15_000;
+
+/** `work`, or a rejection with `message` once `ms` have passed without it settling. */
+export function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(message)), ms);
+        timer.unref();
+    });
+    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
  * Runs the program (index.ts) under mocks with the given config and records everything it does.
  * Each call starts from a fresh module cache; the config error of a bad stack is thrown as is.
  */
@@ -525,7 +542,7 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
     const secretOutputPaths: string[] = [];
-    try {
+    const run = async () => {
         let program: Record<string, unknown>;
         try {
             program = require(path.join(PROJECT_ROOT, "index")) as Record<string, unknown>;
@@ -539,6 +556,10 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
             secretOutputPaths.push(...paths);
         }
         await settle();
+    };
+    try {
+        const seconds = EVALUATION_DEADLINE_MS / 1000;
+        await withDeadline(run(), EVALUATION_DEADLINE_MS, `the program did not finish within ${seconds} s: an output it waits on never resolves`);
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
         recorder.current = undefined;

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { Evaluation, PROJECT_ROOT, RecordedResource, readStackConfig, StackConfigError } from "../scripts/offline";
+import { Evaluation, PROJECT_ROOT, RecordedResource, readStackConfig, StackConfigError, withDeadline } from "../scripts/offline";
 import { evaluateStack } from "./evaluations";
 import {
     objectFileName,
@@ -285,5 +285,18 @@ describe("npm run render as a command", () => {
         assert.equal(readList(out).stack, "dev");
         assert.deepEqual(fs.readdirSync(path.dirname(out)).sort(), ["stack", "stack.resources.json"]);
         assert.match(result.stdout, /Rendered with placeholders: botGithubToken, discordWebhookUrl, registryToken, slackWebhookUrl\.\n`pulumi up -s dev` stops until each is set:\n( {2}pulumi config set --secret \w+ -s dev\n){4}$/);
+    });
+});
+
+describe("an evaluation that never finishes", () => {
+    it("is reported once its deadline passes, not waited on forever", async () => {
+        // A program whose Output never resolves hangs `pulumi up`; the evaluator says so instead.
+        const never = new Promise<never>(() => undefined);
+        await assert.rejects(withDeadline(never, 20, "the program did not finish"), /^Error: the program did not finish$/);
+    });
+
+    it("passes on the evaluation's own result or error when it settles in time", async () => {
+        assert.equal(await withDeadline(Promise.resolve("done"), 1000, "late"), "done");
+        await assert.rejects(withDeadline(Promise.reject(new Error("config error")), 1000, "late"), /config error/);
     });
 });
