@@ -33,8 +33,8 @@ type Props = Record<string, unknown>;
 
 /** `kubernetes:<group>/<version>:<Kind>` (core objects: group `core`) split up; undefined for other types. */
 export function kubernetesType(type: string): { group: string; version: string; kind: string } | undefined {
-    const match = /^kubernetes:(?:([^/:]+)\/)?([^/:]+):([^:]+)$/.exec(type);
-    if (!match || match[1] === undefined) return undefined;
+    const match = /^kubernetes:([^/:]+)\/([^/:]+):([^:]+)$/.exec(type);
+    if (!match) return undefined;
     return { group: match[1], version: match[2], kind: match[3] };
 }
 
