@@ -61,9 +61,8 @@ function objectName(props: Props, fallback: string): string {
 export function words(identifier: string): string[] {
     return identifier
         .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-        // Stryker disable next-line Regex: without `+`, runs of separators only add empty words, which the filter drops.
-        .split(/[^A-Za-z0-9]+/)
-        .filter((w) => w !== "")
+        .split(/[^A-Za-z0-9]/)
+        .filter((w) => w !== "") // runs of separators leave empty words
         .map((w) => w.toLowerCase());
 }
 

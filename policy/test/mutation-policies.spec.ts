@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import {
     deployKeyLeastPrivilege,
+    DYNAMIC_RESOURCE,
     fluxApiViolations,
     githubRepository,
     githubWebhookEvents,
@@ -26,6 +27,7 @@ import {
     policies,
     receiverAuthenticatedViolations,
     SERVED_VERSIONS,
+    SSM_PARAMETER,
     ssmSecureString,
     ssmSecureStringViolations,
     webhookEventsViolations,
@@ -574,6 +576,14 @@ describe("key-strength: boundaries and what counts as a key", () => {
             props: { name: "/app/replicas", type: "String" },
         };
         assert.deepEqual(await runResourcePolicy(policy, parameter), []);
+    });
+
+    it("judges a GPG key only in the dynamic resource that makes it, not in another resource with the same fields", () => {
+        const lookalike = { email: "bot@example.com", algorithm: "rsa1024", rotation: 1 };
+        assert.deepEqual(keyStrengthViolations(SSM_PARAMETER, "p", lookalike), []);
+        assert.deepEqual(keyStrengthViolations(DYNAMIC_RESOURCE, "bot-gpg", lookalike), [
+            'GPG key "bot-gpg" uses rsa1024: use ed25519 or RSA of at least 3072 bits.',
+        ]);
     });
 });
 
