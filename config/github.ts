@@ -23,7 +23,8 @@ export function readGithub(
 ): GithubConfig {
     const owner = c.login("owner", "the GitHub organisation that owns the repository");
     const botUser = c.login("botUser", "the bot's GitHub login");
-    if (owner && botUser && owner.toLowerCase() === botUser.toLowerCase()) {
+    // An empty owner is already reported as required; equal logins imply botUser is set too.
+    if (owner && owner.toLowerCase() === botUser.toLowerCase()) {
         c.problem("botUser", `must be a separate user, not the organisation "${owner}" itself`);
     }
     const botEmail = c.required("botEmail", "the bot's e-mail for commits and its GPG key");

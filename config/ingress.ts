@@ -11,8 +11,10 @@ export interface IngressConfig {
 export const INGRESS_KEYS = ["baseDomain", "gatewayName", "gatewayNamespace", "gatewaySectionName"] as const;
 
 export function readIngress(c: Checks): IngressConfig {
+    const baseDomain = c.required("baseDomain", "the domain served by the Gateway");
+    c.hostname("baseDomain", baseDomain);
     return {
-        baseDomain: c.hostname("baseDomain", c.required("baseDomain", "the domain served by the Gateway")) ?? "",
+        baseDomain,
         gatewayName: c.objectName("gatewayName"),
         gatewayNamespace: c.dnsLabel("gatewayNamespace", c.required("gatewayNamespace", "the Gateway's namespace")),
         gatewaySectionName: c.optional("gatewaySectionName"),

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AppConfig } from "./apps";
-import { Checks, GITHUB_LOGIN } from "./checks";
+import { Checks } from "./checks";
 
 /** The credentials Flux reads one registry with. */
 export interface RegistryCredentials {
@@ -58,7 +58,6 @@ export function readRegistries(
         if (app.image.public) continue;
         const host = app.image.registry;
         if (host === GHCR) {
-            if (!GITHUB_LOGIN.test(ctx.botUser)) continue;
             used[host] = { host, username: ctx.botUser, token: ctx.ghcrToken, parameterName: ctx.ghcrParameter };
         } else if (configured[host]) {
             used[host] = configured[host];
