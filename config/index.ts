@@ -182,7 +182,7 @@ export function splitRegistries(value: string | undefined): { entries: string | 
     try {
         parsed = JSON.parse(value);
     } catch {
-        return { entries: value, tokens: {} }; // reported by buildConfig
+        // Not JSON: passed on as it is, below, for buildConfig to report.
     }
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return { entries: value, tokens: {} };
     const entries: Record<string, unknown> = {};
