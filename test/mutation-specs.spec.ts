@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import {
     DEFAULT_EXCLUSION_LIST,
+    EVENT_FILTERING_RECEIVERS,
     githubSshUrl,
     imagePolicySetter,
     imagePolicySpec,
@@ -81,5 +82,11 @@ describe("Flux spec builders", () => {
     it("builds the ssh URL Flux's GitRepository expects and subscribes the webhook to ping and push", () => {
         assert.equal(githubSshUrl("acme", "shop"), "ssh://git@github.com/acme/shop");
         assert.deepEqual(RECEIVER_EVENTS, ["ping", "push"]);
+    });
+
+    it("knows which Receiver types filter on spec.events: github, gitlab, bitbucket and cdevents", () => {
+        // notification-controller internal/server/receiver_handlers.go @v1.9.3 (`validate`): only
+        // these handlers compare the request's event with spec.events; the others ignore it.
+        assert.deepEqual(EVENT_FILTERING_RECEIVERS, ["github", "gitlab", "bitbucket", "cdevents"]);
     });
 });

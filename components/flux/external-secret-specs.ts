@@ -112,9 +112,10 @@ export function parameterVersions(parameters: readonly ParameterVersion[]): stri
         }
         byName.set(p.parameterName, p.version);
     }
+    // SSM names hold no "=", so sorting the pairs sorts by name.
     return [...byName.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([name, version]) => `${name}=${version}`)
+        .sort()
         .join(",");
 }
 
