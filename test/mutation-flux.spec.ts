@@ -117,39 +117,19 @@ describe("ExternalSecret ownership and deletion", () => {
                 data: [{ secretKey: "token", remoteRef: { key: "/x/token" } }],
             },
         );
-        assert.deepEqual(
-            (
-                externalSecretSpec({
-                    storeName: "s",
-                    refreshInterval: "1h",
-                    targetName: "t",
-                    values,
-                    type: "kubernetes.io/dockerconfigjson",
-                }) as { target: unknown }
-            ).target,
-            {
-                name: "t",
-                creationPolicy: "Owner",
-                deletionPolicy: "Retain",
-                template: { engineVersion: "v2", type: "kubernetes.io/dockerconfigjson" },
-            },
-        );
-        assert.deepEqual(
-            (
-                externalSecretSpec({
-                    storeName: "s",
-                    refreshInterval: "1h",
-                    targetName: "t",
-                    values,
-                    templateData: { a: "{{ .token }}" },
-                }) as { target: unknown }
-            ).target,
-            {
-                name: "t",
-                creationPolicy: "Owner",
-                deletionPolicy: "Retain",
-                template: { engineVersion: "v2", data: { a: "{{ .token }}" } },
-            },
-        );
+        const targetWith = (extra: { type?: string; templateData?: Record<string, string> }) =>
+            (externalSecretSpec({ storeName: "s", refreshInterval: "1h", targetName: "t", values, ...extra }) as { target: unknown }).target;
+        assert.deepEqual(targetWith({ type: "kubernetes.io/dockerconfigjson" }), {
+            name: "t",
+            creationPolicy: "Owner",
+            deletionPolicy: "Retain",
+            template: { engineVersion: "v2", type: "kubernetes.io/dockerconfigjson" },
+        });
+        assert.deepEqual(targetWith({ templateData: { a: "{{ .token }}" } }), {
+            name: "t",
+            creationPolicy: "Owner",
+            deletionPolicy: "Retain",
+            template: { engineVersion: "v2", data: { a: "{{ .token }}" } },
+        });
     });
 });
