@@ -1,5 +1,5 @@
 import { baseDirectory } from "../components/app/manifests";
-import { defaultSsmNames } from "../components/keys/ssm-names";
+import { appSsmNames } from "../components/keys/ssm-names";
 import { Checks, GITHUB_REPOSITORY, PROJECT, RawConfig } from "./checks";
 
 /** How ImagePolicy orders tags (`spec.policy.<kind>`). */
@@ -99,7 +99,7 @@ function readApp(c: Checks, ctx: AppContext): AppConfig {
     const repository = c.required("repository", "the application repository under owner");
     if (repository && (!GITHUB_REPOSITORY.test(repository) || repository === "." || repository === "..")) {
         c.problem("repository", `is not a valid GitHub repository name (got "${repository}")`);
-    } else if (repository) {
+    } else {
         c.dnsLabel("repository", repository);
     }
     const branch = c.branch("branch", c.str("branch"));
@@ -126,7 +126,7 @@ function readApp(c: Checks, ctx: AppContext): AppConfig {
             `must be a path of at least two levels inside the repository, e.g. ./kustomize/overlays/${ctx.stack}; the base goes two levels up, in base/ (got "${overlayPath}")`,
         );
     }
-    const ssmDefaults = defaultSsmNames(repository, "", "");
+    const ssmDefaults = appSsmNames(repository);
     return {
         name: repository,
         repository,

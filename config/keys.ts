@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GPG_ALGORITHMS, GpgAlgorithm } from "../components/keys/gpg-key";
-import { defaultSsmNames } from "../components/keys/ssm-names";
+import { gpgKeySsmName, registryTokenSsmName } from "../components/keys/ssm-names";
 import { AppConfig } from "./apps";
 import { Checks } from "./checks";
 
@@ -63,12 +63,12 @@ export function readSsm(
     ctx: { readonly prefix: string; readonly stack: string; readonly botUser: string; readonly apps: readonly AppConfig[] },
 ): SsmConfig {
     const { prefix, stack, botUser, apps } = ctx;
-    const gpgKey = c.ssmName("ssmGpgKeyName", `${prefix}/github/gpg-keys/${botUser}`);
+    const gpgKey = c.ssmName("ssmGpgKeyName", prefix + gpgKeySsmName(botUser));
     const ssm = {
         prefix,
         registryToken: c.ssmName(
             "ssmRegistryTokenName",
-            prefix + defaultSsmNames(apps[0].repository, botUser, apps[0].image.registry).registryToken,
+            prefix + registryTokenSsmName(apps[0].repository, apps[0].image.registry),
         ),
         gpgKey,
         gpgPassphrase: `${gpgKey}-passphrase`,

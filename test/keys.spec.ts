@@ -5,7 +5,7 @@ import * as github from "@pulumi/github";
 import { GpgSigningKey } from "../components/keys/gpg-signing-key";
 import { knownHosts } from "../components/keys/known-hosts";
 import { PARAMETER_OPTIONS } from "../components/keys/stored-secret";
-import { defaultSsmNames } from "../components/keys/ssm-names";
+import { appSsmNames, gpgKeySsmName, registryTokenSsmName } from "../components/keys/ssm-names";
 import { WEBHOOK_TOKEN_LENGTH } from "../components/keys/webhook-token";
 import { one, ofType, parentOf, providerOf } from "./helpers";
 import { record } from "./record";
@@ -280,12 +280,13 @@ describe("keys and secrets of the dev stack", () => {
     });
 
     it("derives the recipe's SSM names", () => {
-        assert.deepEqual(defaultSsmNames("echo-server", "bot", "docker.io"), {
+        assert.deepEqual(appSsmNames("echo-server"), {
             deployKey: "/github/echo-server/deploy-key",
-            registryToken: "/github/echo-server/registry-token",
-            gpgKey: "/github/gpg-keys/bot",
             webhookToken: "/github/echo-server/receiver-token",
             imageWebhookToken: "/github/echo-server/image-receiver-token",
         });
+        assert.equal(registryTokenSsmName("echo-server", "docker.io"), "/github/echo-server/registry-token");
+        assert.equal(registryTokenSsmName("echo-server", "ghcr.io"), "/github/echo-server/ghcr-token");
+        assert.equal(gpgKeySsmName("bot"), "/github/gpg-keys/bot");
     });
 });
