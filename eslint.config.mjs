@@ -2,7 +2,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "out/", "policy/node_modules/", "policy/bin/", ".stryker-tmp/", "**/*.js", "eslint.config.mjs"] },
+    { ignores: ["node_modules/", "bin/", "out/", "policy/node_modules/", "policy/bin/", ".stryker-tmp/", "**/*.js", "**/*.mjs"] },
     ...tseslint.configs.recommendedTypeChecked,
     {
         languageOptions: {
