@@ -22,9 +22,9 @@ export interface AppManifestsSpec {
     readonly imagePolicy: ObjectRef;
 }
 
-/** Repository path of a directory given as `./a/b` or `a/b`. */
+/** Repository path of a directory given as `./a/b`, `a/b` or `/a/b` (normalize drops a leading `./`). */
 function repoPath(dir: string): string {
-    return path.posix.normalize(dir).replace(/^(\.\/)+/, "").replace(/\/$/, "");
+    return path.posix.normalize(dir).replace(/^\/+/, "").replace(/\/$/, "");
 }
 
 /**
