@@ -15,6 +15,5 @@ export function fluxDurationMs(value: string): number | undefined {
 
 /** True for a Flux duration longer than zero. */
 export function isPositiveFluxDuration(value: string): boolean {
-    const ms = fluxDurationMs(value);
-    return ms !== undefined && ms > 0;
+    return (fluxDurationMs(value) ?? 0) > 0;
 }
