@@ -92,11 +92,6 @@ describe("seeding the application's manifests", () => {
         }
     });
 
-    it("still leaves the base out when asked to", async () => {
-        const overlayOnly = await record(() => new AppManifests("m", args("prod", { includeBase: false })));
-        assert.deepEqual(Object.keys(byPath(overlayOnly)), ["kustomize/overlays/prod/kustomization.yaml"]);
-    });
-
     it("carries the same options through the real program", async () => {
         const dev = await evaluateStack("dev");
         const seeded = ofType(dev, FILE);

@@ -13,11 +13,6 @@ export interface AppManifestsArgs extends AppManifestsSpec {
      * with `import`, never created. Default: none.
      */
     readonly existingFiles?: readonly string[];
-    /**
-     * Seed the base too (default true). With `existingFiles` a base that another stack seeded is
-     * adopted, not created again, so this no longer needs to be false anywhere.
-     */
-    readonly includeBase?: boolean;
 }
 
 /**
@@ -84,10 +79,8 @@ export class AppManifests extends pulumi.ComponentResource {
     constructor(name: string, args: AppManifestsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:app:AppManifests", name, {}, opts);
         this.files = {};
-        const overlayDir = args.overlayPath.replace(/^(\.\/)+/, "");
         const existing = new Set(args.existingFiles ?? []);
         for (const [file, content] of Object.entries(appManifestFiles(args))) {
-            if (args.includeBase === false && !file.startsWith(`${overlayDir}/`)) continue;
             this.files[file] = new github.RepositoryFile(
                 `${name}-${file.replace(/[^A-Za-z0-9]+/g, "-")}`,
                 {
