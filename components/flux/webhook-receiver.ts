@@ -179,8 +179,9 @@ export class ImageWebhookReceiver extends pulumi.ComponentResource {
         );
         // Derived from the token exactly as notification-controller derives it; nothing copied.
         this.webhookUrl = receiverWebhookUrl(args.hostname, args.token, ref);
-        const pushEvent = REGISTRY_PUSH_EVENTS[args.type];
-        if (args.type === "github" && pushEvent !== undefined) {
+        // Only GitHub's push event can be subscribed with a GitHub repository webhook.
+        const pushEvent = args.type === "github" ? REGISTRY_PUSH_EVENTS.github : undefined;
+        if (pushEvent !== undefined) {
             // A repository webhook receives `package` events of the packages connected to the
             // repository (availability "repository": docs.github.com/en/webhooks/webhook-events-and-payloads#package;
             // connecting: docs.github.com/en/packages/learn-github-packages/connecting-a-repository-to-a-package).
