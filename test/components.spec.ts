@@ -14,7 +14,7 @@ import { fluxObjectNames } from "../components/flux/names";
 import { ExternalSecrets, ExternalSecretsArgs } from "../components/install/external-secrets";
 import { FluxAlerts } from "../components/monitoring/flux-alerts";
 import { Monitoring, MonitoringArgs } from "../components/monitoring/monitoring";
-import { record, Registered } from "./record";
+import { one, record, waitsFor } from "./record";
 
 const FILE = "github:index/repositoryFile:RepositoryFile";
 const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
@@ -28,16 +28,6 @@ const SECRET = "kubernetes:core/v1:Secret";
 const PROVIDER = "kubernetes:notification.toolkit.fluxcd.io/v1beta3:Provider";
 const ALERT = "kubernetes:notification.toolkit.fluxcd.io/v1beta3:Alert";
 const SETTINGS = "pulumiservice:index:DeploymentSettings";
-
-/** The one registration with this type and name. */
-function one(registered: Registered[], type: string, name: string): Registered {
-    const found = registered.filter((r) => r.type === type && r.name === name);
-    assert.equal(found.length, 1, `expected one ${type} named ${name}, found ${found.length}`);
-    return found[0];
-}
-
-/** The logical names of what a registration waits for, sorted. */
-const waitsFor = (r: Registered): string[] => r.options.dependencies.map((urn) => urn.slice(urn.lastIndexOf("::") + 2)).sort();
 
 /** The value of an Output (mocks run as `pulumi up`: every value is known). */
 const valueOf = <T>(output: pulumi.Output<T>): Promise<T> =>

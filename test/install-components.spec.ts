@@ -8,7 +8,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ExternalSecrets, ExternalSecretsArgs } from "../components/install/external-secrets";
 import { FluxOperator } from "../components/install/flux-operator";
-import { record, Registered } from "./record";
+import { one, record, Registered, waitsFor } from "./record";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const ROLE = "aws:iam/role:Role";
@@ -16,16 +16,6 @@ const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
 const FLUX_INSTANCE = "kubernetes:fluxcd.controlplane.io/v1:FluxInstance";
 const OIDC_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
 const ROLE_ARN = "arn:aws:iam::123456789012:role/external-secrets-role";
-
-/** The one registration with this type and name. */
-function one(registered: Registered[], type: string, name: string): Registered {
-    const found = registered.filter((r) => r.type === type && r.name === name);
-    assert.equal(found.length, 1, `expected one ${type} named ${name}, found ${found.length}`);
-    return found[0];
-}
-
-/** The logical names of what a registration waits for, sorted. */
-const waitsFor = (r: Registered): string[] => r.options.dependencies.map((urn) => urn.slice(urn.lastIndexOf("::") + 2)).sort();
 
 /** The inputs a Helm release is given, without the SDK's own `compat` marker. */
 function releaseInputs(release: Registered): Record<string, unknown> {

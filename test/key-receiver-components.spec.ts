@@ -11,7 +11,7 @@ import { ReceiverType, receiverWebhookPath } from "../components/flux/specs";
 import { ImageWebhookReceiver, ImageWebhookReceiverArgs, WebhookReceiver, WebhookReceiverArgs } from "../components/flux/webhook-receiver";
 import { DeployKey } from "../components/keys/deploy-key";
 import { GpgSigningKey, GpgSigningKeyArgs } from "../components/keys/gpg-signing-key";
-import { record, Registered } from "./record";
+import { one, record, Registered } from "./record";
 
 const FLUX_NS = "flux-system";
 const RECEIVER = "kubernetes:notification.toolkit.fluxcd.io/v1:Receiver";
@@ -28,13 +28,6 @@ const secret = (value: unknown): Record<string, unknown> => ({ [SECRET_SIG.key]:
 function shortUrn(urn: string): string {
     const parts = urn.split("::");
     return `${parts[2].split("$").pop()!}::${parts[3]}`;
-}
-
-/** The one registration with this type and name. */
-function one(registered: Registered[], type: string, name: string): Registered {
-    const found = registered.filter((r) => r.type === type && r.name === name);
-    assert.equal(found.length, 1, `expected one ${type} named ${name}, found ${found.length}`);
-    return found[0];
 }
 
 /** What a registration waits for, as `type::name`, sorted. */

@@ -3,6 +3,7 @@
  * read from the registration request (the same reading as scripts/offline.ts). For components the
  * stack config cannot reach (a plain "" passphrase, files that already exist in a repository).
  */
+import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { RegisterRequest, RecordedOptions, requestOptions, unwrapSecrets } from "../scripts/offline";
 
@@ -62,3 +63,13 @@ export async function record(
     }
     return registered;
 }
+
+/** The one registration with this type and name. */
+export function one(registered: Registered[], type: string, name: string): Registered {
+    const found = registered.filter((r) => r.type === type && r.name === name);
+    assert.equal(found.length, 1, `expected one ${type} named ${name}, found ${found.length}`);
+    return found[0];
+}
+
+/** The logical names of what a registration waits for, sorted. */
+export const waitsFor = (r: Registered): string[] => r.options.dependencies.map((urn) => urn.slice(urn.lastIndexOf("::") + 2)).sort();
