@@ -10,7 +10,7 @@ import { adoptionTransform } from "../components/adoption";
 import { appManifestFiles, AppManifestsSpec, baseDirectory } from "../components/app/manifests";
 import { customResource } from "../components/custom-resource";
 import { httpRouteSpec } from "../components/gateway/http-route";
-import { record, Registered } from "./record";
+import { one, record } from "./record";
 
 const spec: AppManifestsSpec = {
     appName: "echo-server",
@@ -129,12 +129,6 @@ describe("where the application's manifests go", () => {
 
 describe("adopting what the recipe already left (adoptionTransform)", () => {
     const transformations = [adoptionTransform({ namespaces: ["monitoring"] })];
-    const named = (registered: Registered[], type: string, name: string): Registered => {
-        const found = registered.filter((r) => r.type === type && r.name === name);
-        assert.equal(found.length, 1, `expected one ${type} named ${name}`);
-        return found[0];
-    };
-
     it("imports a listed Namespace by name, leaving its labels and annotations as they are", async () => {
         const registered = await record(
             () =>
@@ -144,7 +138,7 @@ describe("adopting what the recipe already left (adoptionTransform)", () => {
                     { transformations },
                 ),
         );
-        const namespace = named(registered, "kubernetes:core/v1:Namespace", "monitoring");
+        const namespace = one(registered, "kubernetes:core/v1:Namespace", "monitoring");
         assert.equal(namespace.options.importId, "monitoring");
         assert.deepEqual(namespace.options.ignoreChanges, [
             "metadata.labels",
@@ -162,7 +156,7 @@ describe("adopting what the recipe already left (adoptionTransform)", () => {
             new k8s.core.v1.Namespace("unnamed", {}, { transformations }),
         ]);
         for (const name of ["app", "unnamed"]) {
-            const namespace = named(registered, "kubernetes:core/v1:Namespace", name);
+            const namespace = one(registered, "kubernetes:core/v1:Namespace", name);
             assert.equal(namespace.options.importId, "", name);
             assert.deepEqual(namespace.options.ignoreChanges, [], name);
         }
@@ -177,7 +171,7 @@ describe("adopting what the recipe already left (adoptionTransform)", () => {
                     { transformations },
                 ),
         );
-        const configMap = named(registered, "kubernetes:core/v1:ConfigMap", "monitoring");
+        const configMap = one(registered, "kubernetes:core/v1:ConfigMap", "monitoring");
         assert.equal(configMap.options.importId, "");
         assert.deepEqual(configMap.options.ignoreChanges, []);
     });

@@ -14,7 +14,7 @@ import { fluxObjectNames } from "../components/flux/names";
 import { ExternalSecrets, ExternalSecretsArgs } from "../components/install/external-secrets";
 import { FluxAlerts } from "../components/monitoring/flux-alerts";
 import { Monitoring, MonitoringArgs } from "../components/monitoring/monitoring";
-import { one, record, waitsFor } from "./record";
+import { one, record, recordState, waitsFor } from "./record";
 
 const FILE = "github:index/repositoryFile:RepositoryFile";
 const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
@@ -28,6 +28,8 @@ const SECRET = "kubernetes:core/v1:Secret";
 const PROVIDER = "kubernetes:notification.toolkit.fluxcd.io/v1beta3:Provider";
 const ALERT = "kubernetes:notification.toolkit.fluxcd.io/v1beta3:Alert";
 const SETTINGS = "pulumiservice:index:DeploymentSettings";
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const ALERTMANAGER_CONFIG = "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig";
 
 /** The value of an Output (mocks run as `pulumi up`: every value is known). */
 const valueOf = <T>(output: pulumi.Output<T>): Promise<T> =>
@@ -202,30 +204,9 @@ describe("the components on their own", () => {
         });
 
         it("records its outputs in the state", async () => {
-            interface OutputsRequest {
-                getUrn(): string;
-                getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
-            }
-            interface MonitorPrototype {
-                registerResourceOutputs(req: OutputsRequest, cb: unknown): unknown;
-            }
-            const proto = (require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: MonitorPrototype } }).MockMonitor.prototype;
-            // Called below with the monitor instance as `this`.
-            // eslint-disable-next-line @typescript-eslint/unbound-method
-            const original = proto.registerResourceOutputs;
-            const outputs = new Map<string, Record<string, unknown>>();
-            proto.registerResourceOutputs = function (this: MonitorPrototype, req: OutputsRequest, cb: unknown) {
-                outputs.set(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
-                return original.call(this, req, cb);
-            };
-            try {
-                await build(args());
-            } finally {
-                proto.registerResourceOutputs = original;
-            }
-            const [urn] = [...outputs.keys()].filter((u) => u.includes("flux-gitops:app:FluxApplication::echo"));
-            assert.ok(urn, "FluxApplication registered no outputs");
-            const state = outputs.get(urn)!;
+            const { outputs } = await recordState(() => new FluxApplication("echo", args(), { transformations: [parameterOutputs] }));
+            const state = outputs.get("flux-gitops:app:FluxApplication::echo");
+            assert.ok(state, "FluxApplication registered no outputs");
             assert.deepEqual(Object.keys(state).sort(), [
                 "appUrl",
                 "deployKeyId",
@@ -321,6 +302,13 @@ describe("the components on their own", () => {
             const registered = await record(
                 () => new FluxAlerts("flux-alerts", { fluxNamespace: "flux-system", providerName: "alertmanager", alertmanagerAddress: "http://am:9093/api/v2/alerts" }),
             );
+            assert.deepEqual(one(registered, SECRET, "flux-alerts-address").inputs, {
+                apiVersion: "v1",
+                kind: "Secret",
+                metadata: { name: "alertmanager-address", namespace: "flux-system" },
+                type: "Opaque",
+                stringData: { address: "http://am:9093/api/v2/alerts" },
+            });
             assert.deepEqual(waitsFor(one(registered, SECRET, "flux-alerts-address")), []);
             assert.deepEqual(waitsFor(one(registered, PROVIDER, "flux-alerts-provider")), ["flux-alerts-address"]);
             assert.deepEqual(waitsFor(one(registered, ALERT, "flux-alerts-info")), ["flux-alerts-provider"]);
@@ -341,6 +329,17 @@ describe("the components on their own", () => {
             discordWebhookParameter: { name: "/monitoring/discord", version: 5 },
             clusterSecretStore: "aws-parameter-store",
             refreshInterval: "1h",
+        });
+
+        it("installs the chart once its namespace exists, and loads the AlertmanagerConfig once the chart (its CRD) and the webhooks' Secret exist", async () => {
+            const registered = await record(() => new Monitoring("monitoring", monitoringArgs({})));
+            assert.deepEqual(waitsFor(one(registered, RELEASE, "monitoring")), ["monitoring-namespace"]);
+            assert.deepEqual(waitsFor(one(registered, ALERTMANAGER_CONFIG, "monitoring-alertmanager-config")), ["monitoring", "monitoring-webhooks"]);
+        });
+
+        it("records the release's name in the state", async () => {
+            const { outputs } = await recordState(() => new Monitoring("monitoring", monitoringArgs({})));
+            assert.deepEqual(outputs.get("flux-gitops:monitoring:Monitoring::monitoring"), { releaseName: "kps" });
         });
 
         it("without a store to wait for: the webhooks' ExternalSecret waits only for the namespace", async () => {

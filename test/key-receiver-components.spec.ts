@@ -6,12 +6,15 @@
  */
 import { strict as assert } from "node:assert";
 import * as github from "@pulumi/github";
+import * as pulumi from "@pulumi/pulumi";
 import { fluxObjectNames } from "../components/flux/names";
 import { ReceiverType, receiverWebhookPath } from "../components/flux/specs";
 import { ImageWebhookReceiver, ImageWebhookReceiverArgs, WebhookReceiver, WebhookReceiverArgs } from "../components/flux/webhook-receiver";
 import { DeployKey } from "../components/keys/deploy-key";
 import { GpgSigningKey, GpgSigningKeyArgs } from "../components/keys/gpg-signing-key";
-import { one, record, Registered } from "./record";
+import { StoredSecret } from "../components/keys/stored-secret";
+import { WebhookToken } from "../components/keys/webhook-token";
+import { one, record, recordState, Registered, shortUrn } from "./record";
 
 const FLUX_NS = "flux-system";
 const RECEIVER = "kubernetes:notification.toolkit.fluxcd.io/v1:Receiver";
@@ -19,62 +22,25 @@ const WEBHOOK = "github:index/repositoryWebhook:RepositoryWebhook";
 const PARAMETER = "aws:ssm/parameter:Parameter";
 const USER_GPG_KEY = "github:index/userGpgKey:UserGpgKey";
 const GPG_KEY = "pulumi-nodejs:dynamic:Resource";
+const TOKEN_VALUE = "w".repeat(40);
 
 /** How the engine marks a secret value in a serialized Struct (sdk/nodejs/runtime/rpc.ts). */
 const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
 const secret = (value: unknown): Record<string, unknown> => ({ [SECRET_SIG.key]: SECRET_SIG.value, value });
 
-/** `type::name` of an URN, the type without its parents' types. */
-function shortUrn(urn: string): string {
-    const parts = urn.split("::");
-    return `${parts[2].split("$").pop()!}::${parts[3]}`;
-}
-
 /** What a registration waits for, as `type::name`, sorted. */
 const waitsFor = (r: Registered): string[] => r.options.dependencies.map(shortUrn).sort();
 
-interface ResourceRequest {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-}
-interface OutputsRequest {
-    getUrn(): string;
-    getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
-interface MonitorPrototype {
-    registerResource(req: ResourceRequest, cb: unknown): unknown;
-    registerResourceOutputs(req: OutputsRequest, cb: unknown): unknown;
-}
-
-/** What `build` registers, plus each registration's parent (as `type::name`) and the outputs each component records, by `type::name`. */
-async function recordState(build: () => unknown): Promise<{
-    registered: Registered[];
-    parents: Map<string, string>;
-    outputs: Map<string, Record<string, unknown>>;
-}> {
-    const proto = (require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: MonitorPrototype } }).MockMonitor.prototype;
-    // Both are called below with the monitor instance as `this`.
-    // eslint-disable-next-line @typescript-eslint/unbound-method
-    const { registerResource, registerResourceOutputs } = proto;
-    const parents = new Map<string, string>();
-    const outputs = new Map<string, Record<string, unknown>>();
-    proto.registerResource = function (this: MonitorPrototype, req: ResourceRequest, cb: unknown) {
-        parents.set(`${req.getType()}::${req.getName()}`, req.getParent() === "" ? "" : shortUrn(req.getParent()));
-        return registerResource.call(this, req, cb);
-    };
-    proto.registerResourceOutputs = function (this: MonitorPrototype, req: OutputsRequest, cb: unknown) {
-        outputs.set(shortUrn(req.getUrn()), req.getOutputs()?.toJavaScript() ?? {});
-        return registerResourceOutputs.call(this, req, cb);
-    };
-    try {
-        const registered = await record(build);
-        return { registered, parents, outputs };
-    } finally {
-        proto.registerResource = registerResource;
-        proto.registerResourceOutputs = registerResourceOutputs;
-    }
-}
+/**
+ * What the providers compute and the mocks cannot (they echo the inputs): a parameter's ARN and
+ * version, the signing key's fingerprint, id and armored halves. Added as inputs, so they come back.
+ */
+const COMPUTED: Record<string, Record<string, unknown>> = {
+    [PARAMETER]: { arn: "arn:aws:ssm:eu-west-1:123456789012:parameter/p", version: 3 },
+    [GPG_KEY]: { fingerprint: "F".repeat(40), keyId: "K".repeat(16), publicKey: "PUBLIC", privateKey: "PRIVATE" },
+    "random:index/randomPassword:RandomPassword": { result: TOKEN_VALUE },
+};
+const computed: pulumi.ResourceTransformation = (a) => (a.type in COMPUTED ? { props: { ...a.props, ...COMPUTED[a.type] }, opts: a.opts } : undefined);
 
 const TOKEN = "t".repeat(40);
 const HOSTNAME = "hooks.example.com";
@@ -150,17 +116,48 @@ describe("the webhook receivers and the keys on their own", () => {
         });
     });
 
-    describe("GpgSigningKey", () => {
-        const args = (extra: Partial<GpgSigningKeyArgs> = {}) => (): GpgSigningKey =>
-            new GpgSigningKey("bot-gpg", {
-                userName: "Bot",
-                email: "bot@example.com",
-                algorithm: "ed25519",
-                parameterName: "/github/gpg-keys/bot",
-                passphraseParameterName: "/github/gpg-keys/bot-passphrase",
-                botProvider: new github.Provider("github-bot", { owner: "bot" }),
-                ...extra,
+    describe("StoredSecret", () => {
+        it("records the parameter's name, its ARN and its name with the version, in the state", async () => {
+            const { outputs } = await recordState(
+                () => new StoredSecret("slack-ssm", { parameterName: "/monitoring/slack", value: "https://hooks", description: "Slack" }, { transformations: [computed] }),
+            );
+            assert.deepEqual(outputs.get("flux-gitops:keys:StoredSecret::slack-ssm"), {
+                parameterName: "/monitoring/slack",
+                parameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/p",
+                parameter: { name: "/monitoring/slack", version: 3 },
             });
+        });
+    });
+
+    describe("WebhookToken", () => {
+        it("records the token, kept secret, and its parameter's name, ARN and version, in the state", async () => {
+            const { outputs } = await recordState(
+                () => new WebhookToken("echo-receiver-token", { parameterName: "/github/echo/receiver-token" }, { transformations: [computed] }),
+            );
+            assert.deepEqual(outputs.get("flux-gitops:keys:WebhookToken::echo-receiver-token"), {
+                token: secret(TOKEN_VALUE),
+                parameterName: "/github/echo/receiver-token",
+                parameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/p",
+                parameter: { name: "/github/echo/receiver-token", version: 3 },
+            });
+        });
+    });
+
+    describe("GpgSigningKey", () => {
+        const args = (extra: Partial<GpgSigningKeyArgs> = {}, opts?: pulumi.ComponentResourceOptions) => (): GpgSigningKey =>
+            new GpgSigningKey(
+                "bot-gpg",
+                {
+                    userName: "Bot",
+                    email: "bot@example.com",
+                    algorithm: "ed25519",
+                    parameterName: "/github/gpg-keys/bot",
+                    passphraseParameterName: "/github/gpg-keys/bot-passphrase",
+                    botProvider: new github.Provider("github-bot", { owner: "bot" }),
+                    ...extra,
+                },
+                opts,
+            );
 
         it("hands the rotation value to the key unchanged, and an empty one when none is given", async () => {
             assert.equal(one(await record(args({ rotation: "2025-06" })), GPG_KEY, "bot-gpg-key").inputs.rotation, "2025-06");
@@ -177,6 +174,24 @@ describe("the webhook receivers and the keys on their own", () => {
                 one(registered, PARAMETER, "bot-gpg-passphrase-ssm").inputs.description,
                 "Passphrase of the GPG key that signs Flux commits as bot@example.com",
             );
+        });
+
+        it("records the key's identity, its halves (the private one kept secret) and both parameters, in the state", async () => {
+            const { outputs } = await recordState(args({ passphrase: "correct horse" }, { transformations: [computed] }));
+            const parameter = { name: "/github/gpg-keys/bot", version: 3 };
+            const passphraseParameter = { name: "/github/gpg-keys/bot-passphrase", version: 3 };
+            const arn = "arn:aws:ssm:eu-west-1:123456789012:parameter/p";
+            assert.deepEqual(outputs.get("flux-gitops:keys:GpgSigningKey::bot-gpg"), {
+                parameter,
+                passphraseParameter,
+                fingerprint: "F".repeat(40),
+                keyId: "K".repeat(16),
+                publicKey: "PUBLIC",
+                privateKey: secret("PRIVATE"),
+                parameterName: parameter.name,
+                passphraseParameterName: passphraseParameter.name,
+                parameterArns: [arn, arn],
+            });
         });
 
         it("writes the passphrase only once GitHub has the key, in a StoredSecret under the signing key", async () => {

@@ -73,3 +73,57 @@ export function one(registered: Registered[], type: string, name: string): Regis
 
 /** The logical names of what a registration waits for, sorted. */
 export const waitsFor = (r: Registered): string[] => r.options.dependencies.map((urn) => urn.slice(urn.lastIndexOf("::") + 2)).sort();
+
+/** `type::name` of an URN, the type without its parents' types. */
+export function shortUrn(urn: string): string {
+    const parts = urn.split("::");
+    return `${parts[2].split("$").pop()!}::${parts[3]}`;
+}
+
+interface ResourceRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+}
+interface OutputsRequest {
+    getUrn(): string;
+    getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+interface StateMonitorPrototype {
+    registerResource(req: ResourceRequest, cb: unknown): unknown;
+    registerResourceOutputs(req: OutputsRequest, cb: unknown): unknown;
+}
+
+/**
+ * What `build` registers (as `record`), plus each registration's parent (`type::name`, "" for the
+ * stack) and the outputs each component records in the state (its RegisterResourceOutputsRequest,
+ * secrets still marked), by `type::name`.
+ */
+export async function recordState(build: () => unknown): Promise<{
+    registered: Registered[];
+    parents: Map<string, string>;
+    outputs: Map<string, Record<string, unknown>>;
+}> {
+    const proto = (require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: StateMonitorPrototype } }).MockMonitor
+        .prototype;
+    // Both are called below with the monitor instance as `this`.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const { registerResource, registerResourceOutputs } = proto;
+    const parents = new Map<string, string>();
+    const outputs = new Map<string, Record<string, unknown>>();
+    proto.registerResource = function (this: StateMonitorPrototype, req: ResourceRequest, cb: unknown) {
+        parents.set(`${req.getType()}::${req.getName()}`, req.getParent() === "" ? "" : shortUrn(req.getParent()));
+        return registerResource.call(this, req, cb);
+    };
+    proto.registerResourceOutputs = function (this: StateMonitorPrototype, req: OutputsRequest, cb: unknown) {
+        outputs.set(shortUrn(req.getUrn()), req.getOutputs()?.toJavaScript() ?? {});
+        return registerResourceOutputs.call(this, req, cb);
+    };
+    try {
+        const registered = await record(build);
+        return { registered, parents, outputs };
+    } finally {
+        proto.registerResource = registerResource;
+        proto.registerResourceOutputs = registerResourceOutputs;
+    }
+}

@@ -28,6 +28,7 @@ import {
 } from "../components/keys/gpg-key";
 import { knownHosts } from "../components/keys/known-hosts";
 import { ownerLabelsTransform } from "../components/labels";
+import { Providers, withProviders } from "../components/providers";
 import { fluxDurationMs, isPositiveFluxDuration } from "../components/validation";
 import { GITHUB_SSH_KEYS } from "../scripts/offline";
 import { record } from "./record";
@@ -142,6 +143,21 @@ describe("owner labels transformation", () => {
 
     it("leaves a Kubernetes resource without metadata as it is", () => {
         assert.equal(transformed("kubernetes:yaml/v2:ConfigGroup", { files: ["manifests.yaml"] }), undefined);
+    });
+});
+
+describe("the providers a component's children get (withProviders)", () => {
+    // Stand-ins: withProviders only picks from the record.
+    const providers = { aws: { name: "aws" }, kubernetes: { name: "kubernetes" }, tls: { name: "tls" } } as unknown as Providers;
+
+    it("hands the named providers, in the order named", () => {
+        assert.deepEqual(withProviders(providers, "kubernetes", "aws"), { providers: [providers.kubernetes, providers.aws] });
+    });
+
+    it("leaves out a provider the stack does not have (Pulumi Cloud without push-to-deploy), which Pulumi would fail to read", () => {
+        // A ComponentResource reads each entry's package (`provider.getPackage()`, sdk/nodejs/resource.ts
+        // convertToProvidersMap): an undefined entry would throw a TypeError there.
+        assert.deepEqual(withProviders(providers, "aws", "pulumiService"), { providers: [providers.aws] });
     });
 });
 
