@@ -250,7 +250,8 @@ function isGpgKey(props: Props): boolean {
 
 /**
  * API versions that current releases serve, by group and kind (Flux 2.9, External Secrets 2.x,
- * Gateway API 1.6). A kind that is not listed is checked against its group's removed versions only.
+ * Gateway API 1.6, whose standard CRDs still serve v1beta1 of Gateway, GatewayClass and HTTPRoute).
+ * A kind that is not listed is checked against its group's removed versions only.
  */
 export const SERVED_VERSIONS: Record<string, Record<string, string[]>> = {
     "source.toolkit.fluxcd.io": {
@@ -271,7 +272,7 @@ export const SERVED_VERSIONS: Record<string, Record<string, string[]>> = {
         ClusterSecretStore: ["v1"],
         ClusterExternalSecret: ["v1"],
     },
-    "gateway.networking.k8s.io": { HTTPRoute: ["v1"], Gateway: ["v1"], GatewayClass: ["v1"], GRPCRoute: ["v1"] },
+    "gateway.networking.k8s.io": { HTTPRoute: ["v1", "v1beta1"], Gateway: ["v1", "v1beta1"], GatewayClass: ["v1", "v1beta1"], GRPCRoute: ["v1"] },
 };
 
 /** Versions that current releases no longer serve, by group. */

@@ -18,9 +18,12 @@ import {
     noPlaintextSecretOutputs,
     policies,
     receiverAuthenticated,
+    REMOVED_VERSIONS,
+    SERVED_VERSIONS,
     ssmSecureString,
     words,
 } from "../policies";
+import { loadCrdSchemas, SHARED_CRDS } from "../../test/schema";
 import { FakeResource, isStackPolicy, runResourcePolicy, runStackPolicy, urnOf } from "./harness";
 
 const k8s = (apiVersion: string, kind: string, name: string, spec: Record<string, unknown>, namespace = "flux-system"): FakeResource => ({
@@ -282,6 +285,29 @@ describe("flux-api-current", () => {
             "kubernetes:helm.sh/v3:Release",
         ]) {
             assert.deepEqual(await check(type), [], type);
+        }
+    });
+
+    it("lists exactly the versions each kind's upstream CRD serves, and never calls a served version removed", function () {
+        // The reference CRDs beside the project (../shared/crds/SOURCES.md names each release): a
+        // version is served when its `served` is true. Gateway API v1.6.1 serves v1beta1 next to v1
+        // for Gateway, GatewayClass and HTTPRoute (config/crd/standard/*.yaml at tag v1.6.1).
+        if (!fs.existsSync(SHARED_CRDS)) {
+            console.log(`    reference CRDs not found at ${SHARED_CRDS}: skipping the served-versions check`);
+            this.skip();
+        }
+        const served = new Map<string, string[]>();
+        for (const key of loadCrdSchemas().keys()) {
+            const [apiVersion, kind] = key.split(" ");
+            const [group, version] = apiVersion.split("/");
+            if (!(group in SERVED_VERSIONS)) continue; // e.g. monitoring.coreos.com: not judged by the policy
+            served.set(`${group} ${kind}`, [...(served.get(`${group} ${kind}`) ?? []), version]);
+        }
+        assert.ok(served.size >= 15, `only ${served.size} kinds found in ${SHARED_CRDS}`);
+        for (const [groupKind, versions] of served) {
+            const [group, kind] = groupKind.split(" ");
+            assert.deepEqual([...(SERVED_VERSIONS[group][kind] ?? [])].sort(), versions.sort(), groupKind);
+            for (const version of versions) assert.ok(!REMOVED_VERSIONS[group].includes(version), `${groupKind} ${version}`);
         }
     });
 
