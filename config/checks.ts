@@ -157,7 +157,8 @@ export function closestKey(key: string, known: readonly string[]): string | unde
         const d = editDistance(key, k);
         if (d < bestDistance) [best, bestDistance] = [k, d];
     }
-    return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+    // With nothing known, bestDistance stays Infinity and best undefined.
+    return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
 }
 
 /** A problem for each key that is not known, with the closest known key as a suggestion. */

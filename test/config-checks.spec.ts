@@ -257,6 +257,10 @@ describe("typo suggestions", () => {
         assert.equal(closestKey("fluxVer", KNOWN_KEYS), undefined);
     });
 
+    it("suggests nothing when no key is known", () => {
+        assert.equal(closestKey("owner", []), undefined);
+    });
+
     it("of equally close keys, suggests the one listed first", () => {
         assert.equal(closestKey("colour", ["color", "colours"]), "color");
     });

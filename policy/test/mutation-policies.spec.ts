@@ -426,6 +426,24 @@ describe("ssm-secure-string: names and values", () => {
         ]);
     });
 
+    it("recognises GitHub tokens, Slack and Discord webhook URLs by their shape, whatever the parameter is called", () => {
+        // Token formats: https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/
+        // (ghp_, gho_, ghu_, ghs_, ghr_ and fine-grained github_pat_, then at least 20 characters here).
+        const alnum = (n: number) => "aB3".repeat(n).slice(0, n);
+        for (const prefix of ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]) {
+            assert.equal(looksPrivate(`token ${prefix}${alnum(20)}`), true, prefix);
+            assert.equal(looksPrivate(`token ${prefix}${alnum(19)}`), false, `${prefix} with 19 characters`);
+        }
+        assert.equal(looksPrivate(`ghx_${alnum(30)}`), false, "not a GitHub token prefix");
+        assert.equal(looksPrivate(`xghp_${alnum(30)}`), false, "inside a word");
+        assert.equal(looksPrivate(`github_pat_11AB_${alnum(20)}`), true);
+        assert.equal(looksPrivate(`github_pat_${alnum(19)}`), false, "github_pat_ with 19 characters");
+        assert.equal(looksPrivate("https://hooks.slack.com/services/T0/B0/x"), true);
+        assert.equal(looksPrivate("https://discord.com/api/webhooks/1/x"), true);
+        assert.equal(looksPrivate("https://discordapp.com/api/webhooks/1/x"), true);
+        assert.equal(looksPrivate("https://discord.com/channels/1/2"), false, "a channel link, not a webhook");
+    });
+
     it("judges string values only, not a list that would print like private material", () => {
         const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nabc";
         assert.equal(looksPrivate(key), true);
