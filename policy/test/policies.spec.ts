@@ -280,7 +280,16 @@ describe("flux-api-current", () => {
             "kubernetes:notification.toolkit.fluxcd.io/v1beta3:Alert",
             "kubernetes:helm.toolkit.fluxcd.io/v2:HelmRelease",
             "kubernetes:external-secrets.io/v1:ExternalSecret",
+            "kubernetes:external-secrets.io/v1:SecretStore",
+            "kubernetes:external-secrets.io/v1:ClusterSecretStore",
+            "kubernetes:external-secrets.io/v1:ClusterExternalSecret",
             "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+            "kubernetes:gateway.networking.k8s.io/v1beta1:HTTPRoute",
+            "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+            "kubernetes:gateway.networking.k8s.io/v1beta1:Gateway",
+            "kubernetes:gateway.networking.k8s.io/v1:GatewayClass",
+            "kubernetes:gateway.networking.k8s.io/v1beta1:GatewayClass",
+            "kubernetes:gateway.networking.k8s.io/v1:GRPCRoute",
             "kubernetes:core/v1:Secret",
             "kubernetes:helm.sh/v3:Release",
         ]) {
@@ -327,6 +336,13 @@ describe("flux-api-current", () => {
         assert.equal((await check("kubernetes:image.toolkit.fluxcd.io/v1beta1:ImageRepository")).length, 1);
         assert.equal((await check("kubernetes:image.toolkit.fluxcd.io/v1beta1:ImageUpdateAutomation")).length, 1);
         assert.equal((await check("kubernetes:notification.toolkit.fluxcd.io/v1beta1:Receiver")).length, 1);
+        // Gateway API v1.6.1 (config/crd/standard): GRPCRoute serves v1 only, Gateway v1 and v1beta1.
+        assert.deepEqual(await check("kubernetes:gateway.networking.k8s.io/v1alpha2:GRPCRoute"), [
+            "GRPCRoute uses gateway.networking.k8s.io/v1alpha2, which current releases no longer serve: use gateway.networking.k8s.io/v1.",
+        ]);
+        assert.deepEqual(await check("kubernetes:gateway.networking.k8s.io/v1alpha2:Gateway"), [
+            "Gateway uses gateway.networking.k8s.io/v1alpha2, which current releases no longer serve: use gateway.networking.k8s.io/v1 or gateway.networking.k8s.io/v1beta1.",
+        ]);
         // A kind the table does not list is judged by its group's removed versions.
         assert.deepEqual(await check("kubernetes:external-secrets.io/v1beta1:PushSecret"), [
             "PushSecret uses external-secrets.io/v1beta1, which current releases no longer serve: use the group's current version.",
