@@ -111,14 +111,27 @@ describe("monitoring spec builders", () => {
             assert.deepEqual(parseMatcher("reason != Health check failed"), { name: "reason", matchType: "!=", value: "Health check failed" });
         });
 
+        // The cases below are prometheus/alertmanager pkg/labels/parse_test.go `TestMatchers`, v0.31.1.
+        const value = (text: string) => parseMatcher(text).value;
+
         it("unquotes a value only when a double quote opens and closes it", () => {
             assert.deepEqual(parseMatcher("severity = info"), { name: "severity", matchType: "=", value: "info" });
             assert.deepEqual(parseMatcher('namespace = ""'), { name: "namespace", matchType: "=", value: "" });
-            // Alertmanager rejects a lone unescaped quote ("matcher value contains unescaped double
-            // quote", prometheus/alertmanager pkg/labels/parse.go `ParseMatcher`); the model never
-            // meets one (the chart's and the operator's matchers are well formed) and keeps it as text.
-            assert.deepEqual(parseMatcher('a = "x'), { name: "a", matchType: "=", value: '"x' });
-            assert.deepEqual(parseMatcher('a = x"'), { name: "a", matchType: "=", value: 'x"' });
+            assert.deepEqual(parseMatcher("job="), { name: "job", matchType: "=", value: "" });
+            assert.deepEqual(parseMatcher("tricky=~~~"), { name: "tricky", matchType: "=~", value: "~~" });
+            assert.equal(value('contains_quote != "\\""'), '"');
+        });
+
+        it("refuses a double quote that does not open and close the value", () => {
+            for (const [text, raw] of [
+                ['job="value', '"value'],
+                ['job=value"', 'value"'],
+                ['trickier==\\\\=\\=\\""', '=\\\\=\\=\\""'],
+                ['contains_unescaped_quote = foo"bar', 'foo"bar'],
+                ['a="', '"'],
+            ]) {
+                assert.throws(() => parseMatcher(text), { message: `matcher value contains unescaped double quote: ${raw}` }, text);
+            }
         });
 
         it("reads OpenMetrics escapes in a quoted value: \\n a line feed, \\\" a quote, \\\\ a backslash", () => {
@@ -127,6 +140,15 @@ describe("monitoring spec builders", () => {
                 matchType: "=",
                 value: 'line 1\nline "2" \\ end',
             });
+        });
+
+        it("reads them in an unquoted value too; another escaped character, or a backslash at the end, stays a backslash", () => {
+            assert.equal(value("foo=bar\\n"), "bar\n");
+            assert.equal(value('foo=bar\\"'), 'bar"');
+            assert.equal(value("foo=bar\\\\"), "bar\\");
+            assert.equal(value("foo=bar\\t"), "bar\\t");
+            assert.equal(value("foo=bar\\"), "bar\\");
+            assert.equal(value('trickier==\\\\=\\=\\"'), '=\\=\\="');
         });
     });
 
