@@ -297,6 +297,28 @@ describe("flux-api-current", () => {
         }
     });
 
+    it("refuses every version each group has removed, for a kind the table does not list", async () => {
+        // Earlier API versions of each project, none served by the releases above (the reference
+        // CRDs list only the served versions, or list v1beta1 with served: false for External Secrets).
+        const removed: [string, string[]][] = [
+            ["source.toolkit.fluxcd.io", ["v1beta1", "v1beta2"]],
+            ["kustomize.toolkit.fluxcd.io", ["v1beta1", "v1beta2"]],
+            ["helm.toolkit.fluxcd.io", ["v2beta1", "v2beta2"]],
+            ["notification.toolkit.fluxcd.io", ["v1beta1", "v1beta2"]],
+            ["image.toolkit.fluxcd.io", ["v1alpha1", "v1alpha2", "v1beta1", "v1beta2"]],
+            ["external-secrets.io", ["v1alpha1", "v1beta1"]],
+            ["gateway.networking.k8s.io", ["v1alpha1", "v1alpha2"]],
+        ];
+        for (const [group, versions] of removed) {
+            for (const version of versions) {
+                assert.deepEqual(await check(`kubernetes:${group}/${version}:Future`), [
+                    `Future uses ${group}/${version}, which current releases no longer serve: use the group's current version.`,
+                ]);
+            }
+            assert.deepEqual(await check(`kubernetes:${group}/v1:Future`), [], `${group}/v1`);
+        }
+    });
+
     it("lists exactly the versions each kind's upstream CRD serves, and never calls a served version removed", function () {
         // The reference CRDs beside the project (../shared/crds/SOURCES.md names each release): a
         // version is served when its `served` is true. Gateway API v1.6.1 serves v1beta1 next to v1
