@@ -260,10 +260,15 @@ describe("GPG key provider, at its edges", function () {
             assert.equal(created.rotation, "");
         });
 
-        it("cannot be re-encrypted once encrypted unless the old passphrase is given", async () => {
+        it("re-encrypts an encrypted key only with its old passphrase", async () => {
             const privateKey = await openpgp.readPrivateKey({ armoredKey: created.privateKey });
             const encrypted = (await openpgp.encryptKey({ privateKey, passphrase: "first" })).armor();
-            await assert.rejects(reencryptGpgKey(encrypted, undefined, "second"), /Incorrect key passphrase/);
+            await assert.rejects(reencryptGpgKey(encrypted, undefined, "second"), {
+                message: "the GPG key is encrypted: re-encrypting it needs its old passphrase",
+            });
+            await assert.rejects(reencryptGpgKey(encrypted, "wrong", "second"), /Incorrect key passphrase/);
+            const again = await openpgp.readPrivateKey({ armoredKey: await reencryptGpgKey(encrypted, "first", "second") });
+            await openpgp.decryptKey({ privateKey: again, passphrase: "second" });
         });
     });
 

@@ -152,7 +152,8 @@ export async function reencryptGpgKey(
     const openpgp = loadOpenpgp();
     let key = await openpgp.readPrivateKey({ armoredKey: armoredPrivateKey });
     if (!key.isDecrypted()) {
-        key = await openpgp.decryptKey({ privateKey: key, passphrase: oldPassphrase ?? "" });
+        if (oldPassphrase === undefined) throw new Error("the GPG key is encrypted: re-encrypting it needs its old passphrase");
+        key = await openpgp.decryptKey({ privateKey: key, passphrase: oldPassphrase });
     }
     if (newPassphrase) {
         key = await openpgp.encryptKey({ privateKey: key, passphrase: newPassphrase });
