@@ -317,7 +317,10 @@ export function imageAutomationSignedViolations(name: string, props: Props): str
     ];
 }
 
-/** Receiver types whose requests Flux authenticates with the token of `secretRef` (all of them in v1). */
+/**
+ * Receiver types whose requests Flux authenticates with the token of `secretRef`: every v1 type but
+ * generic-oidc, which authenticates with an OIDC token and may not set one (the Receiver CRD's CEL rules).
+ */
 export const AUTHENTICATED_RECEIVER_TYPES = [
     "generic",
     "generic-hmac",

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
+import * as YAML from "yaml";
 import {
     deployKeyLeastPrivilege,
     fluxApiCurrent,
@@ -16,6 +17,7 @@ import {
     keyStrength,
     kustomizationPrune,
     noPlaintextSecretOutputs,
+    AUTHENTICATED_RECEIVER_TYPES,
     policies,
     receiverAuthenticated,
     REMOVED_VERSIONS,
@@ -422,9 +424,30 @@ describe("receiver-authenticated", () => {
         ]);
         assert.equal((await runResourcePolicy(policy, receiver({ type: "generic-hmac", secretRef: { name: "" } }))).length, 1);
     });
+    it("judges every type the v1 Receiver CRD allows: all but generic-oidc authenticate with the token of secretRef", function () {
+        // notification-controller's Receiver CRD (../shared/crds): spec.type's enum, and the CEL rules
+        // "secretRef is required when type is not generic-oidc" / "secretRef cannot be set when type
+        // is generic-oidc" (that type authenticates with an OIDC token).
+        if (!fs.existsSync(SHARED_CRDS)) {
+            console.log(`    reference CRDs not found at ${SHARED_CRDS}: skipping the Receiver types check`);
+            this.skip();
+        }
+        const crd = YAML.parse(fs.readFileSync(path.join(SHARED_CRDS, "notification.toolkit.fluxcd.io_receivers.yaml"), "utf8")) as {
+            spec: { versions: { name: string; schema: { openAPIV3Schema: { properties: { spec: { properties: { type: { enum: string[] } } } } } } }[] };
+        };
+        const v1 = crd.spec.versions.find((v) => v.name === "v1")!;
+        const types = v1.schema.openAPIV3Schema.properties.spec.properties.type.enum;
+        assert.deepEqual([...AUTHENTICATED_RECEIVER_TYPES].sort(), types.filter((t) => t !== "generic-oidc").sort());
+    });
+
+    it("leaves a generic-oidc receiver, which has no secretRef, alone", async () => {
+        const oidc = receiver({ type: "generic-oidc", oidcProviders: [{ issuerURL: "https://token.actions.githubusercontent.com" }] });
+        assert.deepEqual(await runResourcePolicy(policy, oidc), []);
+    });
 });
 
 describe("httproute-hsts", () => {
+
     const policy = httpRouteHsts();
     const hsts = (value: string) => ({
         type: "ResponseHeaderModifier",
