@@ -96,6 +96,10 @@ describe("config rules: Pulumi Deployments", () => {
         );
     });
 
+    it("reads an empty deploymentsFolder as the repository's root (Pulumi.yaml's default is \".\")", () => {
+        assert.equal(buildConfig(devRaw({ ...on, deploymentsFolder: "" }), secrets, "dev").deployments?.folder, ".");
+    });
+
     it("reads deploymentsBranch and deploymentsFolder when set", () => {
         const { deployments } = buildConfig(
             devRaw({ ...on, deploymentsBranch: "release", deploymentsFolder: "infra" }),
