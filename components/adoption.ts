@@ -25,10 +25,12 @@ export function adoptionTransform(adoption: Adoption): pulumi.ResourceTransforma
         }
         if (args.type === "kubernetes:core/v1:Namespace") {
             const name = (args.props.metadata as { name?: unknown } | undefined)?.name;
-            if (typeof name === "string" && adoption.namespaces.includes(name)) {
+            // An Output (a name not known yet) or no name at all is never listed.
+            const listed = adoption.namespaces.find((namespace) => namespace === name);
+            if (listed !== undefined) {
                 return {
                     props: args.props,
-                    opts: pulumi.mergeOptions(args.opts, { import: name, ignoreChanges: ["metadata.labels", "metadata.annotations"] }),
+                    opts: pulumi.mergeOptions(args.opts, { import: listed, ignoreChanges: ["metadata.labels", "metadata.annotations"] }),
                 };
             }
         }

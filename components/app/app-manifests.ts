@@ -79,7 +79,7 @@ export class AppManifests extends pulumi.ComponentResource {
     constructor(name: string, args: AppManifestsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:app:AppManifests", name, {}, opts);
         this.files = {};
-        const existing = new Set(args.existingFiles ?? []);
+        const existing = new Set(args.existingFiles);
         for (const [file, content] of Object.entries(appManifestFiles(args))) {
             this.files[file] = new github.RepositoryFile(
                 `${name}-${file.replace(/[^A-Za-z0-9]+/g, "-")}`,

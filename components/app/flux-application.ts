@@ -266,6 +266,7 @@ export class FluxApplication extends pulumi.ComponentResource {
 
         const imageReceiverKind = imageReceiverType(args.image.registryHost);
         const imageReceiver =
+            // Stryker disable next-line LogicalOperator: both exist exactly when image automation is on
             images && imageWebhookToken
                 ? new ImageWebhookReceiver(
                       `${name}-image-receiver`,
