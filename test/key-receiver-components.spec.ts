@@ -130,9 +130,13 @@ describe("the webhook receivers and the keys on their own", () => {
     });
 
     describe("WebhookToken", () => {
-        it("records the token, kept secret, and its parameter's name, ARN and version, in the state", async () => {
-            const { outputs } = await recordState(
+        it("describes its parameter, and records the token, kept secret, and the parameter's name, ARN and version, in the state", async () => {
+            const { outputs, registered } = await recordState(
                 () => new WebhookToken("echo-receiver-token", { parameterName: "/github/echo/receiver-token" }, { transformations: [computed] }),
+            );
+            assert.equal(
+                one(registered, PARAMETER, "echo-receiver-token-ssm").inputs.description,
+                "Token of the Flux webhook Receiver (GitHub webhook secret)",
             );
             assert.deepEqual(outputs.get("flux-gitops:keys:WebhookToken::echo-receiver-token"), {
                 token: secret(TOKEN_VALUE),

@@ -22,9 +22,12 @@ export interface AppManifestsSpec {
     readonly imagePolicy: ObjectRef;
 }
 
-/** Repository path of a directory given as `./a/b`, `a/b` or `/a/b` (normalize drops a leading `./`). */
+/**
+ * Repository path of a directory given as `./a/b`, `a/b` or `/a/b` (normalize drops a leading `./`
+ * and collapses runs of slashes, leading ones too).
+ */
 function repoPath(dir: string): string {
-    return path.posix.normalize(dir).replace(/^\/+/, "").replace(/\/$/, "");
+    return path.posix.normalize(dir).replace(/^\//, "").replace(/\/$/, "");
 }
 
 /**
