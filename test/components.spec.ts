@@ -11,10 +11,9 @@ import { FluxApplication, FluxApplicationArgs } from "../components/app/flux-app
 import { PushToDeploy, PushToDeploySpec } from "../components/deployments/push-to-deploy";
 import { ImageAutomation, ImageAutomationArgs } from "../components/flux/image-automation";
 import { fluxObjectNames } from "../components/flux/names";
-import { ExternalSecrets, ExternalSecretsArgs } from "../components/install/external-secrets";
 import { FluxAlerts } from "../components/monitoring/flux-alerts";
 import { Monitoring, MonitoringArgs } from "../components/monitoring/monitoring";
-import { one, record, recordState, waitsFor } from "./record";
+import { one, record, recordState, refusal, waitsFor } from "./record";
 
 const FILE = "github:index/repositoryFile:RepositoryFile";
 const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
@@ -48,19 +47,6 @@ class Marker extends pulumi.CustomResource {
 }
 const marker = (name: string) => new Marker(name);
 
-/** What a constructor throws, and the types registered before it threw. */
-async function refusal(build: () => unknown): Promise<{ error: unknown; registered: string[] }> {
-    const caught: { error?: unknown } = {};
-    const registered = await record(() => {
-        try {
-            build();
-        } catch (e) {
-            caught.error = e;
-        }
-    });
-    assert.ok(caught.error !== undefined, "nothing was thrown");
-    return { error: caught.error, registered: registered.map((r) => r.type) };
-}
 
 describe("the components on their own", () => {
     describe("AppManifests", () => {
@@ -269,31 +255,6 @@ describe("the components on their own", () => {
             assert.deepEqual(waitsFor(one(registered, IMAGE_REPOSITORY, "echo-images-repository")), []);
             assert.deepEqual(waitsFor(one(registered, IMAGE_POLICY, "echo-images-policy")), ["echo-images-repository"]);
             assert.deepEqual(waitsFor(one(registered, IMAGE_UPDATE, "echo-images-update")), ["echo-images-policy"]);
-        });
-    });
-
-    describe("ExternalSecrets", () => {
-        const esArgs = (extra: Partial<ExternalSecretsArgs>): ExternalSecretsArgs => ({
-            namespace: "external-secrets",
-            chartVersion: "2.9.0",
-            storeName: "aws-parameter-store",
-            region: "eu-west-1",
-            auth: "podIdentity",
-            ...extra,
-        });
-
-        it("refuses Pod Identity without the EKS cluster's name, before creating the role", async () => {
-            const { error, registered } = await refusal(() => new ExternalSecrets("external-secrets", esArgs({ auth: "podIdentity" })));
-            assert.deepEqual(error, new Error("Pod Identity needs the EKS cluster name"));
-            assert.deepEqual(registered, ["flux-gitops:install:ExternalSecrets"]);
-        });
-
-        it("refuses IRSA without the cluster's OIDC provider, before creating the role", async () => {
-            const { error, registered } = await refusal(
-                () => new ExternalSecrets("external-secrets", esArgs({ auth: "irsa", eksClusterName: "eks" })),
-            );
-            assert.deepEqual(error, new Error("IRSA needs the cluster's OIDC provider ARN"));
-            assert.deepEqual(registered, ["flux-gitops:install:ExternalSecrets"]);
         });
     });
 

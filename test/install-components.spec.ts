@@ -1,14 +1,15 @@
 /**
  * The two installs, each built on its own under Pulumi's mocks: the exact inputs of their Helm
- * releases, the External Secrets role and what waits for what. The mocks echo a resource's inputs
- * as its state, so where a test needs the role's ARN it stands in for AWS and gives the role one.
+ * releases, the External Secrets role, what waits for what and what each refuses before creating
+ * anything. The mocks echo a resource's inputs as its state, so where a test needs the role's ARN
+ * it stands in for AWS and gives the role one.
  * What the whole stack passes them (versions, namespaces, the trust policies) is in installs.spec.ts.
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ExternalSecrets, ExternalSecretsArgs } from "../components/install/external-secrets";
 import { FluxOperator } from "../components/install/flux-operator";
-import { one, record, Registered, waitsFor } from "./record";
+import { one, record, refusal, Registered, waitsFor } from "./record";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const ROLE = "aws:iam/role:Role";
@@ -95,6 +96,18 @@ describe("the installs on their own", () => {
             const registered = await build(irsa);
             assert.equal(registered.filter((r) => r.type === ASSOCIATION).length, 0);
             assert.deepEqual(waitsFor(one(registered, RELEASE, "external-secrets")), ["external-secrets-role"]);
+        });
+
+        it("refuses Pod Identity without the EKS cluster's name, before creating the role", async () => {
+            const { error, registered } = await refusal(() => new ExternalSecrets("external-secrets", esArgs({ eksClusterName: undefined })));
+            assert.deepEqual(error, new Error("Pod Identity needs the EKS cluster name"));
+            assert.deepEqual(registered, ["flux-gitops:install:ExternalSecrets"]);
+        });
+
+        it("refuses IRSA without the cluster's OIDC provider, before creating the role", async () => {
+            const { error, registered } = await refusal(() => new ExternalSecrets("external-secrets", esArgs({ auth: "irsa" })));
+            assert.deepEqual(error, new Error("IRSA needs the cluster's OIDC provider ARN"));
+            assert.deepEqual(registered, ["flux-gitops:install:ExternalSecrets"]);
         });
     });
 

@@ -74,6 +74,20 @@ export function one(registered: Registered[], type: string, name: string): Regis
 /** The logical names of what a registration waits for, sorted. */
 export const waitsFor = (r: Registered): string[] => r.options.dependencies.map((urn) => urn.slice(urn.lastIndexOf("::") + 2)).sort();
 
+/** What a constructor throws, and the types registered before it threw. */
+export async function refusal(build: () => unknown): Promise<{ error: unknown; registered: string[] }> {
+    const caught: { error?: unknown } = {};
+    const registered = await record(() => {
+        try {
+            build();
+        } catch (e) {
+            caught.error = e;
+        }
+    });
+    assert.ok(caught.error !== undefined, "nothing was thrown");
+    return { error: caught.error, registered: registered.map((r) => r.type) };
+}
+
 /** `type::name` of an URN, the type without its parents' types. */
 export function shortUrn(urn: string): string {
     const parts = urn.split("::");

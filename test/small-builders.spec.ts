@@ -1,7 +1,6 @@
 /**
  * The small pure builders, read as specifications: the IAM documents of External Secrets' role, the
- * owner labels, GitHub's known_hosts, Flux durations and the GPG key provider's edges (input checks,
- * absent values, the private key's size bound, the resource's inputs).
+ * owner labels, the providers handed to a component, GitHub's known_hosts and Flux durations.
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,27 +10,11 @@ import {
     oidcIssuerOf,
     podIdentityTrustPolicy,
 } from "../components/install/iam";
-import {
-    armoredPrivateKeyLength,
-    GPG_ALGORITHMS,
-    GpgAlgorithm,
-    GpgKey,
-    gpgKeyInputProblems,
-    gpgKeyProvider,
-    GpgKeyProviderInputs,
-    GpgKeyProviderOutputs,
-    gpgPrivateKeyMaxLength,
-    loadOpenpgp,
-    MAX_USER_ID_BYTES,
-    reencryptGpgKey,
-    UNKNOWN_VALUE,
-} from "../components/keys/gpg-key";
 import { knownHosts } from "../components/keys/known-hosts";
 import { ownerLabelsTransform } from "../components/labels";
 import { Providers, withProviders } from "../components/providers";
 import { fluxDurationMs, isPositiveFluxDuration } from "../components/validation";
 import { GITHUB_SSH_KEYS } from "../scripts/offline";
-import { record } from "./record";
 
 function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
     return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
@@ -200,115 +183,5 @@ describe("Flux durations", () => {
         assert.equal(fluxDurationMs("5m1d"), undefined);
         assert.equal(isPositiveFluxDuration("1h30"), false);
         assert.equal(isPositiveFluxDuration("1d"), false);
-    });
-});
-
-describe("GPG key provider, at its edges", function () {
-    this.timeout(120_000);
-    const openpgp = loadOpenpgp();
-    const BOT: GpgKeyProviderInputs = {
-        name: "developer-friendly-bot",
-        email: "bot@developer-friendly.blog",
-        algorithm: "ed25519",
-        rotation: "",
-    };
-
-    describe("input checks", () => {
-        it("recognises the engine's unknown value: the one the Pulumi SDK itself uses", () => {
-            assert.equal(UNKNOWN_VALUE, pulumi.runtime.unknownValue);
-        });
-
-        it("refuses an empty name", () => {
-            assert.deepEqual(gpgKeyInputProblems({ ...BOT, name: "" }), [
-                { property: "name", reason: "the user ID needs a non-empty name" },
-            ]);
-        });
-
-        it("requires the rotation value and the passphrase to be strings", () => {
-            assert.deepEqual(gpgKeyInputProblems({ ...BOT, rotation: 2026, passphrase: true }), [
-                { property: "rotation", reason: "must be a string" },
-                { property: "passphrase", reason: "must be a string" },
-            ]);
-        });
-    });
-
-    it("reads an absent old rotation value as an empty one: no replacement", async () => {
-        const { rotation: _rotation, ...withoutRotation } = BOT;
-        // diff looks at the inputs only, not at the key material.
-        const olds = {
-            ...withoutRotation,
-            fingerprint: "0123456789ABCDEF0123456789ABCDEF01234567",
-            keyId: "0123456789ABCDEF",
-            publicKey: "public",
-            privateKey: "private",
-        };
-        assert.deepEqual(await gpgKeyProvider.diff!(olds.fingerprint, olds, BOT), {
-            changes: false,
-            replaces: [],
-            deleteBeforeReplace: false,
-        });
-    });
-
-    describe("a key created without a rotation value", () => {
-        let created: GpgKeyProviderOutputs;
-        before(async () => {
-            const { rotation: _rotation, ...withoutRotation } = BOT;
-            created = (await gpgKeyProvider.create(withoutRotation)).outs as GpgKeyProviderOutputs;
-        });
-
-        it("stores the rotation value as an empty string", () => {
-            assert.equal(created.rotation, "");
-        });
-
-        it("re-encrypts an encrypted key only with its old passphrase", async () => {
-            const privateKey = await openpgp.readPrivateKey({ armoredKey: created.privateKey });
-            const encrypted = (await openpgp.encryptKey({ privateKey, passphrase: "first" })).armor();
-            await assert.rejects(reencryptGpgKey(encrypted, undefined, "second"), {
-                message: "the GPG key is encrypted: re-encrypting it needs its old passphrase",
-            });
-            await assert.rejects(reencryptGpgKey(encrypted, "wrong", "second"), /Incorrect key passphrase/);
-            const again = await openpgp.readPrivateKey({ armoredKey: await reencryptGpgKey(encrypted, "first", "second") });
-            await openpgp.decryptKey({ privateKey: again, passphrase: "second" });
-        });
-    });
-
-    it("bounds the private key with the packet of the longest user ID: 256 bytes and a 3-byte header", () => {
-        const packets = new openpgp.PacketList();
-        const email = "b@example.com";
-        const name = "B".repeat(MAX_USER_ID_BYTES - ` <${email}>`.length);
-        packets.push(openpgp.UserIDPacket.fromObject({ name, email }));
-        const userIdPacketBytes = packets.write().length;
-        // RFC 4880 section 4.2.2.2: a packet body of 192 to 8383 bytes has a two-octet length.
-        assert.equal(userIdPacketBytes, MAX_USER_ID_BYTES + 3);
-        // The largest key packets measured (components/keys/gpg-key.ts) and 92 bytes of encryption.
-        const keyPacketBytes: Record<GpgAlgorithm, number> = { ed25519: 608, rsa3072: 3816, rsa4096: 4968 };
-        for (const algorithm of GPG_ALGORITHMS) {
-            for (const encrypted of [false, true]) {
-                assert.equal(
-                    gpgPrivateKeyMaxLength(algorithm, encrypted),
-                    armoredPrivateKeyLength(keyPacketBytes[algorithm] + userIdPacketBytes + (encrypted ? 92 : 0)),
-                    `${algorithm}, encrypted: ${encrypted}`,
-                );
-            }
-        }
-    });
-
-    describe("the GpgKey resource's inputs", () => {
-        const inputsOf = async (args: { rotation?: string }) => {
-            const registered = await record(
-                () => new GpgKey("bot-gpg-key", { name: BOT.name, email: BOT.email, algorithm: "ed25519", ...args }),
-            );
-            const key = registered.find((r) => r.type === "pulumi-nodejs:dynamic:Resource" && r.name === "bot-gpg-key");
-            assert.ok(key, "the GpgKey was not registered");
-            return key.inputs;
-        };
-
-        it("sends an empty rotation value when none is given", async () => {
-            assert.equal((await inputsOf({})).rotation, "");
-        });
-
-        it("sends the rotation value it is given", async () => {
-            assert.equal((await inputsOf({ rotation: "2026-11" })).rotation, "2026-11");
-        });
     });
 });
