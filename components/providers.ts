@@ -29,7 +29,7 @@ export interface Providers {
 export function awsTags(config: StackConfig): Record<string, string> {
     return {
         "managed-by": "pulumi",
-        "pulumi-project": "flux-gitops",
+        "pulumi-project": config.project,
         "pulumi-stack": config.stack,
         "github-owner": config.github.owner,
     };

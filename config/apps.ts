@@ -1,6 +1,6 @@
 import { baseDirectory } from "../components/app/manifests";
 import { appSsmNames } from "../components/keys/ssm-names";
-import { Checks, GITHUB_REPOSITORY, PROJECT, RawConfig } from "./checks";
+import { Checks, GITHUB_REPOSITORY, RawConfig } from "./checks";
 
 /** How ImagePolicy orders tags (`spec.policy.<kind>`). */
 export type ImagePolicyKind = "numerical" | "semver" | "alphabetical";
@@ -185,7 +185,7 @@ export function readApps(c: Checks, raw: RawConfig, ctx: AppContext): AppConfig[
             if (v !== undefined && v !== null) return typeof v === "string" ? v : JSON.stringify(v);
             return OWN_APP_KEYS.has(k) ? undefined : raw[k];
         };
-        const entryChecks = new Checks(get, (k) => `${PROJECT}:additionalApps[${i}].${k}`, c.problems);
+        const entryChecks = new Checks(get, (k) => c.label(`additionalApps[${i}].${k}`), c.problems);
         apps.push(readApp(entryChecks, ctx));
     });
     for (const [what, values] of [

@@ -1,8 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isPositiveFluxDuration } from "../components/validation";
 
-/** The Pulumi project name; also the config namespace of every key. */
-export const PROJECT = "flux-gitops";
+/**
+ * The project name Pulumi.yaml ships with. The program reads its keys under the running project's
+ * name (`pulumi new` asks for one); this is only the fallback of `buildConfig` when no project is named.
+ */
+export const TEMPLATE_PROJECT = "flux-gitops";
 
 /** Plain (non-secret) config values as Pulumi hands them over: strings, or undefined when unset. */
 export type RawConfig = Readonly<Record<string, string | undefined>>;
@@ -45,7 +48,8 @@ export function isDnsName(value: string): boolean {
 export class Checks {
     constructor(
         private readonly get: (k: string) => string | undefined,
-        private readonly label: (k: string) => string,
+        /** A key as messages name it, with its namespace (`my-project:owner`). */
+        readonly label: (k: string) => string,
         readonly problems: string[],
     ) {}
 

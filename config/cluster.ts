@@ -20,7 +20,7 @@ export function readCluster(c: Checks, secrets: { readonly kubeconfig?: pulumi.O
     if (context === undefined && secrets.kubeconfig === undefined) {
         c.problem(
             "kubeContext",
-            "is required: every stack names its cluster (or set the secret flux-gitops:kubeconfig); " +
+            `is required: every stack names its cluster (or set the secret ${c.label("kubeconfig")}); ` +
                 "set it with `pulumi config set kubeContext <context>` (see `kubectl config get-contexts`)",
         );
     }

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AppConfig, APPS_KEYS, readApps } from "./apps";
-import { Checks, ConfigError, PROJECT, RawConfig, unknownKeyProblems } from "./checks";
+import { Checks, ConfigError, RawConfig, TEMPLATE_PROJECT, unknownKeyProblems } from "./checks";
 import { CLUSTER_KEYS, ClusterConfig, readCluster } from "./cluster";
 import { DEPLOYMENTS_KEYS, DeploymentsConfig, readDeployments } from "./deployments";
 import { FLUX_KEYS, FluxConfig, readFlux } from "./flux";
@@ -45,6 +45,8 @@ export interface SecretConfig {
 
 /** What else the CLI knows about the config: which keys are set, and which secrets were set in plain text. */
 export interface ConfigContext {
+    /** The running project's name: the namespace its keys are read under and named by (default TEMPLATE_PROJECT). */
+    readonly project?: string;
     /** Every key set in the project's namespace, without the namespace. */
     readonly setKeys?: readonly string[];
     /** Secret keys whose value was set without `--secret`. */
@@ -55,6 +57,8 @@ export interface ConfigContext {
 
 /** The validated, typed configuration of one stack. */
 export interface StackConfig {
+    /** The running project's name (the namespace of its keys). */
+    readonly project: string;
     readonly stack: string;
     /** AWS region of the SSM parameters (`aws:region`). */
     readonly awsRegion: string;
@@ -112,7 +116,8 @@ const REQUIRED_SECRETS = ["registryToken", "botGithubToken", "slackWebhookUrl", 
  */
 export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string, context: ConfigContext = {}): StackConfig {
     const problems: string[] = [];
-    const label = (k: string) => (k.includes(":") ? k : `${PROJECT}:${k}`);
+    const project = context.project ?? TEMPLATE_PROJECT;
+    const label = (k: string) => (k.includes(":") ? k : `${project}:${k}`);
     const c = new Checks((k) => raw[k], label, problems);
 
     problems.push(...unknownKeyProblems(context.setKeys ?? [], KNOWN_KEYS, label));
@@ -159,6 +164,7 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
     if (problems.length > 0) throw new ConfigError(stack, problems);
 
     return {
+        project,
         stack,
         awsRegion,
         github,
@@ -204,14 +210,16 @@ export function splitRegistries(value: string | undefined): { entries: string | 
  * Throws ConfigError before any resource is registered.
  */
 export function loadConfig(): StackConfig {
-    const config = new pulumi.Config(PROJECT);
+    // `pulumi new` stores the stack's keys under the project name the user gave.
+    const project = pulumi.getProject();
+    const config = new pulumi.Config(project);
     const raw: Record<string, string | undefined> = {};
     for (const k of PLAIN_KEYS) raw[k] = config.get(k);
     raw["aws:region"] = new pulumi.Config("aws").get("region");
     const secrets: Record<string, pulumi.Output<string>> = {};
     const plaintextSecrets: string[] = [];
     for (const k of SECRET_KEYS) {
-        const full = `${PROJECT}:${k}`;
+        const full = `${project}:${k}`;
         // Presence is checked on the raw value so that a missing secret is reported with the others.
         if (pulumi.runtime.getConfig(full) === undefined) continue;
         secrets[k] = config.requireSecret(k);
@@ -221,22 +229,22 @@ export function loadConfig(): StackConfig {
     }
     // Read without Config.get, which would warn that a secret is read as plain text: the usernames
     // are plain, and each token becomes a secret Output the moment it is split off.
-    const registries = splitRegistries(pulumi.runtime.getConfig(`${PROJECT}:${REGISTRIES_KEY}`));
+    const registries = splitRegistries(pulumi.runtime.getConfig(`${project}:${REGISTRIES_KEY}`));
     raw[REGISTRIES_KEY] = registries.entries;
-    if (Object.keys(registries.tokens).length > 0 && !isConfigSecret(`${PROJECT}:${REGISTRIES_KEY}`)) {
+    if (Object.keys(registries.tokens).length > 0 && !isConfigSecret(`${project}:${REGISTRIES_KEY}`)) {
         plaintextSecrets.push(`${REGISTRIES_KEY}`);
     }
     const setKeys = Object.keys(pulumi.runtime.allConfig())
-        .filter((k) => k.startsWith(`${PROJECT}:`))
-        .map((k) => k.slice(PROJECT.length + 1));
+        .filter((k) => k.startsWith(`${project}:`))
+        .map((k) => k.slice(project.length + 1));
     return buildConfig(
         raw,
         {
             ...secrets,
-            gpgPassphraseEmpty: pulumi.runtime.getConfig(`${PROJECT}:gpgPassphrase`) === "",
+            gpgPassphraseEmpty: pulumi.runtime.getConfig(`${project}:gpgPassphrase`) === "",
             registryTokens: registries.tokens,
         },
         pulumi.getStack(),
-        { setKeys, plaintextSecrets, env: process.env },
+        { project, setKeys, plaintextSecrets, env: process.env },
     );
 }

@@ -55,7 +55,8 @@ export function readRegistries(
     }
     const used: Record<string, RegistryCredentials> = {};
     for (const app of ctx.apps) {
-        if (app.image.public) continue;
+        // A missing image is reported as required already; it has no registry to need credentials for.
+        if (app.image.public || !app.image.repository) continue;
         const host = app.image.registry;
         if (host === GHCR) {
             used[host] = { host, username: ctx.botUser, token: ctx.ghcrToken, parameterName: ctx.ghcrParameter };
@@ -64,7 +65,7 @@ export function readRegistries(
         } else {
             c.problems.push(
                 `application ${app.name} pulls ${app.image.repository} from ${host}, which has no credentials: ` +
-                    `add them under flux-gitops:registries["${host}"] (username and a secret token), or set imagePublic: true for a public image`,
+                    `add them under ${c.label("registries")}["${host}"] (username and a secret token), or set imagePublic: true for a public image`,
             );
         }
     }

@@ -6,9 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
+import { DISABLE_DEFAULT_PROVIDERS, defaultProviderRefusal, needsProvider, throughDynamicHost } from "./engine-rules";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
-const PROJECT = "flux-gitops";
 
 /** One resource the program registered. */
 export interface RecordedResource {
@@ -154,6 +154,8 @@ export function unwrapSecrets(value: unknown, paths: string[], at = ""): unknown
 export interface RecordedInvoke {
     readonly token: string;
     readonly args: Record<string, unknown>;
+    /** Provider reference (`<provider urn>::<id>`) the invoke names, "" for the default provider. */
+    readonly provider: string;
 }
 
 export interface Evaluation {
@@ -177,6 +179,8 @@ export interface Evaluation {
 
 /** Stack config: values by full key (`flux-gitops:owner`), and which keys are secret. */
 export interface StackConfigValues {
+    /** The project's name (`name:` in Pulumi.yaml): the namespace of its own keys and part of every URN. */
+    readonly project: string;
     readonly values: Record<string, string>;
     readonly secretKeys: string[];
     /**
@@ -191,8 +195,9 @@ export function secretPlaceholder(key: string): string {
     return `placeholder-secret-${key.replace(/^.*:/, "")}`;
 }
 
-function fullKey(key: string): string {
-    return key.includes(":") ? key : `${PROJECT}:${key}`;
+/** A key with its namespace: a bare key belongs to the project (pulumi/pulumi sdk/go/common/config/key.go, ParseKey). */
+function fullKey(key: string, project: string): string {
+    return key.includes(":") ? key : `${project}:${key}`;
 }
 
 function asConfigString(value: unknown): string {
@@ -277,14 +282,16 @@ export function stackConfigProblems(
     stack: string,
     declarations: Record<string, ConfigDeclaration>,
     stackConfig: Record<string, unknown>,
+    project: string,
 ): string[] {
     const problems: string[] = [];
-    const inStack = (key: string) => (fullKey(key) in stackConfig ? stackConfig[fullKey(key)] : stackConfig[key]);
-    const isSet = (key: string) => fullKey(key) in stackConfig || key in stackConfig;
+    const full = (key: string) => fullKey(key, project);
+    const inStack = (key: string) => (full(key) in stackConfig ? stackConfig[full(key)] : stackConfig[key]);
+    const isSet = (key: string) => full(key) in stackConfig || key in stackConfig;
     const keys = Object.keys(declarations).sort();
     const missing = keys.filter((k) => {
         const d = declarations[k];
-        return !d.secret && d.default === undefined && d.value === undefined && fullKey(k).startsWith(`${PROJECT}:`) && !isSet(k);
+        return !d.secret && d.default === undefined && d.value === undefined && full(k).startsWith(`${project}:`) && !isSet(k);
     });
     if (missing.length > 0) {
         problems.push(`Stack '${stack}' is missing configuration value${missing.length > 1 ? "s" : ""} ${quoteKeys(missing)}`);
@@ -327,21 +334,24 @@ export class StackConfigError extends Error {
  * wrong type for a declared key, a plaintext value for a declared secret.
  */
 export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfigValues {
-    const project = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+    const projectFile = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+        name: string;
         config?: Record<string, unknown>;
     };
+    // `pulumi new` writes the name the user chose; the program reads its keys under that name.
+    const project = projectFile.name;
     const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) throw new Error(`no stack file ${path.relative(root, stackFile)}`);
     const stackConfig =
         (YAML.parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
-    const declarations = configDeclarations(project);
-    const problems = stackConfigProblems(stack, declarations, stackConfig);
+    const declarations = configDeclarations(projectFile);
+    const problems = stackConfigProblems(stack, declarations, stackConfig, project);
     if (problems.length > 0) throw new StackConfigError(stack, problems);
 
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [key, d] of Object.entries(declarations)) {
-        const full = fullKey(key);
+        const full = fullKey(key, project);
         if (d.secret) {
             values[full] = secretPlaceholder(full);
             secretKeys.push(full);
@@ -353,7 +363,7 @@ export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfig
     }
     const set = new Set<string>();
     for (const [key, value] of Object.entries(stackConfig)) {
-        const full = fullKey(key);
+        const full = fullKey(key, project);
         set.add(full);
         if (isSecure(value)) {
             values[full] = secretPlaceholder(full);
@@ -371,7 +381,7 @@ export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfig
         }
     }
     const placeholders = secretKeys.filter((k) => !set.has(k)).sort();
-    return { values, secretKeys, placeholders };
+    return { project, values, secretKeys, placeholders };
 }
 
 // Real, public GitHub SSH host keys (api.github.com/meta), so known_hosts renders realistically.
@@ -379,6 +389,20 @@ export const GITHUB_SSH_KEYS = [
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl",
     "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg=",
 ];
+
+/** The type of every dynamic resource: the package `pulumi-nodejs`, served by the program's own provider host. */
+export const DYNAMIC_RESOURCE = "pulumi-nodejs:dynamic:Resource";
+
+/** What the engine would refuse in a program that the mocks ran to the end; the message holds the engine's words. */
+export class EngineRefusal extends Error {
+    constructor(
+        readonly stack: string,
+        readonly refusals: readonly string[],
+    ) {
+        super(refusals.join("\n"));
+        this.name = "EngineRefusal";
+    }
+}
 
 /** Mocked private material, per resource name, so each value is unique and traceable. */
 export function mockPrivateValue(kind: string, name: string): string {
@@ -399,7 +423,7 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
             return { ...inputs, result: mockPrivateValue("password", name).padEnd(Number(inputs.length ?? 16), "x") };
         case "random:index/randomString:RandomString":
             return { ...inputs, result: `r${Buffer.from(name).toString("hex")}`.slice(0, Number(inputs.length ?? 8)).toLowerCase() };
-        case "pulumi-nodejs:dynamic:Resource": {
+        case DYNAMIC_RESOURCE: {
             const { __provider: _provider, ...rest } = inputs;
             return {
                 ...rest,
@@ -462,6 +486,9 @@ export function withDeadline<T>(work: Promise<T>, ms: number, message: string): 
 export async function evaluateProgram(stack: string, config: StackConfigValues): Promise<Evaluation> {
     const resources: RecordedResource[] = [];
     const invokes: RecordedInvoke[] = [];
+    // What the engine would refuse: the deployment fails on the first; all are reported here.
+    const refusals: string[] = [];
+    const denied = config.values[DISABLE_DEFAULT_PROVIDERS];
     const secretValues = new Set<string>(config.secretKeys.map((k) => config.values[k]));
     const wiring = new Map<string, Wiring>();
 
@@ -505,6 +532,15 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
                 }
                 const id = args.custom === false ? "" : `${args.name}-id`;
                 const w = wiring.get(`${args.type}::${args.name}`) ?? { urn: "", parent: "", provider: "", protect: false, options: NO_OPTIONS };
+                if (needsProvider(args.type, args.custom !== false) && !w.provider) {
+                    const refusal = defaultProviderRefusal(denied, args.type, w.urn);
+                    if (refusal) refusals.push(refusal);
+                }
+                if (args.type === DYNAMIC_RESOURCE) {
+                    // The dynamic-provider host passes what check and create return through protobuf.
+                    throughDynamicHost(inputs);
+                    throughDynamicHost(state);
+                }
                 resources.push({
                     type: args.type,
                     name: args.name,
@@ -520,14 +556,18 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
                 return { id, state };
             },
             call(args) {
-                invokes.push({ token: args.token, args: args.inputs as Record<string, unknown> });
+                invokes.push({ token: args.token, args: args.inputs as Record<string, unknown>, provider: args.provider ?? "" });
+                if (!args.provider) {
+                    const refusal = defaultProviderRefusal(denied, args.token, args.token);
+                    if (refusal) refusals.push(refusal);
+                }
                 if (args.token === "github:index/getSshKeys:getSshKeys") {
                     return { id: "github-meta", keys: GITHUB_SSH_KEYS };
                 }
                 return args.inputs as Record<string, unknown>;
             },
         },
-        PROJECT,
+        config.project,
         stack,
         false,
     );
@@ -564,6 +604,7 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
         Error.stackTraceLimit = stackTraceLimit;
         recorder.current = undefined;
     }
+    if (refusals.length > 0) throw new EngineRefusal(stack, refusals);
     return {
         stack,
         resources,
@@ -602,7 +643,7 @@ export async function evaluateStack(stack: string, overrides: Record<string, Con
     const values = { ...config.values };
     const secretKeys = new Set(config.secretKeys);
     for (const [k, v] of Object.entries(overrides)) {
-        const full = fullKey(k);
+        const full = fullKey(k, config.project);
         secretKeys.delete(full);
         if (v === undefined) delete values[full];
         else if (typeof v === "string") values[full] = v;
@@ -612,6 +653,7 @@ export async function evaluateStack(stack: string, overrides: Record<string, Con
         }
     }
     return evaluateProgram(stack, {
+        project: config.project,
         values,
         secretKeys: [...secretKeys].filter((k) => k in values),
         placeholders: config.placeholders?.filter((k) => !(k in overrides) && !(k.replace(/^[^:]*:/, "") in overrides)),

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { AppConfig, buildConfig, Checks, PROJECT, readApps, registryHost } from "../config";
+import { AppConfig, buildConfig, Checks, readApps, registryHost, TEMPLATE_PROJECT } from "../config";
 import { devRaw, problemsOf, secrets } from "./config-helpers";
 
 /** The applications of the dev stack with `overrides`. */
@@ -151,7 +151,7 @@ describe("applications: namespace, hostname and overlay", () => {
         const problems: string[] = [];
         const c = new Checks(
             (k) => raw[k],
-            (k) => `${PROJECT}:${k}`,
+            (k) => `${TEMPLATE_PROJECT}:${k}`,
             problems,
         );
         const apps = readApps(c, raw, { stack: "dev", baseDomain: "", ssmPrefix: "" });

@@ -20,6 +20,7 @@ import {
     reencryptGpgKey,
     UNKNOWN_VALUE,
 } from "../components/keys/gpg-key";
+import { throughDynamicHost } from "../scripts/engine-rules";
 import { record } from "./record";
 
 const openpgp = loadOpenpgp();
@@ -384,6 +385,100 @@ describe("a generated GPG key in real gpg and git", function () {
             assert.equal(verify.status, 0, verify.stderr);
             assert.match(verify.stderr, new RegExp(`VALIDSIG ${key.fingerprint} `));
             assert.match(verify.stderr, new RegExp(`GOODSIG ${key.keyId} ${inputs.name} <${inputs.email}>`));
+        });
+    }
+});
+
+/**
+ * A dynamic resource's life as the engine and the dynamic-provider host run it
+ * (pulumi/pulumi sdk/nodejs/cmd/dynamic-provider/index.ts, v3.274.0): the host reads olds and news
+ * with `toJavaScript`, sends every result of check, create and update through
+ * `Struct.fromJavaScript` (with the serialized provider, `__provider`, added back), and the engine
+ * stores those outputs and hands them to the next diff and update as `olds`.
+ */
+class HostedGpgKey {
+    /** The outputs the engine stored, as it stored them. */
+    state?: Record<string, unknown>;
+
+    /** One `pulumi up` with these inputs; returns the step the engine took. */
+    async up(news: Partial<GpgKeyProviderInputs>): Promise<"create" | "same" | "update" | "replace"> {
+        const checked = await gpgKeyProvider.check!(this.state ?? {}, throughDynamicHost({ ...news, __provider: PROVIDER }));
+        assert.deepEqual(checked.failures ?? [], [], "check accepts the inputs");
+        const inputs = throughDynamicHost(checked.inputs as Record<string, unknown>);
+        if (this.state === undefined) {
+            await this.create(inputs);
+            return "create";
+        }
+        const diff = await gpgKeyProvider.diff!(String(this.state.fingerprint), this.state, inputs);
+        if ((diff.replaces ?? []).length > 0) {
+            await this.create(inputs);
+            return "replace";
+        }
+        if (!diff.changes) return "same";
+        const result = await gpgKeyProvider.update!(String(this.state.fingerprint), this.state, inputs);
+        this.state = throughDynamicHost({ ...result.outs, __provider: PROVIDER });
+        return "update";
+    }
+
+    private async create(inputs: Record<string, unknown>): Promise<void> {
+        const result = await gpgKeyProvider.create(inputs);
+        this.state = throughDynamicHost({ ...result.outs, __provider: PROVIDER });
+    }
+}
+const PROVIDER = "exports.handler = ...";
+
+describe("GPG key provider through the dynamic-provider host", function () {
+    this.timeout(120_000);
+
+    it("the host refuses an undefined value anywhere in a result (google-protobuf Struct.fromJavaScript)", () => {
+        assert.throws(() => throughDynamicHost({ passphrase: undefined }), /Unexpected struct type/);
+        assert.throws(() => throughDynamicHost({ nested: { value: undefined } }), /Unexpected struct type/);
+        assert.deepEqual(throughDynamicHost({ a: "x", n: null, list: [1, "b"] }), { a: "x", n: null, list: [1, "b"] });
+    });
+
+    it("creates, then leaves the key alone on an unchanged `up`", async () => {
+        const key = new HostedGpgKey();
+        assert.equal(await key.up(BOT), "create");
+        const created = key.state;
+        assert.equal(await key.up(BOT), "same");
+        assert.deepEqual(key.state, created);
+        assert.equal(created?.passphrase, undefined, "no passphrase, no passphrase output");
+    });
+
+    it("unsets, sets and changes the passphrase in place, the same key each time", async () => {
+        const key = new HostedGpgKey();
+        assert.equal(await key.up({ ...BOT, passphrase: "first" }), "create");
+        const fingerprint = key.state?.fingerprint;
+        assert.equal(await key.up({ ...BOT, passphrase: "first" }), "same");
+
+        // `pulumi config rm gpgPassphrase`: the input is absent, and the update must not return it as undefined.
+        assert.equal(await key.up(BOT), "update");
+        assert.equal(key.state?.fingerprint, fingerprint);
+        assert.equal("passphrase" in (key.state ?? {}), false);
+        assert.equal((await openpgp.readPrivateKey({ armoredKey: String(key.state?.privateKey) })).isDecrypted(), true);
+        assert.equal(await key.up(BOT), "same");
+
+        assert.equal(await key.up({ ...BOT, passphrase: "second" }), "update");
+        assert.equal(key.state?.passphrase, "second");
+        const locked = await openpgp.readPrivateKey({ armoredKey: String(key.state?.privateKey) });
+        await openpgp.decryptKey({ privateKey: locked, passphrase: "second" });
+        assert.equal(await key.up({ ...BOT, passphrase: "third" }), "update");
+        assert.equal(key.state?.fingerprint, fingerprint);
+    });
+
+    for (const [input, value] of [
+        ["name", "Flux Bot"],
+        ["email", "flux@example.com"],
+        ["algorithm", "rsa3072"],
+        ["rotation", "2026-12"],
+    ] as const) {
+        it(`replaces the key when ${input} changes, and the new key's outputs survive the host`, async () => {
+            const key = new HostedGpgKey();
+            await key.up({ ...BOT, passphrase: "p" });
+            const fingerprint = key.state?.fingerprint;
+            assert.equal(await key.up({ ...BOT, passphrase: "p", [input]: value }), "replace");
+            assert.notEqual(key.state?.fingerprint, fingerprint);
+            assert.equal(key.state?.[input], value);
         });
     }
 });

@@ -194,20 +194,20 @@ describe("the offline stack config, refused as the Pulumi CLI refuses it", () =>
 
     it("refuses an object for a string key, and words other than true/false or digits for boolean/integer keys", () => {
         withStackFile(
-            "  flux-gitops:owner:\n    name: developer-friendly\n  flux-gitops:imageAutomation: yes\n  flux-gitops:appPort: 80.5\n",
+            "  flux-gitops:gatewayName:\n    name: gateway\n  flux-gitops:imageAutomation: yes\n  flux-gitops:appPort: 80.5\n",
         );
         assert.deepEqual(problems(), [
             "Stack 't' with configuration key 'appPort' must be of type 'integer'",
+            "Stack 't' with configuration key 'gatewayName' must be of type 'string'",
             "Stack 't' with configuration key 'imageAutomation' must be of type 'boolean'",
-            "Stack 't' with configuration key 'owner' must be of type 'string'",
         ]);
     });
 
     it("accepts what the CLI accepts: scalars for strings, digits for integers, true/false for booleans", () => {
-        withStackFile("  flux-gitops:owner: 1234\n  flux-gitops:appPort: \"9090\"\n  flux-gitops:imageAutomation: \"false\"\n");
+        withStackFile("  flux-gitops:gatewayName: 1234\n  flux-gitops:appPort: \"9090\"\n  flux-gitops:imageAutomation: \"false\"\n");
         assert.deepEqual(problems(), []);
         const { values } = readStackConfig("t", root);
-        assert.equal(values["flux-gitops:owner"], "1234");
+        assert.equal(values["flux-gitops:gatewayName"], "1234");
         assert.equal(values["flux-gitops:appPort"], "9090");
     });
 
@@ -226,9 +226,17 @@ describe("the offline stack config, refused as the Pulumi CLI refuses it", () =>
         assert.ok(config.secretKeys.includes("flux-gitops:registryToken"));
     });
 
-    it("refuses a stack file without a required key, naming it as the CLI does", () => {
+    it("refuses a stack file without the required keys, naming each as the CLI does", () => {
         fs.writeFileSync(path.join(root, "Pulumi.t.yaml"), "config:\n  flux-gitops:branch: main\n");
-        assert.deepEqual(problems(), ["Stack 't' is missing configuration value 'baseDomain'"]);
+        assert.deepEqual(problems(), [
+            "Stack 't' is missing configuration values 'baseDomain', 'botEmail', 'botUser', 'image', 'owner' and 'repository'",
+        ]);
+    });
+
+    it("names the one missing key in the singular", () => {
+        withStackFile("");
+        fs.writeFileSync(path.join(root, "Pulumi.t.yaml"), fs.readFileSync(path.join(root, "Pulumi.t.yaml"), "utf8").replace(/^ {2}flux-gitops:owner: .*\n/m, ""));
+        assert.deepEqual(problems(), ["Stack 't' is missing configuration value 'owner'"]);
     });
 });
 
@@ -254,7 +262,7 @@ describe("npm run render as a command", () => {
     const dev = () => fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8").trimEnd();
 
     it("exits non-zero with the program's config error and leaves no stale render", () => {
-        fs.writeFileSync(stackFile, `${dev()}\n  flux-gitops:botEmail: not-an-email\n`);
+        fs.writeFileSync(stackFile, dev().replace(/^( {2}flux-gitops:botEmail:) .*$/m, "$1 not-an-email"));
         const result = render("--stack", `render-test-${process.pid}`, "--out", out);
         assert.equal(result.status, 1);
         assert.match(result.stderr, /Invalid configuration for stack "render-test-\d+" \(1 problem\):\n {2}- flux-gitops:botEmail is not an e-mail address \(got "not-an-email"\)/);

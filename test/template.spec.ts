@@ -3,7 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import * as YAML from "yaml";
-import { configDeclarations, PROJECT_ROOT } from "../scripts/offline";
+import * as os from "node:os";
+import { ConfigError } from "../config";
+import { configDeclarations, Evaluation, evaluateProgram, PROJECT_ROOT, readStackConfig } from "../scripts/offline";
 
 interface TemplateValue {
     description?: string;
@@ -79,7 +81,10 @@ describe("Pulumi.yaml as a `pulumi new` template", () => {
         const required = Object.entries(declarations)
             .filter(([, d]) => d.type !== undefined && d.default === undefined)
             .map(([k]) => k);
-        assert.deepEqual(required.sort(), ["baseDomain", "botGithubToken", "discordWebhookUrl", "registryToken", "slackWebhookUrl"]);
+        assert.deepEqual(required.sort(), [
+            "baseDomain", "botEmail", "botGithubToken", "botUser", "discordWebhookUrl", "image", "owner", "registryToken", "repository",
+            "slackWebhookUrl",
+        ]);
         for (const key of required) assert.ok(key in templateConfig, `template asks for ${key}`);
     });
 
@@ -101,7 +106,95 @@ describe("Pulumi.yaml as a `pulumi new` template", () => {
         }
     });
 
-    it("disables default providers for every package", () => {
-        assert.deepEqual(project.config["pulumi:disable-default-providers"], ["*"]);
+    it("disables the default provider of every provider package by name (test/engine-rules.spec.ts holds the list)", () => {
+        assert.deepEqual(project.config["pulumi:disable-default-providers"], ["aws", "github", "kubernetes", "pulumiservice", "random", "tls"]);
+    });
+});
+
+/**
+ * What a new user answers to each prompt of `pulumi new`: none of it the recipe's. A prompt added
+ * to the template without an answer here fails the test below, naming it.
+ */
+const ANSWERS: Record<string, string> = {
+    owner: "acme",
+    repository: "storefront",
+    image: "ghcr.io/acme/storefront",
+    botUser: "acme-release-bot",
+    botEmail: "release-bot@acme.example",
+    baseDomain: "apps.acme.example",
+    kubeContext: "acme-staging",
+    eksClusterName: "acme-staging",
+    botGithubToken: "ghp_acme_bot",
+    registryToken: "ghp_acme_registry",
+    slackWebhookUrl: "https://hooks.slack.com/services/T000/B000/acme",
+    discordWebhookUrl: "https://discord.com/api/webhooks/1/acme",
+};
+
+/** What identifies the recipe this project replaces; none of it may reach a new user's stack. */
+const RECIPE_IDENTITY = /developer-friendly|echo-server|Developer Friendly/i;
+
+/**
+ * A project made by `pulumi new` under the name the user gave, with a stack file holding only the
+ * prompts' answers (a prompt's default where it has one), as newcmd writes them: bare keys under the
+ * project's name, secrets as `secure:` values (pulumi/pulumi pkg/cmd/pulumi/project/newcmd/config.go).
+ */
+function newProject(name: string, stack: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flux-gitops-new-"));
+    const projectFile = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8").replace(/^name: flux-gitops$/m, `name: ${name}`);
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), projectFile);
+    const config: Record<string, unknown> = {};
+    for (const [key, prompt] of Object.entries(templateConfig)) {
+        const answer = ANSWERS[key] ?? prompt.default;
+        assert.ok(answer !== undefined, `the template asks for ${key}, which has no answer in ANSWERS`);
+        const full = key.includes(":") ? key : `${name}:${key}`;
+        config[full] = prompt.secret ? { secure: `v1:${Buffer.from(String(answer)).toString("base64")}` } : answer;
+    }
+    fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), YAML.stringify({ config }));
+    return dir;
+}
+
+describe("a stack made by `pulumi new` from the prompts alone", () => {
+    let dir: string;
+    let evaluation: Evaluation;
+    before(async () => {
+        dir = newProject("acme-delivery", "staging");
+        evaluation = await evaluateProgram("staging", readStackConfig("staging", dir));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("evaluates: every key a stack must set is a prompt", () => {
+        assert.ok(evaluation.resources.length > 50);
+        assert.ok(evaluation.resources.every((r) => r.urn.startsWith("urn:pulumi:staging::acme-delivery::")));
+    });
+
+    it("reads its keys under the project's own name", () => {
+        const repo = evaluation.resources.find((r) => r.type === "github:index/repositoryDeployKey:RepositoryDeployKey");
+        assert.equal(repo?.inputs.repository, "storefront");
+        const gpg = evaluation.resources.find((r) => r.type === "pulumi-nodejs:dynamic:Resource");
+        assert.deepEqual([gpg?.inputs.name, gpg?.inputs.email], ["acme-release-bot", "release-bot@acme.example"], "botName defaults to botUser");
+    });
+
+    it("holds nothing of the recipe's identity", () => {
+        const found = evaluation.resources.filter((r) => RECIPE_IDENTITY.test(JSON.stringify(r.inputs)));
+        assert.deepEqual(found.map((r) => `${r.type} ${r.name}`), []);
+        assert.doesNotMatch(JSON.stringify(evaluation.outputs), RECIPE_IDENTITY);
+    });
+
+    it("names each missing key under the project's name when a stack lacks them", async () => {
+        const config = readStackConfig("staging", dir);
+        const values = { ...config.values };
+        for (const key of ["owner", "repository", "image", "botUser", "botEmail"]) delete values[`acme-delivery:${key}`];
+        await assert.rejects(evaluateProgram("staging", { ...config, values }), (e: unknown) => {
+            // The evaluation loads the program afresh, so its ConfigError is not this module's class.
+            assert.equal((e as Error).name, "ConfigError");
+            const { problems } = e as ConfigError;
+            assert.deepEqual(
+                problems.map((p) => p.split(" ")[0]),
+                ["acme-delivery:owner", "acme-delivery:botUser", "acme-delivery:botEmail", "acme-delivery:repository", "acme-delivery:image"],
+                (e as Error).message,
+            );
+            for (const p of problems) assert.match(p, / is required \(.+\); set it with `pulumi config set \w+ <value>`$/);
+            return true;
+        });
     });
 });

@@ -162,6 +162,16 @@ export async function reencryptGpgKey(
 }
 
 /**
+ * `value` without its undefined properties. The dynamic-provider host sends every result of check,
+ * create, update and read through google-protobuf's `Struct.fromJavaScript`, which throws
+ * "Unexpected struct type" on an undefined value and fails the update
+ * (pulumi/pulumi sdk/nodejs/cmd/dynamic-provider/index.ts); an unset input is an absent property.
+ */
+export function definedOnly<T extends object>(value: T): T {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
  * The dynamic provider. It keeps no state outside Pulumi's: a key is generated on create, kept
  * unchanged while its inputs are, replaced when its user ID, algorithm or rotation value changes,
  * and re-encrypted in place when only the passphrase changes.
@@ -169,12 +179,12 @@ export async function reencryptGpgKey(
 export const gpgKeyProvider: pulumi.dynamic.ResourceProvider = {
     check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
         const failures = gpgKeyInputProblems(news);
-        const inputs = { ...news, rotation: news.rotation ?? "" };
+        const inputs = definedOnly({ ...news, rotation: news.rotation ?? "" });
         return Promise.resolve(failures.length > 0 ? { inputs, failures } : { inputs });
     },
 
     async create(inputs: GpgKeyProviderInputs): Promise<pulumi.dynamic.CreateResult> {
-        const outs = await generateGpgKey(inputs);
+        const outs = definedOnly(await generateGpgKey(inputs));
         return { id: outs.fingerprint, outs };
     },
 
@@ -190,8 +200,9 @@ export const gpgKeyProvider: pulumi.dynamic.ResourceProvider = {
 
     async update(_id: string, olds: GpgKeyProviderOutputs, news: GpgKeyProviderInputs): Promise<pulumi.dynamic.UpdateResult> {
         // Only the passphrase can change without a replacement (see diff).
+        // An unset passphrase leaves no `passphrase` in the outputs (olds may still hold the old one).
         const privateKey = await reencryptGpgKey(olds.privateKey, olds.passphrase, news.passphrase);
-        const outs: GpgKeyProviderOutputs = { ...olds, passphrase: news.passphrase, privateKey };
+        const outs: GpgKeyProviderOutputs = definedOnly({ ...olds, passphrase: news.passphrase, privateKey });
         return { outs };
     },
 };
