@@ -5,6 +5,9 @@
  * actually emits rather than passing vacuously.
  */
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Ajv from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { Evaluation } from "../../scripts/offline";
 import { evaluateStack } from "../../test/evaluations";
@@ -30,10 +33,14 @@ function stackResources(evaluation: Evaluation): Mutable[] {
     return resources;
 }
 
-async function violations(policy: ResourceValidationPolicy | StackValidationPolicy, resources: readonly FakeResource[]): Promise<string[]> {
-    if (isStackPolicy(policy)) return (await runStackPolicy(policy, resources)).map((v) => v.message);
+async function violations(
+    policy: ResourceValidationPolicy | StackValidationPolicy,
+    resources: readonly FakeResource[],
+    config: Record<string, unknown> = {},
+): Promise<string[]> {
+    if (isStackPolicy(policy)) return (await runStackPolicy(policy, resources, config)).map((v) => v.message);
     const all: string[] = [];
-    for (const r of resources) all.push(...(await runResourcePolicy(policy, r)));
+    for (const r of resources) all.push(...(await runResourcePolicy(policy, r, config)));
     return all;
 }
 
@@ -151,4 +158,45 @@ describe("the policy pack over the dev stack", () => {
         assert.deepEqual(declared.sort(), ["apps.echo-server.imageWebhookUrl", "apps.echo-server.webhookUrl", "imageWebhookUrl", "webhookUrl"]);
         for (const path of declared) assert.ok(isSecret(path), `${path} is declared secret but exported in plain text`);
     });
+});
+
+/**
+ * `policy/config.example.json`, as `pulumi preview --policy-pack policy --policy-pack-config
+ * policy/config.example.json` hands it to the pack: each policy's entry applied over its schema's
+ * defaults, validated against the schema as `{type: object, properties}` (pulumi/pulumi v3.274.0
+ * pkg/resource/analyzer/config.go, ReconcilePolicyPackConfig and validatePolicyConfig), with
+ * `enforcementLevel` taken out of the properties (extractEnforcementLevel).
+ */
+describe("the pack's example config", () => {
+    const example = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "config.example.json"), "utf8")) as Record<string, Record<string, unknown>>;
+    const propertiesOf = (name: string) => {
+        const { enforcementLevel: _level, ...properties } = example[name] ?? {};
+        return properties;
+    };
+
+    it("configures only policies of the pack (the CLI would ignore a misspelt one), each valid against its schema", () => {
+        const names = policies().map((p) => p.name);
+        for (const name of Object.keys(example)) assert.ok(names.includes(name), `${name} is not a policy of the pack`);
+        for (const policy of policies()) {
+            if (!policy.configSchema) continue;
+            const validate = new Ajv({ strict: false, allErrors: true }).compile({ type: "object", properties: policy.configSchema.properties });
+            assert.ok(validate(propertiesOf(policy.name)), `${policy.name}: ${JSON.stringify(validate.errors)}`);
+        }
+    });
+
+    it("shows every key of every policy's config, as the READMEs promise", () => {
+        for (const policy of policies()) {
+            const keys = Object.keys(policy.configSchema?.properties ?? {});
+            assert.deepEqual(Object.keys(propertiesOf(policy.name)).sort(), keys.sort(), policy.name);
+        }
+    });
+
+    for (const stack of ["dev", "prod"]) {
+        it(`passes the ${stack} stack with no violation, mandatory or advisory`, async () => {
+            const resources = stackResources(await evaluateStack(stack));
+            const found: Record<string, string[]> = {};
+            for (const policy of policies()) found[policy.name] = await violations(policy, resources, propertiesOf(policy.name));
+            assert.deepEqual(found, Object.fromEntries(policies().map((p) => [p.name, []])));
+        });
+    }
 });
