@@ -8,15 +8,17 @@ export interface Adoption {
 
 /**
  * A transformation that adopts what already exists instead of failing on it:
- * - SSM parameters are written with `overwrite: true`. An import would not do: Pulumi refuses an
- *   import whose inputs differ from what exists (pulumi/pulumi developer-docs/architecture/import.md),
- *   and the adopted parameter must take this stack's new key. With `overwrite` unset, AWS refuses
- *   to create a name that exists (ParameterAlreadyExists; @pulumi/aws 7.48.0 ssm/parameter.d.ts:
- *   "overwrite ... defaults to false during create operations").
+ * - SSM parameters are written with `overwrite: true`, so one `up` works whether or not a parameter
+ *   of the name exists: an import fails for a parameter that does not (the GPG key's, a new
+ *   application's). With `overwrite` unset, AWS refuses to create a name that exists
+ *   (ParameterAlreadyExists; @pulumi/aws 7.48.0 ssm/parameter.d.ts: "overwrite ... defaults to
+ *   false during create operations").
  * - Namespaces in `adoption.namespaces` are imported by name. Since pulumi-kubernetes v4.29.0 a
  *   create no longer upserts an existing object (pulumi/pulumi-kubernetes#2926: AlreadyExists),
- *   so an existing namespace must be imported; its labels and annotations are left as they are
- *   while adopting, so the import's inputs match (set adoptExisting back to false afterwards).
+ *   so an existing namespace must be imported. Inputs that differ from what exists (the owner
+ *   labels) do not stop the import: since v3.174.0 the engine imports and then updates the
+ *   resource in the same deployment (pulumi/pulumi CHANGELOG 3.174.0, "Overhaul of how the import
+ *   option works"; pkg/resource/deploy/step_generator.go continueStepsFromImport, v3.274.0).
  */
 export function adoptionTransform(adoption: Adoption): pulumi.ResourceTransformation {
     return (args) => {
@@ -28,10 +30,7 @@ export function adoptionTransform(adoption: Adoption): pulumi.ResourceTransforma
             // An Output (a name not known yet) or no name at all is never listed.
             const listed = adoption.namespaces.find((namespace) => namespace === name);
             if (listed !== undefined) {
-                return {
-                    props: args.props,
-                    opts: pulumi.mergeOptions(args.opts, { import: listed, ignoreChanges: ["metadata.labels", "metadata.annotations"] }),
-                };
+                return { props: args.props, opts: pulumi.mergeOptions(args.opts, { import: listed }) };
             }
         }
         return undefined;

@@ -129,7 +129,7 @@ describe("where the application's manifests go", () => {
 
 describe("adopting what the recipe already left (adoptionTransform)", () => {
     const transformations = [adoptionTransform({ namespaces: ["monitoring"] })];
-    it("imports a listed Namespace by name, leaving its labels and annotations as they are", async () => {
+    it("imports a listed Namespace by name, with its inputs as given (the engine updates what differs)", async () => {
         const registered = await record(
             () =>
                 new k8s.core.v1.Namespace(
@@ -140,10 +140,8 @@ describe("adopting what the recipe already left (adoptionTransform)", () => {
         );
         const namespace = one(registered, "kubernetes:core/v1:Namespace", "monitoring");
         assert.equal(namespace.options.importId, "monitoring");
-        assert.deepEqual(namespace.options.ignoreChanges, [
-            "metadata.labels",
-            "metadata.annotations",
-        ]);
+        assert.deepEqual(namespace.options.ignoreChanges, []);
+        assert.deepEqual(namespace.inputs, { apiVersion: "v1", kind: "Namespace", metadata: { name: "monitoring" } });
     });
 
     it("creates a Namespace it does not list, and one with no name of its own", async () => {

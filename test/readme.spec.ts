@@ -5,10 +5,6 @@ import * as YAML from "yaml";
 import { PROJECT_ROOT } from "../scripts/offline";
 
 const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
-const packageJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
-    engines: { node: string };
-    dependencies: Record<string, string>;
-};
 const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {
     config: Record<string, { default?: unknown }>;
 };
@@ -25,13 +21,6 @@ describe("the README", () => {
     it("starts a new project with pulumi new before the deploy steps", () => {
         const start = readme.indexOf("npx pulumi new https://github.com/");
         assert.ok(start > 0 && start < readme.indexOf("## Deploy for real"));
-    });
-
-    it("states the Node.js and CLI versions the project requires", () => {
-        assert.equal(packageJson.engines.node, ">=22");
-        assert.ok(readme.includes("Node.js 22 or later"));
-        assert.ok(!/Node\.js 20/.test(readme));
-        assert.ok(readme.includes(`Pulumi CLI ${packageJson.dependencies["@pulumi/pulumi"]}`));
     });
 
     it("describes the kube-prometheus-stack version as the chart's own metadata does", () => {
