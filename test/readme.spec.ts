@@ -19,7 +19,7 @@ describe("the README", () => {
     });
 
     it("starts a new project with pulumi new before the deploy steps", () => {
-        const start = readme.indexOf("npx pulumi new https://github.com/");
+        const start = readme.indexOf("pulumi new https://github.com/");
         assert.ok(start > 0 && start < readme.indexOf("## Deploy for real"));
     });
 
