@@ -33,7 +33,8 @@ export function defaultProviderDenied(setting: string | undefined, pkg: string):
     if (list === null) return false;
     if (!Array.isArray(list)) throw new Error(`Failed to parse ${setting}: not a JSON list`);
     return list.some((entry: unknown, i) => {
-        if (typeof entry !== "string") throw new Error(`${DISABLE_DEFAULT_PROVIDERS}[${i}] must be a string`);
+        if (typeof entry !== "string")
+            throw new Error(`${DISABLE_DEFAULT_PROVIDERS}[${i}] must be a string`);
         const barred = entry.trim();
         return barred === "*" || barred === pkg;
     });
@@ -46,7 +47,11 @@ export function defaultProviderDenied(setting: string | undefined, pkg: string):
  * (sdk/go/common/diag/errors.go, error 2015), raised by step_generator.go for resources and by
  * source_eval.go `getProviderFromSource` for invokes.
  */
-export function defaultProviderRefusal(setting: string | undefined, token: string, subject: string): string | undefined {
+export function defaultProviderRefusal(
+    setting: string | undefined,
+    token: string,
+    subject: string,
+): string | undefined {
     const pkg = tokenPackage(token);
     if (!defaultProviderDenied(setting, pkg)) return undefined;
     return `Default provider for '${pkg}' disabled. '${subject}' must use an explicit provider.`;
@@ -67,6 +72,10 @@ export function needsProvider(type: string, custom: boolean): boolean {
  * struct type" on `undefined` (and on functions, symbols and bigints) anywhere inside it, failing
  * the update; and `toJavaScript` is how the host reads the engine's olds and news.
  */
-export function throughDynamicHost<T extends Record<string, unknown>>(value: T): Record<string, unknown> {
-    return Struct.fromJavaScript(value as Parameters<typeof Struct.fromJavaScript>[0]).toJavaScript();
+export function throughDynamicHost<T extends Record<string, unknown>>(
+    value: T,
+): Record<string, unknown> {
+    return Struct.fromJavaScript(
+        value as Parameters<typeof Struct.fromJavaScript>[0],
+    ).toJavaScript();
 }

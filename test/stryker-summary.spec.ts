@@ -3,7 +3,10 @@ import { mutationScore, summaryMarkdown } from "./stryker/summary";
 
 describe("the committed mutation-testing summary", () => {
     it("scores detected mutants over valid ones, leaving out ignored and erroring mutants (mutation-testing-metrics)", () => {
-        assert.equal(mutationScore({ Killed: 8, Timeout: 1, Survived: 1, Ignored: 5, RuntimeError: 3 }), 90);
+        assert.equal(
+            mutationScore({ Killed: 8, Timeout: 1, Survived: 1, Ignored: 5, RuntimeError: 3 }),
+            90,
+        );
         assert.equal(mutationScore({ Killed: 3, NoCoverage: 1 }), 75);
         assert.ok(Number.isNaN(mutationScore({ Ignored: 2 })));
     });
@@ -18,11 +21,14 @@ describe("the committed mutation-testing summary", () => {
         };
         const lines = summaryMarkdown(report, "2026-12-06").split("\n");
         assert.ok(lines.some((l) => l.includes("results as of 2026-12-06")));
-        assert.deepEqual(lines.filter((l) => /^\| (components|config|policy|all)/.test(l)), [
-            "| components/ | 50.0% | 1 | 0 | 1 | 0 | 0 | 0 | 0 |",
-            "| config/ | 100.0% | 0 | 1 | 0 | 0 | 0 | 0 | 0 |",
-            "| policy/ | 100.0% | 1 | 0 | 0 | 0 | 1 | 0 | 0 |",
-            "| all | 75.0% | 2 | 1 | 1 | 0 | 1 | 0 | 0 |",
-        ]);
+        assert.deepEqual(
+            lines.filter((l) => /^\| (components|config|policy|all)/.test(l)),
+            [
+                "| components/ | 50.0% | 1 | 0 | 1 | 0 | 0 | 0 | 0 |",
+                "| config/ | 100.0% | 0 | 1 | 0 | 0 | 0 | 0 | 0 |",
+                "| policy/ | 100.0% | 1 | 0 | 0 | 0 | 1 | 0 | 0 |",
+                "| all | 75.0% | 2 | 1 | 1 | 0 | 1 | 0 | 0 |",
+            ],
+        );
     });
 });

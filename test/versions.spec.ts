@@ -29,11 +29,15 @@ describe("one set of versions", () => {
         it("is that version in every workflow job that runs it", () => {
             const pulumi = steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
             assert.ok(pulumi.length >= 3);
-            for (const step of pulumi) assert.equal(String(step.with?.["pulumi-version"]), MINIMUM_CLI);
+            for (const step of pulumi)
+                assert.equal(String(step.with?.["pulumi-version"]), MINIMUM_CLI);
         });
 
         it("is the version the README asks for", () => {
-            assert.ok(readme.includes(`Pulumi CLI ${MINIMUM_CLI} or later`), "README names the minimum CLI");
+            assert.ok(
+                readme.includes(`Pulumi CLI ${MINIMUM_CLI} or later`),
+                "README names the minimum CLI",
+            );
         });
 
         it("is no npm dependency: the `pulumi` package only downloads a CLI binary, and stops at 3.265.0 on the registry", () => {
@@ -44,7 +48,11 @@ describe("one set of versions", () => {
         it("is at least the SDK's own version, so the engine knows every feature the SDK sends", () => {
             const sdk = packageJson.dependencies["@pulumi/pulumi"].split(".").map(Number);
             const cli = String(MINIMUM_CLI).split(".").map(Number);
-            assert.ok(cli[0] > sdk[0] || (cli[0] === sdk[0] && (cli[1] > sdk[1] || (cli[1] === sdk[1] && cli[2] >= sdk[2]))));
+            assert.ok(
+                cli[0] > sdk[0] ||
+                    (cli[0] === sdk[0] &&
+                        (cli[1] > sdk[1] || (cli[1] === sdk[1] && cli[2] >= sdk[2]))),
+            );
         });
     });
 
@@ -52,7 +60,9 @@ describe("one set of versions", () => {
         const floor = Number(/^>=(\d+)$/.exec(packageJson.engines.node)?.[1]);
 
         it("supports the SDK's own range: @pulumi/pulumi declares engines node >=22", () => {
-            const sdk = JSON.parse(read("node_modules/@pulumi/pulumi/package.json")) as { engines: { node: string } };
+            const sdk = JSON.parse(read("node_modules/@pulumi/pulumi/package.json")) as {
+                engines: { node: string };
+            };
             assert.equal(packageJson.engines.node, sdk.engines.node);
             assert.equal(floor, 22);
         });
@@ -65,7 +75,10 @@ describe("one set of versions", () => {
             const setups = steps.filter((s) => s.uses?.startsWith("actions/setup-node@"));
             assert.ok(setups.length >= 4);
             for (const step of setups) assert.equal(Number(step.with?.["node-version"]), floor);
-            assert.match(read(".ci/node.sh"), new RegExp(`^NODE_PINNED=${floor}\\.\\d+\\.\\d+$`, "m"));
+            assert.match(
+                read(".ci/node.sh"),
+                new RegExp(`^NODE_PINNED=${floor}\\.\\d+\\.\\d+$`, "m"),
+            );
             assert.ok(readme.includes(`Node.js ${floor} or later`), "README names the floor");
         });
 

@@ -16,13 +16,24 @@ interface Report {
 }
 
 /** The folders the summary reports on, in order: the `mutate` globs of stryker.config.json. */
-export const SUMMARY_GROUPS: readonly { readonly name: string; readonly matches: (file: string) => boolean }[] = [
+export const SUMMARY_GROUPS: readonly {
+    readonly name: string;
+    readonly matches: (file: string) => boolean;
+}[] = [
     { name: "components/", matches: (f) => f.startsWith("components/") },
     { name: "config/", matches: (f) => f.startsWith("config/") },
     { name: "policy/", matches: (f) => f.startsWith("policy/") },
 ];
 
-const COLUMNS = ["Killed", "Timeout", "Survived", "NoCoverage", "Ignored", "RuntimeError", "CompileError"] as const;
+const COLUMNS = [
+    "Killed",
+    "Timeout",
+    "Survived",
+    "NoCoverage",
+    "Ignored",
+    "RuntimeError",
+    "CompileError",
+] as const;
 
 /**
  * Stryker's mutation score: detected (killed or timed out) over valid mutants, which leaves out
@@ -36,12 +47,20 @@ export function mutationScore(counts: Readonly<Record<string, number>>): number 
 
 /** The summary's Markdown for a report, dated `date` (YYYY-MM-DD). */
 export function summaryMarkdown(report: Report, date: string): string {
-    const rows = [...SUMMARY_GROUPS.map((g) => ({ name: g.name, files: Object.keys(report.files).filter(g.matches) })), {
-        name: "all",
-        files: Object.keys(report.files),
-    }].map(({ name, files }) => {
+    const rows = [
+        ...SUMMARY_GROUPS.map((g) => ({
+            name: g.name,
+            files: Object.keys(report.files).filter(g.matches),
+        })),
+        {
+            name: "all",
+            files: Object.keys(report.files),
+        },
+    ].map(({ name, files }) => {
         const counts: Record<string, number> = {};
-        for (const file of files) for (const m of report.files[file].mutants) counts[m.status] = (counts[m.status] ?? 0) + 1;
+        for (const file of files)
+            for (const m of report.files[file].mutants)
+                counts[m.status] = (counts[m.status] ?? 0) + 1;
         return `| ${name} | ${mutationScore(counts).toFixed(1)}% | ${COLUMNS.map((c) => counts[c] ?? 0).join(" | ")} |`;
     });
     return [
@@ -58,8 +77,11 @@ export function summaryMarkdown(report: Report, date: string): string {
 }
 
 if (require.main === module) {
-    const [input = "reports/stryker-incremental.json", output = "reports/stryker-summary.md", date = new Date().toISOString().slice(0, 10)] =
-        process.argv.slice(2);
+    const [
+        input = "reports/stryker-incremental.json",
+        output = "reports/stryker-summary.md",
+        date = new Date().toISOString().slice(0, 10),
+    ] = process.argv.slice(2);
     if (!fs.existsSync(input)) {
         console.error(`no ${input}: run \`npm run mutate\` first`);
         process.exit(1);
