@@ -241,7 +241,7 @@ describe("monitoring of the dev stack", () => {
 
     it("would let Prometheus' info and error alerts reach the Flux receivers without the alertname matcher", () => {
         const values = kubePrometheusStackValues("kube-prometheus-stack") as Record<string, any>;
-        const route = alertmanagerConfigSpec({ secretName: "s", slackUrlKey: "a", discordUrlKey: "b", slackChannel: "#c" }).route;
+        const route = alertmanagerConfigSpec({ secretName: "s", slack: { urlKey: "a", channel: "#c" }, discord: { urlKey: "b" } }).route;
         const withoutAlertname: Route = { ...route, matchers: route.matchers?.filter((m) => m.name !== "alertname") };
         const firing = [prometheusAlert("KubeQuotaAlmostFull", "info", "apps"), prometheusAlert("PaymentsErrorRateHigh", "error", "apps")];
         assert.deepEqual(notifiedReceivers(runningConfig(values, withoutAlertname), firing), [[DISCORD], [SLACK]]);
@@ -250,7 +250,7 @@ describe("monitoring of the dev stack", () => {
 
     it("needs the AlertmanagerConfig in Alertmanager's namespace: elsewhere, or under OnNamespace, Flux's events are scoped away", () => {
         const values = kubePrometheusStackValues("kube-prometheus-stack") as Record<string, any>;
-        const route = alertmanagerConfigSpec({ secretName: "s", slackUrlKey: "a", discordUrlKey: "b", slackChannel: "#c" }).route;
+        const route = alertmanagerConfigSpec({ secretName: "s", slack: { urlKey: "a", channel: "#c" }, discord: { urlKey: "b" } }).route;
         const inFlux = fluxEvent({ kind: "Kustomization", reason: "ReconciliationFailed", severity: "error", namespace: "flux-system" });
         const inApps = fluxEvent({ kind: "Kustomization", reason: "ReconciliationFailed", severity: "error", namespace: "apps" });
         const inMonitoring = fluxEvent({ kind: "Kustomization", reason: "ReconciliationFailed", severity: "error", namespace: "monitoring" });
