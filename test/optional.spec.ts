@@ -117,6 +117,11 @@ describe("registry credentials only for a private image", () => {
         const pull = object(privateImage, "ExternalSecret", pullSecrets[0].name, targetNamespace);
         assert.equal(pull.spec.target.template.type, "kubernetes.io/dockerconfigjson");
         assert.deepEqual(pull.spec.secretStoreRef, { kind: "ClusterSecretStore", name: "aws-parameter-store" });
+        // A ClusterSecretStore serves an ExternalSecret of any namespace unless its `conditions`
+        // select namespaces (external-secrets pkg/controllers/secretstore/client_manager.go
+        // `shouldProcessSecret`, v2.9.0): the stack's store has none.
+        const store = object(privateImage, "ClusterSecretStore", "aws-parameter-store");
+        assert.equal(store.spec.conditions, undefined);
     });
 
     it("creates the pull Secret once the application's namespace exists, and applies the Deployment after it", () => {

@@ -247,8 +247,9 @@ export class FluxApplication extends pulumi.ComponentResource {
         // A private image's pull Secret in the application's namespace, from the same parameter as
         // Flux's registry Secret: the seeded Deployment names it in imagePullSecrets. The store is a
         // ClusterSecretStore without `conditions`, so ExternalSecrets of every namespace may use it
-        // (external-secrets apis/externalsecrets/v1/secretstore_types.go ClusterSecretStoreCondition,
-        // pkg/controllers/secretstore/common.go, @v2.9.0).
+        // (external-secrets pkg/controllers/secretstore/client_manager.go `shouldProcessSecret`:
+        // no conditions, every namespace; apis/externalsecrets/v1/secretstore_types.go
+        // ClusterSecretStoreCondition; @v2.9.0).
         const pull = args.image.registry ? registrySecretValues(args.image.registry) : undefined;
         let pullSecret: k8s.apiextensions.CustomResource | undefined;
         const delivery = new AppDelivery(
