@@ -35,9 +35,6 @@ export const MONITORING_KEYS = [
     "slackChannel", "adoptExisting",
 ] as const;
 
-/** The webhook secrets, which only an installed Alertmanager sends to. */
-export const CHANNEL_SECRET_KEYS = ["slackWebhookUrl", "discordWebhookUrl"] as const;
-
 /**
  * Whether `value` is an absolute http(s) URL with a host. Flux's alertmanager notifier posts its
  * events to the address as given, and checks it only with Go's url.ParseRequestURI, which also
@@ -68,13 +65,6 @@ export function readMonitoring(
             "points Flux at an existing Alertmanager, but installMonitoring is true: set installMonitoring to false (with both, Flux would post past the Alertmanager this stack installs)",
         );
     }
-    if (!install) {
-        for (const k of CHANNEL_SECRET_KEYS) {
-            if (secrets[k]) {
-                c.problem(k, `is set, but installMonitoring is false: no Alertmanager of this stack sends to it; remove it with \`pulumi config rm ${k}\``);
-            }
-        }
-    }
     const chartVersion = c.str("kubePrometheusStackVersion");
     if (!EXACT_VERSION.test(chartVersion)) {
         c.problem("kubePrometheusStackVersion", `must be an exact chart version such as 82.8.0, not a range (got "${chartVersion}")`);
@@ -91,6 +81,8 @@ export function readMonitoring(
         helmTimeoutSeconds,
         extraValues: c.jsonObject("helmValues", "a JSON object of chart values"),
         slackChannel: c.required("slackChannel", "the Slack channel for errors"),
+        // Only this stack's Alertmanager sends to them: without it they are not stored (like
+        // registryToken without a private ghcr.io image), so one stack file can switch it off.
         slackWebhookUrl: install ? secrets.slackWebhookUrl : undefined,
         discordWebhookUrl: install ? secrets.discordWebhookUrl : undefined,
         adoptExisting: c.bool("adoptExisting"),
