@@ -85,24 +85,15 @@ const gpgKey = new GpgSigningKey(
     keyOptions,
 );
 
-// The bot's GHCR token.
-const registryToken = new StoredSecret(
-    "ghcr-registry-token",
-    {
-        parameterName: config.ssm.registryToken,
-        value: config.keys.registryToken,
-        description: `Token that lets Flux read ${GHCR} as ${config.github.botUser}`,
-        kmsKeyId: config.ssm.kmsKeyId,
-    },
-    keyOptions,
-);
-// Every other registry's token, in a parameter of its own.
-const registryParameters: Record<string, ParameterRef> = { [GHCR]: registryToken.parameter };
-const registryParameterArns = [registryToken.parameterArn];
+// Each registry an application pulls from privately gets its token in a parameter of its own
+// (ghcr.io: the bot's `registryToken`); a stack of public images stores none.
+const registryParameters: Record<string, ParameterRef> = {};
+const registryParameterArns: pulumi.Output<string>[] = [];
+const registryTokens: Record<string, StoredSecret> = {};
 for (const registry of Object.values(config.registries)) {
-    if (registry.host === GHCR) continue;
+    const ghcr = registry.host === GHCR;
     const stored = new StoredSecret(
-        `registry-token-${registry.host.replace(/[^A-Za-z0-9]+/g, "-")}`,
+        ghcr ? "ghcr-registry-token" : `registry-token-${registry.host.replace(/[^A-Za-z0-9]+/g, "-")}`,
         {
             parameterName: registry.parameterName,
             value: registry.token,
@@ -111,30 +102,36 @@ for (const registry of Object.values(config.registries)) {
         },
         keyOptions,
     );
+    registryTokens[registry.host] = stored;
     registryParameters[registry.host] = stored.parameter;
     registryParameterArns.push(stored.parameterArn);
 }
 
-const slackWebhook = new StoredSecret(
-    "slack-webhook-url",
-    {
-        parameterName: config.ssm.slackWebhookUrl,
-        value: config.monitoring.slackWebhookUrl,
-        description: "Slack webhook URL for Flux errors (Alertmanager)",
-        kmsKeyId: config.ssm.kmsKeyId,
-    },
-    options("aws"),
-);
-const discordWebhook = new StoredSecret(
-    "discord-webhook-url",
-    {
-        parameterName: config.ssm.discordWebhookUrl,
-        value: config.monitoring.discordWebhookUrl,
-        description: "Discord webhook URL for Flux info events (Alertmanager)",
-        kmsKeyId: config.ssm.kmsKeyId,
-    },
-    options("aws"),
-);
+// The alert channels that are set (only with installMonitoring: config/monitoring.ts).
+const slackWebhook = config.monitoring.slackWebhookUrl
+    ? new StoredSecret(
+          "slack-webhook-url",
+          {
+              parameterName: config.ssm.slackWebhookUrl,
+              value: config.monitoring.slackWebhookUrl,
+              description: "Slack webhook URL for Flux errors (Alertmanager)",
+              kmsKeyId: config.ssm.kmsKeyId,
+          },
+          options("aws"),
+      )
+    : undefined;
+const discordWebhook = config.monitoring.discordWebhookUrl
+    ? new StoredSecret(
+          "discord-webhook-url",
+          {
+              parameterName: config.ssm.discordWebhookUrl,
+              value: config.monitoring.discordWebhookUrl,
+              description: "Discord webhook URL for Flux info events (Alertmanager)",
+              kmsKeyId: config.ssm.kmsKeyId,
+          },
+          options("aws"),
+      )
+    : undefined;
 
 // The bot's GitHub token in SSM, from where each application's commit-status Provider reads it.
 const botGithubToken = new StoredSecret(
@@ -147,6 +144,34 @@ const botGithubToken = new StoredSecret(
     },
     options("aws"),
 );
+
+// External Secrets may read exactly this stack's parameters. Each grant is an inline policy of
+// its role that covers some of them: this one the shared parameters above, each application's its
+// own (FluxApplication). An ExternalSecret waits for the grants of what it reads, so its first sync
+// does not meet AccessDenied and back off.
+const grant =
+    externalSecrets && esoInstall
+        ? { role: externalSecrets.role, kmsKeyArn: esoInstall.kmsKeyArn, region: config.awsRegion }
+        : undefined;
+const sharedAccess = grant
+    ? new ExternalSecretsAccess(
+          "external-secrets-access",
+          {
+              ...grant,
+              parameterArns: [
+                  ...gpgKey.parameterArns,
+                  ...registryParameterArns,
+                  ...(slackWebhook ? [slackWebhook.parameterArn] : []),
+                  ...(discordWebhook ? [discordWebhook.parameterArn] : []),
+                  botGithubToken.parameterArn,
+              ],
+          },
+          options("aws"),
+      )
+    : undefined;
+// What every ExternalSecret of the stack waits for: the store (and the controller's AWS identity)
+// and the grant of the shared parameters.
+const sharedSecretsReady = [...secretStoreReady, ...(sharedAccess ? [sharedAccess.policy] : [])];
 
 // GitHub's SSH host keys as published by GitHub, so a rotation is picked up by the next `up`.
 const githubKnownHosts = github
@@ -217,7 +242,8 @@ function applicationArgs(app: AppConfig): FluxApplicationArgs {
         gateway,
         protectKeys: config.keys.protectKeys,
         fluxReady,
-        secretStoreReady,
+        secretStoreReady: sharedSecretsReady,
+        externalSecretsAccess: grant,
     };
 }
 
@@ -238,58 +264,42 @@ const first = <T>(pick: (a: FluxApplication) => pulumi.Output<T>): pulumi.Output
     pulumi.output(applications).apply((a) => pick(a[0]));
 
 // --- Monitoring: kube-prometheus-stack, Flux events into Alertmanager -------------------------
-const monitoring = new Monitoring(
-    "monitoring",
-    {
-        namespace: config.monitoring.namespace,
-        releaseName: "kube-prometheus-stack",
-        chartVersion: config.monitoring.chartVersion,
-        timeoutSeconds: config.monitoring.helmTimeoutSeconds,
-        extraValues: config.monitoring.extraValues,
-        alertmanagerConfigName: "flux",
-        slackChannel: config.monitoring.slackChannel,
-        slackWebhookParameter: slackWebhook.parameter,
-        discordWebhookParameter: discordWebhook.parameter,
-        clusterSecretStore: config.flux.clusterSecretStore,
-        refreshInterval: config.flux.externalSecretRefreshInterval,
-        secretStoreReady,
-    },
-    options("kubernetes"),
-);
+// installMonitoring: this stack's Alertmanager, routing to the channels that are set. Without it,
+// Flux posts to alertmanagerAddress when that is set, and sends no events otherwise.
+const monitoring = config.monitoring.install
+    ? new Monitoring(
+          "monitoring",
+          {
+              namespace: config.monitoring.namespace,
+              releaseName: "kube-prometheus-stack",
+              chartVersion: config.monitoring.chartVersion,
+              timeoutSeconds: config.monitoring.helmTimeoutSeconds,
+              extraValues: config.monitoring.extraValues,
+              alertmanagerConfigName: "flux",
+              slackChannel: config.monitoring.slackChannel,
+              slackWebhookParameter: slackWebhook?.parameter,
+              discordWebhookParameter: discordWebhook?.parameter,
+              clusterSecretStore: config.flux.clusterSecretStore,
+              refreshInterval: config.flux.externalSecretRefreshInterval,
+              secretStoreReady: sharedSecretsReady,
+          },
+          options("kubernetes"),
+      )
+    : undefined;
 
-new FluxAlerts(
-    "flux-alerts",
-    {
-        fluxNamespace: config.kubernetes.fluxNamespace,
-        providerName: "alertmanager",
-        alertmanagerAddress: monitoring.releaseName.apply((release) =>
-            alertmanagerAddress(release, config.monitoring.namespace),
-        ),
-        dependsOn: [monitoring.release, ...fluxReady],
-    },
-    options("kubernetes"),
-);
-
-// External Secrets may read exactly the parameters above: shared ones and every application's.
-if (externalSecrets && esoInstall) {
-    new ExternalSecretsAccess(
-        "external-secrets-access",
+const fluxEventsAddress = monitoring
+    ? monitoring.releaseName.apply((release) => alertmanagerAddress(release, config.monitoring.namespace))
+    : config.monitoring.alertmanagerAddress;
+if (fluxEventsAddress !== undefined) {
+    new FluxAlerts(
+        "flux-alerts",
         {
-            role: externalSecrets.role,
-            parameterArns: pulumi.output(applications).apply((apps) =>
-                pulumi.all([
-                    ...gpgKey.parameterArns,
-                    ...registryParameterArns,
-                    slackWebhook.parameterArn,
-                    discordWebhook.parameterArn,
-                    botGithubToken.parameterArn,
-                    ...apps.flatMap((a) => a.parameterArns),
-                ]),
-            ),
-            kmsKeyArn: esoInstall.kmsKeyArn,
-            region: config.awsRegion,
+            fluxNamespace: config.kubernetes.fluxNamespace,
+            providerName: "alertmanager",
+            alertmanagerAddress: fluxEventsAddress,
+            dependsOn: [...(monitoring ? [monitoring.release] : []), ...fluxReady],
         },
-        options("aws"),
+        options("kubernetes"),
     );
 }
 
@@ -307,10 +317,11 @@ if (config.deployments) {
 export const ssmParameters = {
     deployKey: first((a) => a.ssmParameters.deployKey),
     webhookToken: first((a) => a.ssmParameters.webhookToken),
-    registryToken: registryToken.parameterName,
+    // Each undefined when the stack stores no such parameter (no private ghcr.io image, no channel).
+    registryToken: registryTokens[GHCR]?.parameterName,
     gpgKey: gpgKey.parameterName,
-    slackWebhookUrl: slackWebhook.parameterName,
-    discordWebhookUrl: discordWebhook.parameterName,
+    slackWebhookUrl: slackWebhook?.parameterName,
+    discordWebhookUrl: discordWebhook?.parameterName,
     botGithubToken: botGithubToken.parameterName,
 };
 export const deployKeyId = first((a) => a.deployKeyId);

@@ -90,8 +90,14 @@ export const SECRET_KEYS = [
     "registryToken", "botGithubToken", "githubToken", "gpgPassphrase", "slackWebhookUrl", "discordWebhookUrl", "kubeconfig",
 ] as const;
 
-/** Secret keys that Pulumi.yaml does not declare (a declared secret without a default is required). */
-const UNDECLARED_SECRET_KEYS = ["githubToken", "gpgPassphrase", "kubeconfig"] as const;
+/**
+ * Secret keys that Pulumi.yaml does not declare, because they are optional: a declared secret
+ * without a default is required, and one with a default fails the CLI's check that a secret's value
+ * is encrypted (pulumi/pulumi pkg/workspace/config.go `validateStackConfigValue`, v3.274.0).
+ */
+export const UNDECLARED_SECRET_KEYS = [
+    "githubToken", "gpgPassphrase", "kubeconfig", "registryToken", "slackWebhookUrl", "discordWebhookUrl",
+] as const;
 
 /** The structured key of per-registry credentials: usernames plain, tokens secret. */
 export const REGISTRIES_KEY = "registries";
@@ -108,7 +114,8 @@ function isConfigSecret(key: string): boolean {
     return runtimeConfig.isConfigSecret(key);
 }
 
-const REQUIRED_SECRETS = ["registryToken", "botGithubToken", "slackWebhookUrl", "discordWebhookUrl"] as const;
+// registryToken is required only by a private ghcr.io image (readRegistries), the webhooks never.
+const REQUIRED_SECRETS = ["botGithubToken"] as const;
 
 /**
  * Validates raw config and returns the typed config, or throws one ConfigError listing every
@@ -149,15 +156,19 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
         ghcrParameter: ssm.registryToken,
         ssmPrefix,
     });
+    const monitoring = readMonitoring(c, secrets);
+    // The names of the parameters the stack writes: only the channels that are set.
     const ssmNames = [
         ...apps.flatMap((a) => [a.ssm.deployKey, a.ssm.webhookToken, a.ssm.imageWebhookToken]),
-        ...new Set([ssm.registryToken, ...Object.values(registries).map((r) => r.parameterName)]),
-        ssm.gpgKey, ssm.slackWebhookUrl, ssm.discordWebhookUrl, ssm.botGithubToken,
+        ...new Set(Object.values(registries).map((r) => r.parameterName)),
+        ssm.gpgKey,
+        ...(monitoring.slackWebhookUrl ? [ssm.slackWebhookUrl] : []),
+        ...(monitoring.discordWebhookUrl ? [ssm.discordWebhookUrl] : []),
+        ssm.botGithubToken,
     ];
     if (new Set(ssmNames).size !== ssmNames.length) {
         problems.push(`the SSM parameter names must differ from each other (got ${ssmNames.join(", ")})`);
     }
-    const monitoring = readMonitoring(c, secrets);
     const deployments = readDeployments(c, apps[0].branch);
     const installs = readInstalls(c);
 

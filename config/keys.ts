@@ -10,7 +10,8 @@ export interface KeysConfig {
     readonly gpgKeyRotation: string;
     /** undefined when unset or empty: SSM refuses an empty value, and an empty passphrase is none. */
     readonly gpgPassphrase?: pulumi.Output<string>;
-    readonly registryToken: pulumi.Output<string>;
+    /** The bot's token for ghcr.io; undefined when unset (only a private ghcr.io image needs it). */
+    readonly registryToken?: pulumi.Output<string>;
     /** Protect the keys and their SSM parameters against deletion (`protect`). */
     readonly protectKeys: boolean;
 }
@@ -52,7 +53,7 @@ export function readKeys(
         gpgAlgorithm: c.oneOf("gpgAlgorithm", GPG_ALGORITHMS),
         gpgKeyRotation: c.str("gpgKeyRotation"),
         gpgPassphrase: secrets.gpgPassphraseEmpty ? undefined : secrets.gpgPassphrase,
-        registryToken: secrets.registryToken!,
+        registryToken: secrets.registryToken,
         protectKeys: c.bool("protectKeys"),
     };
 }

@@ -25,7 +25,8 @@ export function registryTokenParameter(ssmPrefix: string, host: string): string 
  * with `pulumi config set --secret --path 'registries["<host>"].token' <token>`. Returns the
  * credentials of every registry an application pulls from privately (ghcr.io: the bot and
  * `registryToken`), and a problem for each private application whose registry has none: a
- * credential is only ever offered to the registry it was issued for.
+ * credential is only ever offered to the registry it was issued for. A public image needs none,
+ * so a stack of public images needs no `registryToken`.
  */
 export function readRegistries(
     c: Checks,
@@ -34,7 +35,8 @@ export function readRegistries(
     ctx: {
         readonly apps: readonly AppConfig[];
         readonly botUser: string;
-        readonly ghcrToken: pulumi.Output<string>;
+        /** `registryToken`, undefined when unset. */
+        readonly ghcrToken?: pulumi.Output<string>;
         readonly ghcrParameter: string;
         readonly ssmPrefix: string;
     },
@@ -59,7 +61,15 @@ export function readRegistries(
         if (app.image.public || !app.image.repository) continue;
         const host = app.image.registry;
         if (host === GHCR) {
-            used[host] = { host, username: ctx.botUser, token: ctx.ghcrToken, parameterName: ctx.ghcrParameter };
+            if (ctx.ghcrToken) {
+                used[host] = { host, username: ctx.botUser, token: ctx.ghcrToken, parameterName: ctx.ghcrParameter };
+            } else {
+                c.problem(
+                    "registryToken",
+                    `is required: application ${app.name} pulls ${app.image.repository} from ${GHCR} privately; ` +
+                        "set it with `pulumi config set --secret registryToken <token>` (a token of the bot with read:packages), or set imagePublic: true for a public image",
+                );
+            }
         } else if (configured[host]) {
             used[host] = configured[host];
         } else {

@@ -175,6 +175,8 @@ export interface Evaluation {
     readonly secretValues: string[];
     /** Declared secrets the stack file does not set, rendered with placeholders (full keys, sorted). */
     readonly placeholders: string[];
+    /** Optional secrets the stack file does not set, rendered as if set (full keys, sorted): OPTIONAL_SECRETS. */
+    readonly optionalPlaceholders: string[];
 }
 
 /** Stack config: values by full key (`flux-gitops:owner`), and which keys are secret. */
@@ -188,7 +190,17 @@ export interface StackConfigValues {
      * `pulumi up` refuses to run until each is set with `pulumi config set --secret`.
      */
     readonly placeholders?: string[];
+    /** Optional secrets (OPTIONAL_SECRETS) the stack file does not set, rendered as if set (full keys). */
+    readonly optionalPlaceholders?: string[];
 }
+
+/**
+ * Optional secrets: the program reads them, but Pulumi.yaml cannot declare them (a declared secret
+ * is required; see UNDECLARED_SECRET_KEYS in config/index.ts). A stack file that does not set one
+ * is rendered as if it were set, with a placeholder, so that the example stacks show what their
+ * private registry and both alert channels make; an override (undefined: unset) replaces it.
+ */
+export const OPTIONAL_SECRETS = ["registryToken", "slackWebhookUrl", "discordWebhookUrl"] as const;
 
 /** The placeholder that stands in for a secret config value offline. */
 export function secretPlaceholder(key: string): string {
@@ -380,8 +392,13 @@ export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfig
             if (nested && !secretKeys.includes(full)) secretKeys.push(full);
         }
     }
-    const placeholders = secretKeys.filter((k) => !set.has(k)).sort();
-    return { project, values, secretKeys, placeholders };
+    const optional = OPTIONAL_SECRETS.map((k) => fullKey(k, project)).filter((k) => !set.has(k) && !(k in values));
+    for (const k of optional) {
+        values[k] = secretPlaceholder(k);
+        secretKeys.push(k);
+    }
+    const placeholders = secretKeys.filter((k) => !set.has(k) && !optional.includes(k)).sort();
+    return { project, values, secretKeys, placeholders, optionalPlaceholders: optional.sort() };
 }
 
 // Real, public GitHub SSH host keys (api.github.com/meta), so known_hosts renders realistically.
@@ -614,6 +631,7 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
         secretOutputPaths,
         secretValues: [...secretValues],
         placeholders: config.placeholders ?? [],
+        optionalPlaceholders: config.optionalPlaceholders ?? [],
     };
 }
 
@@ -657,6 +675,7 @@ export async function evaluateStack(stack: string, overrides: Record<string, Con
         values,
         secretKeys: [...secretKeys].filter((k) => k in values),
         placeholders: config.placeholders?.filter((k) => !(k in overrides) && !(k.replace(/^[^:]*:/, "") in overrides)),
+        optionalPlaceholders: config.optionalPlaceholders?.filter((k) => !(k in overrides) && !(k.replace(/^[^:]*:/, "") in overrides)),
     });
 }
 

@@ -176,6 +176,7 @@ export function writeRender(evaluation: Evaluation, dir: string): string[] {
         const list = {
             stack: evaluation.stack,
             placeholders: evaluation.placeholders.map((k) => k.replace(/^[^:]*:/, "")),
+            optionalPlaceholders: evaluation.optionalPlaceholders.map((k) => k.replace(/^[^:]*:/, "")),
             resources: resourceList(evaluation),
             outputs: redactedOutputs(evaluation),
         };
@@ -194,14 +195,20 @@ export function writeRender(evaluation: Evaluation, dir: string): string[] {
 /** The closing note on secrets the stack file does not set yet, or "" when it sets them all. */
 export function placeholderNote(evaluation: Evaluation): string {
     const keys = evaluation.placeholders.map((k) => k.replace(/^[^:]*:/, ""));
-    if (keys.length === 0) return "";
+    const optional = evaluation.optionalPlaceholders.map((k) => k.replace(/^[^:]*:/, ""));
     // pulumi/pulumi pkg/workspace/config.go: a declared key without a default that the stack does
     // not set stops `pulumi up` with "Stack '<stack>' is missing configuration values ...".
-    return (
-        `Rendered with placeholders: ${keys.join(", ")}.\n` +
-        `\`pulumi up -s ${evaluation.stack}\` stops until each is set:\n` +
-        keys.map((k) => `  pulumi config set --secret ${k} -s ${evaluation.stack}`).join("\n")
-    );
+    const required =
+        keys.length === 0
+            ? ""
+            : `Rendered with placeholders: ${keys.join(", ")}.\n` +
+              `\`pulumi up -s ${evaluation.stack}\` stops until each is set:\n` +
+              keys.map((k) => `  pulumi config set --secret ${k} -s ${evaluation.stack}`).join("\n");
+    const asIfSet =
+        optional.length === 0
+            ? ""
+            : `Rendered as if set (optional; unset, what needs it is left out): ${optional.join(", ")}.`;
+    return [required, asIfSet].filter((part) => part !== "").join("\n");
 }
 
 function redactedOutputs(evaluation: Evaluation): Record<string, unknown> {

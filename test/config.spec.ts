@@ -95,13 +95,21 @@ describe("config", () => {
         });
     }
 
-    it("rejects missing secrets with the command that sets them", () => {
+    it("rejects missing secrets with the command that sets them: the bot's token, and registryToken for a private ghcr.io image", () => {
         assert.deepEqual(problemsOf({}, {}), [
-            "flux-gitops:registryToken is required; set it with `pulumi config set --secret registryToken <value>`",
             "flux-gitops:botGithubToken is required; set it with `pulumi config set --secret botGithubToken <value>`",
-            "flux-gitops:slackWebhookUrl is required; set it with `pulumi config set --secret slackWebhookUrl <value>`",
-            "flux-gitops:discordWebhookUrl is required; set it with `pulumi config set --secret discordWebhookUrl <value>`",
+            "flux-gitops:registryToken is required: application echo-server pulls ghcr.io/developer-friendly/echo-server from ghcr.io privately; " +
+                "set it with `pulumi config set --secret registryToken <token>` (a token of the bot with read:packages), or set imagePublic: true for a public image",
         ]);
+    });
+
+    it("needs no registryToken for a public image, and no webhook at all", () => {
+        const { registryToken: _r, slackWebhookUrl: _s, discordWebhookUrl: _d, ...rest } = secrets;
+        const config = buildConfig(devRaw({ imagePublic: "true" }), rest, "dev");
+        assert.deepEqual(config.registries, {});
+        assert.equal(config.keys.registryToken, undefined);
+        assert.equal(config.monitoring.slackWebhookUrl, undefined);
+        assert.equal(config.monitoring.discordWebhookUrl, undefined);
     });
 
     it("lists every problem at once, in one message", () => {

@@ -75,10 +75,12 @@ describe("scale", () => {
         const [perApp] = marginalResources(rows);
         assert.deepEqual(marginalResources(rows), [perApp, perApp]);
         // 46 resources and the FluxApplication component that holds them: 12 more since event-driven
-        // delivery (image Receiver, its token and webhook, commit status and their two ExternalSecrets).
-        assert.equal(perApp, 47);
+        // delivery (image Receiver, its token and webhook, commit status and their two ExternalSecrets),
+        // 3 more since each application grants External Secrets its own parameters (component and
+        // policy) and syncs its pods' pull Secret.
+        assert.equal(perApp, 50);
         // 62 before the installs, plus Flux Operator (3) and External Secrets (7: store, role, Pod
         // Identity, read access), plus the shared bot token's StoredSecret and parameter.
-        assert.equal(rows[0].resources, 72 + 2 + 12);
+        assert.equal(rows[0].resources, 72 + 2 + 12 + 3);
     });
 });

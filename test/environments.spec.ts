@@ -128,13 +128,14 @@ describe("environments and applications", () => {
             );
             assert.deepEqual(namesOf("Provider"), ["alertmanager", ...apps.map((a) => `${a}-commit-status`)].sort());
             assert.equal(objectsOfKind(three, "HTTPRoute").length, 6);
-            // git, registry, signing, two receiver tokens and the commit-status token per application; Alertmanager's.
-            assert.equal(objectsOfKind(three, "ExternalSecret").length, 3 * 6 + 1);
+            // git, registry, signing, two receiver tokens and the commit-status token per application,
+            // each (private) image's pull Secret in its application's namespace; Alertmanager's.
+            assert.equal(objectsOfKind(three, "ExternalSecret").length, 3 * 6 + 3 + 1);
             assert.equal(ofType(three, "github:index/repositoryDeployKey:RepositoryDeployKey").length, 3);
             // push webhooks, and package webhooks of the two ghcr.io images (docker.io's URL is registered by hand).
             assert.equal(ofType(three, "github:index/repositoryWebhook:RepositoryWebhook").length, 3 + 2);
             assert.equal(ofType(three, "random:index/randomPassword:RandomPassword").length, 3 * 2);
-            for (const shared of ["github:index/userGpgKey:UserGpgKey", "kubernetes:fluxcd.controlplane.io/v1:FluxInstance", "kubernetes:external-secrets.io/v1:ClusterSecretStore", "aws:iam/rolePolicy:RolePolicy"]) {
+            for (const shared of ["github:index/userGpgKey:UserGpgKey", "kubernetes:fluxcd.controlplane.io/v1:FluxInstance", "kubernetes:external-secrets.io/v1:ClusterSecretStore"]) {
                 assert.equal(ofType(three, shared).length, 1, shared);
             }
             // kube-prometheus-stack, the Flux Operator and External Secrets, once each.
@@ -142,9 +143,15 @@ describe("environments and applications", () => {
             // Three per application, five shared, and docker.io's token.
             const parameters = ofType(three, "aws:ssm/parameter:Parameter").length;
             assert.equal(parameters, 3 * 3 + 5 + 1);
-            // External Secrets may read every parameter, the applications' included.
-            const readable = JSON.parse(String(ofType(three, "aws:iam/rolePolicy:RolePolicy")[0].inputs.policy)) as { Statement: { Resource: string[] }[] };
-            assert.equal(readable.Statement[0].Resource.length, parameters);
+            // External Secrets may read every parameter, the applications' included: one grant of the
+            // shared parameters and one per application, each parameter in exactly one.
+            const grants = ofType(three, "aws:iam/rolePolicy:RolePolicy");
+            assert.deepEqual(grants.map((g) => g.name).sort(), ["external-secrets-access", ...apps.map((a) => `${a}-external-secrets-access`)].sort());
+            const readable = grants.flatMap(
+                (g) => (JSON.parse(String(g.inputs.policy)) as { Statement: { Resource: string[] }[] }).Statement[0].Resource,
+            );
+            assert.equal(readable.length, parameters);
+            assert.equal(new Set(readable).size, parameters);
             assert.equal(objectsOfKind(three, "Alert").length, 2 + 3);
         });
 
@@ -180,9 +187,14 @@ describe("environments and applications", () => {
             });
             // Each registry Secret reads the token issued for its own registry, and names only that registry.
             for (const app of ["echo-server", "billing"]) {
-                assert.equal(object(three, "ExternalSecret", `${app}-registry`).spec.data[0].remoteRef.key, "/github/echo-server/ghcr-token");
+                assert.equal(object(three, "ExternalSecret", `${app}-registry`, "flux-system").spec.data[0].remoteRef.key, "/github/echo-server/ghcr-token");
             }
-            const search = object(three, "ExternalSecret", "search-registry").spec;
+            // Each application's pods pull with the same credentials, from a Secret in their own namespace.
+            for (const app of apps) {
+                const pull = object(three, "ExternalSecret", `${app}-registry`, app).spec;
+                assert.deepEqual(pull, object(three, "ExternalSecret", `${app}-registry`, "flux-system").spec);
+            }
+            const search = object(three, "ExternalSecret", "search-registry", "flux-system").spec;
             assert.equal(search.data[0].remoteRef.key, "/registries/docker.io/token");
             assert.match(search.target.template.data[".dockerconfigjson"], /^\{"auths":\{"docker\.io":\{"username":"search-bot"/);
             assert.doesNotMatch(search.target.template.data[".dockerconfigjson"], /ghcr|developer-friendly-bot/);

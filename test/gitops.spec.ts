@@ -24,6 +24,7 @@ describe("the GitOps half of the dev stack", () => {
         });
         assert.deepEqual(objects.sort(), [
             "external-secrets.io/v1 ClusterSecretStore -/aws-parameter-store",
+            "external-secrets.io/v1 ExternalSecret echo-server/echo-server-registry",
             "external-secrets.io/v1 ExternalSecret flux-system/echo-server-git-ssh",
             "external-secrets.io/v1 ExternalSecret flux-system/echo-server-github-status-token",
             "external-secrets.io/v1 ExternalSecret flux-system/echo-server-gpg-signing",
@@ -58,13 +59,17 @@ describe("the GitOps half of the dev stack", () => {
 
     it("reads each ExternalSecret from the SSM parameter the keys half wrote", () => {
         const key = (name: string) =>
-            (object(dev, "ExternalSecret", name).spec.data as { secretKey: string; remoteRef: { key: string } }[]).map(
+            (object(dev, "ExternalSecret", name, "flux-system").spec.data as { secretKey: string; remoteRef: { key: string } }[]).map(
                 (d) => [d.secretKey, d.remoteRef.key],
             );
         assert.deepEqual(key("echo-server-git-ssh"), [["identity", ssmName("echo-server-deploy-key-ssm")]]);
         assert.deepEqual(key("echo-server-registry"), [["token", ssmName("ghcr-registry-token")]]);
         assert.deepEqual(key("echo-server-gpg-signing"), [["git.asc", ssmName("bot-gpg-ssm")]]);
         assert.deepEqual(key("echo-server-receiver-token"), [["token", ssmName("echo-server-receiver-token-ssm")]]);
+        // The pods' pull Secret in the application's namespace reads the same parameter.
+        assert.deepEqual(object(dev, "ExternalSecret", "echo-server-registry", "echo-server").spec.data, [
+            { secretKey: "token", remoteRef: { key: ssmName("ghcr-registry-token") } },
+        ]);
         for (const r of objectsOfKind(dev, "ExternalSecret")) {
             const spec = (r.inputs as Record<string, any>).spec;
             assert.deepEqual(spec.secretStoreRef, { kind: "ClusterSecretStore", name: "aws-parameter-store" });
@@ -78,9 +83,12 @@ describe("the GitOps half of the dev stack", () => {
         assert.equal(git.data.identity, "{{ .identity }}");
         assert.equal(git.data.known_hosts, knownHosts(GITHUB_SSH_KEYS));
         assert.match(git.data.known_hosts, /^github\.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl$/m);
-        const registry = object(dev, "ExternalSecret", "echo-server-registry").spec.target.template;
-        assert.equal(registry.type, "kubernetes.io/dockerconfigjson");
-        assert.equal(registry.data[".dockerconfigjson"], dockerConfigJsonTemplate("ghcr.io", "developer-friendly-bot", "token"));
+        // Flux's (ImageRepository) and the pods' (imagePullSecrets), in their namespaces.
+        for (const namespace of ["flux-system", "echo-server"]) {
+            const registry = object(dev, "ExternalSecret", "echo-server-registry", namespace).spec.target.template;
+            assert.equal(registry.type, "kubernetes.io/dockerconfigjson");
+            assert.equal(registry.data[".dockerconfigjson"], dockerConfigJsonTemplate("ghcr.io", "developer-friendly-bot", "token"));
+        }
     });
 
     it("renders a dockerconfigjson that is JSON once External Secrets fills in the token", () => {
@@ -157,9 +165,10 @@ describe("the GitOps half of the dev stack", () => {
 
     it("resolves every reference to an object in the graph", () => {
         const names = (kind: string) => objectsOfKind(dev, kind).map((r) => (r.inputs.metadata as { name: string }).name);
-        const secretTargets = objectsOfKind(dev, "ExternalSecret").map(
-            (r) => (r.inputs as Record<string, any>).spec.target.name as string,
-        );
+        // The Secrets Flux's objects read: those made in the Flux namespace.
+        const secretTargets = objectsOfKind(dev, "ExternalSecret")
+            .filter((r) => (r.inputs.metadata as { namespace: string }).namespace === FLUX_NS)
+            .map((r) => (r.inputs as Record<string, any>).spec.target.name as string);
         const refs: [string, string, string[]][] = [
             ["GitRepository secretRef", object(dev, "GitRepository", "echo-server").spec.secretRef.name, secretTargets],
             ["ImageRepository secretRef", object(dev, "ImageRepository", "echo-server").spec.secretRef.name, secretTargets],
@@ -176,7 +185,7 @@ describe("the GitOps half of the dev stack", () => {
             for (const r of objectsOfKind(dev, kind)) assert.equal((r.inputs.metadata as { namespace: string }).namespace, FLUX_NS);
         }
         for (const name of secretTargets.filter((t) => t.startsWith("echo-server-"))) {
-            assert.equal(object(dev, "ExternalSecret", name).metadata.namespace, FLUX_NS);
+            assert.equal(object(dev, "ExternalSecret", name, FLUX_NS).metadata.namespace, FLUX_NS);
         }
     });
 

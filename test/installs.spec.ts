@@ -269,13 +269,15 @@ describe("what the stack installs", () => {
     });
 
     describe("the IAM role of External Secrets", () => {
+        /** Every grant's statements together: what the role may do. */
         let policy: PolicyDocument;
+        let grants: Map<string, PolicyDocument>;
         let parameterArns: string[];
         before(() => {
-            policy = JSON.parse(
-                one(dev, "aws:iam/rolePolicy:RolePolicy", "external-secrets-access").inputs
-                    .policy as string,
-            ) as PolicyDocument;
+            grants = new Map(
+                ofType(dev, "aws:iam/rolePolicy:RolePolicy").map((r) => [r.name, JSON.parse(r.inputs.policy as string) as PolicyDocument]),
+            );
+            policy = { Version: "2012-10-17", Statement: [...grants.values()].flatMap((g) => g.Statement) };
             parameterArns = ofType(dev, "aws:ssm/parameter:Parameter")
                 .map((p) => `arn:aws:ssm:region:123456789012:parameter${String(p.inputs.name)}`)
                 .sort();
@@ -284,16 +286,35 @@ describe("what the stack installs", () => {
         it("reads exactly this stack's parameters, by the ARNs of the parameter resources", () => {
             // Four shared (GPG key, GHCR token, Slack, Discord) plus the bot token, and the application's three.
             assert.equal(parameterArns.length, 8);
-            assert.deepEqual(policy.Statement, [
-                {
+            const granted = policy.Statement.flatMap((st) => [...(st.Resource ?? [])]).sort();
+            assert.deepEqual(granted, parameterArns, "each parameter granted once, and nothing else");
+            for (const statement of policy.Statement) {
+                assert.deepEqual({ ...statement, Resource: undefined }, {
                     Sid: "ReadStackParameters",
                     Effect: "Allow",
                     Action: ["ssm:GetParameter", "ssm:GetParameters"],
-                    Resource: parameterArns,
-                },
-            ]);
+                    Resource: undefined,
+                });
+            }
             for (const arn of parameterArns)
                 assert.ok(allows(policy, "ssm:GetParameter", arn), arn);
+        });
+
+        it("grants the shared parameters in one policy, each application's own in one of its own", () => {
+            const arn = (name: string) => `arn:aws:ssm:region:123456789012:parameter${name}`;
+            assert.deepEqual([...grants.keys()].sort(), ["echo-server-external-secrets-access", "external-secrets-access"]);
+            assert.deepEqual(grants.get("external-secrets-access")!.Statement[0].Resource, [
+                arn("/flux-gitops/dev/discord-webhook-url"),
+                arn("/flux-gitops/dev/slack-webhook-url"),
+                arn("/github/bot-tokens/developer-friendly-bot"),
+                arn("/github/echo-server/ghcr-token"),
+                arn("/github/gpg-keys/developer-friendly-bot"),
+            ]);
+            assert.deepEqual(grants.get("echo-server-external-secrets-access")!.Statement[0].Resource, [
+                arn("/github/echo-server/deploy-key"),
+                arn("/github/echo-server/image-receiver-token"),
+                arn("/github/echo-server/receiver-token"),
+            ]);
         });
 
         it("allows no wildcard, no other parameter and no write", () => {
@@ -479,11 +500,35 @@ describe("what the stack installs", () => {
             ).filter((r) => r.inputs.kind === "ExternalSecret");
             assert.equal(
                 externalSecrets.length,
-                6 + 1,
-                "an application's six (git, registry, signing, two receiver tokens, commit status) and the monitoring webhooks'",
+                6 + 1 + 1,
+                "an application's six (git, registry, signing, two receiver tokens, commit status), its pods' pull Secret and the monitoring webhooks'",
             );
             for (const r of externalSecrets)
                 assert.ok(waitsFor(dev, r).has(store), `${r.name} does not wait for the store`);
+        });
+
+        it("creates every ExternalSecret after the grant of each parameter it reads and the Pod Identity association", () => {
+            // Without the grant, External Secrets' first GetParameter is denied and the ExternalSecret
+            // backs off (and `pulumi up` waits on its Ready condition until the timeout).
+            const grants = ofType(dev, "aws:iam/rolePolicy:RolePolicy").map((r) => ({
+                urn: r.urn,
+                resources: (JSON.parse(r.inputs.policy as string) as PolicyDocument).Statement.flatMap((st) => [...(st.Resource ?? [])]),
+            }));
+            const association = one(dev, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "external-secrets-pod-identity").urn;
+            const externalSecrets = ofType(dev, "kubernetes:external-secrets.io/v1:ExternalSecret");
+            assert.equal(externalSecrets.length, 8);
+            for (const r of externalSecrets) {
+                const direct = r.options.dependencies;
+                assert.ok(direct.includes(association), `${r.name} does not wait for the Pod Identity association`);
+                const keys = (inputsOf(r).spec.data as { remoteRef: { key: string } }[]).map((d) => d.remoteRef.key);
+                assert.ok(keys.length > 0, r.name);
+                for (const key of keys) {
+                    const arn = `arn:aws:ssm:region:123456789012:parameter${key}`;
+                    const covering = grants.filter((g) => g.resources.includes(arn));
+                    assert.equal(covering.length, 1, `${key} is granted once`);
+                    assert.ok(direct.includes(covering[0].urn), `${r.name} does not wait for the grant of ${key}`);
+                }
+            }
         });
     });
 

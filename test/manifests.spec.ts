@@ -97,3 +97,39 @@ describe("the application's kustomize manifests", () => {
         }
     });
 });
+
+describe("a private image's pull Secret in the seeded manifests", () => {
+    const privateSpec = { ...spec, imagePullSecret: "echo-server-registry" };
+
+    it("names the pull Secret in the Deployment's pod template only for a private image", () => {
+        const deployment = (s: typeof spec) => YAML.parse(appManifestFiles(s)["kustomize/base/deployment.yaml"]) as Record<string, any>;
+        assert.deepEqual(deployment(privateSpec).spec.template.spec.imagePullSecrets, [{ name: "echo-server-registry" }]);
+        assert.equal("imagePullSecrets" in deployment(spec).spec.template.spec, false);
+        // Nothing else changes: the overlay and the other base files are the public image's.
+        const [withSecret, without] = [appManifestFiles(privateSpec), appManifestFiles(spec)];
+        for (const file of Object.keys(without).filter((f) => !f.endsWith("deployment.yaml"))) assert.equal(withSecret[file], without[file], file);
+    });
+
+    it("builds with kubectl kustomize into a Deployment whose pods pull with that Secret", async () => {
+        // kubectl's embedded kustomize is what `kubectl kustomize` runs; kustomize-controller builds
+        // the same overlay with the krusty API (fluxcd/pkg/kustomize).
+        const version = spawnSync("kubectl", ["version", "--client"]);
+        assert.equal(version.status, 0, "kubectl is needed on PATH to build the seeded overlay (`kubectl kustomize`)");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flux-gitops-pull-"));
+        try {
+            for (const [file, content] of Object.entries(appManifestFiles(privateSpec))) {
+                fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+                fs.writeFileSync(path.join(dir, file), content);
+            }
+            const result = spawnSync("kubectl", ["kustomize", path.join(dir, "kustomize/overlays/dev")], { encoding: "utf8" });
+            assert.equal(result.status, 0, result.stderr);
+            const objects = YAML.parseAllDocuments(result.stdout).map((d) => d.toJSON() as Record<string, any>);
+            const deployment = objects.find((o) => o.kind === "Deployment")!;
+            assert.deepEqual(deployment.spec.template.spec.imagePullSecrets, [{ name: "echo-server-registry" }]);
+            assert.equal(deployment.spec.template.spec.containers[0].image, "ghcr.io/developer-friendly/echo-server:latest");
+            await validateWithModel(deployment);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});

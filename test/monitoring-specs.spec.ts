@@ -46,9 +46,8 @@ describe("monitoring spec builders", () => {
         it("routes Flux's info events to Discord after 10s and its errors to Slack, under a default receiver that gets nothing", () => {
             const spec = alertmanagerConfigSpec({
                 secretName: "flux-webhooks",
-                slackUrlKey: "slack-webhook-url",
-                discordUrlKey: "discord-webhook-url",
-                slackChannel: "#flux-prod",
+                slack: { urlKey: "slack-webhook-url", channel: "#flux-prod" },
+                discord: { urlKey: "discord-webhook-url" },
             });
             assert.deepEqual(spec, {
                 route: {

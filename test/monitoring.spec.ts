@@ -241,7 +241,7 @@ describe("monitoring of the dev stack", () => {
 
     it("would let Prometheus' info and error alerts reach the Flux receivers without the alertname matcher", () => {
         const values = kubePrometheusStackValues("kube-prometheus-stack") as Record<string, any>;
-        const route = alertmanagerConfigSpec({ secretName: "s", slackUrlKey: "a", discordUrlKey: "b", slackChannel: "#c" }).route;
+        const route = alertmanagerConfigSpec({ secretName: "s", slack: { urlKey: "a", channel: "#c" }, discord: { urlKey: "b" } }).route;
         const withoutAlertname: Route = { ...route, matchers: route.matchers?.filter((m) => m.name !== "alertname") };
         const firing = [prometheusAlert("KubeQuotaAlmostFull", "info", "apps"), prometheusAlert("PaymentsErrorRateHigh", "error", "apps")];
         assert.deepEqual(notifiedReceivers(runningConfig(values, withoutAlertname), firing), [[DISCORD], [SLACK]]);
@@ -250,7 +250,7 @@ describe("monitoring of the dev stack", () => {
 
     it("needs the AlertmanagerConfig in Alertmanager's namespace: elsewhere, or under OnNamespace, Flux's events are scoped away", () => {
         const values = kubePrometheusStackValues("kube-prometheus-stack") as Record<string, any>;
-        const route = alertmanagerConfigSpec({ secretName: "s", slackUrlKey: "a", discordUrlKey: "b", slackChannel: "#c" }).route;
+        const route = alertmanagerConfigSpec({ secretName: "s", slack: { urlKey: "a", channel: "#c" }, discord: { urlKey: "b" } }).route;
         const inFlux = fluxEvent({ kind: "Kustomization", reason: "ReconciliationFailed", severity: "error", namespace: "flux-system" });
         const inApps = fluxEvent({ kind: "Kustomization", reason: "ReconciliationFailed", severity: "error", namespace: "apps" });
         const inMonitoring = fluxEvent({ kind: "Kustomization", reason: "ReconciliationFailed", severity: "error", namespace: "monitoring" });
@@ -336,5 +336,44 @@ describe("monitoring of the dev stack", () => {
                 if (!dev.secretOutputs.includes(name)) assert.ok(!JSON.stringify(value).includes(url), name);
             }
         }
+    });
+});
+
+describe("monitoring with one channel, or none", () => {
+    const info = fluxEvent({ kind: "Kustomization", reason: "ReconciliationSucceeded", severity: "info", namespace: "flux-system" });
+    const error = fluxEvent({ kind: "Kustomization", reason: "ReconciliationFailed", severity: "error", namespace: "flux-system" });
+    const DEFAULT = "monitoring/flux/default";
+
+    for (const [channel, unset, kept, receiver, notified] of [
+        ["Discord", "slackWebhookUrl", "discordWebhookUrl", "discord", [[DISCORD], [DEFAULT]]],
+        ["Slack", "discordWebhookUrl", "slackWebhookUrl", "slack", [[DEFAULT], [SLACK]]],
+    ] as const) {
+        it(`routes only ${channel}: its events there, the others to no receiver that notifies`, async () => {
+            const stack = await evaluateStack("dev", { [unset]: undefined });
+            const other = unset === "slackWebhookUrl" ? "slack-webhook-url" : "discord-webhook-url";
+            assert.equal(stack.resources.filter((r) => r.name === other).length, 0, `no ${other} parameter`);
+            const external = object(stack, "ExternalSecret", "flux", "monitoring");
+            assert.deepEqual(
+                external.spec.data.map((d: { secretKey: string }) => d.secretKey),
+                [kept === "slackWebhookUrl" ? "slack-webhook-url" : "discord-webhook-url"],
+            );
+            const spec = object(stack, "AlertmanagerConfig", "flux").spec;
+            assert.deepEqual(spec.receivers.map((r: { name: string }) => r.name), ["default", receiver]);
+            assert.deepEqual(spec.route.routes.map((r: { receiver: string }) => r.receiver), [receiver]);
+            // The other severity stops at the top route's receiver `default`, which has no
+            // notifier: the event stays visible in Alertmanager (UI, API) and nowhere else.
+            const values = one(stack, RELEASE, "monitoring").inputs.values as Record<string, any>;
+            assert.deepEqual(notifiedReceivers(runningConfig(values, spec.route as Route), [info, error]), notified);
+        });
+    }
+
+    it("makes no AlertmanagerConfig and no ExternalSecret without a channel, and still installs Alertmanager for Flux", async () => {
+        const stack = await evaluateStack("dev", { slackWebhookUrl: undefined, discordWebhookUrl: undefined });
+        assert.equal(stack.resources.filter((r) => r.inputs.kind === "AlertmanagerConfig").length, 0);
+        assert.equal(stack.resources.filter((r) => r.name === "monitoring-webhooks").length, 0);
+        assert.equal(stack.resources.filter((r) => /(slack|discord)-webhook-url/.test(r.name)).length, 0);
+        one(stack, RELEASE, "monitoring");
+        assert.equal(object(stack, "Secret", "alertmanager-address", "flux-system").stringData.address, "http://kube-prometheus-stack-alertmanager.monitoring:9093/api/v2/alerts");
+        assert.throws(() => alertmanagerConfigSpec({ secretName: "s" }), { message: "an AlertmanagerConfig needs at least one channel (Slack or Discord)" });
     });
 });

@@ -62,8 +62,9 @@ describe("ExternalSecret ownership and deletion", () => {
         const targets = objectsOfKind(dev, "ExternalSecret").map(
             (r) => (r.inputs.spec as { target: Record<string, unknown> }).target,
         );
-        // An application's six (git, registry, signing, two receiver tokens, commit status) and monitoring's.
-        assert.equal(targets.length, 7);
+        // An application's six (git, registry, signing, two receiver tokens, commit status), its
+        // pods' pull Secret, and monitoring's.
+        assert.equal(targets.length, 8);
         for (const target of targets) {
             assert.equal(target.creationPolicy, "Owner");
             assert.equal(target.deletionPolicy, "Retain");

@@ -34,6 +34,7 @@ const readList = (dir: string) =>
     JSON.parse(fs.readFileSync(resourceListFile(dir), "utf8")) as {
         stack: string;
         placeholders: string[];
+        optionalPlaceholders: string[];
         resources: ListedResource[];
         outputs: Record<string, unknown>;
     };
@@ -118,7 +119,8 @@ describe("the offline render", () => {
         const manifests = written.resources.find((r) => r.name === "echo-server-manifests-kustomize-overlays-dev-kustomization-yaml")!;
         assert.deepEqual(manifests.options.ignoreChanges, SEEDED_FILE_IGNORE_CHANGES);
         assert.equal(written.outputs.webhookUrl, REDACTED);
-        assert.deepEqual(written.placeholders, ["botGithubToken", "discordWebhookUrl", "registryToken", "slackWebhookUrl"]);
+        assert.deepEqual(written.placeholders, ["botGithubToken"]);
+        assert.deepEqual(written.optionalPlaceholders, ["discordWebhookUrl", "registryToken", "slackWebhookUrl"]);
     });
 
     it("shows prod's protection when the two stacks' lists are compared", () => {
@@ -157,12 +159,10 @@ describe("the offline render", () => {
     it("closes with the secrets the stack file does not set yet, which `pulumi up` needs", () => {
         assert.equal(
             placeholderNote(dev),
-            "Rendered with placeholders: botGithubToken, discordWebhookUrl, registryToken, slackWebhookUrl.\n" +
+            "Rendered with placeholders: botGithubToken.\n" +
                 "`pulumi up -s dev` stops until each is set:\n" +
                 "  pulumi config set --secret botGithubToken -s dev\n" +
-                "  pulumi config set --secret discordWebhookUrl -s dev\n" +
-                "  pulumi config set --secret registryToken -s dev\n" +
-                "  pulumi config set --secret slackWebhookUrl -s dev",
+                "Rendered as if set (optional; unset, what needs it is left out): discordWebhookUrl, registryToken, slackWebhookUrl.",
         );
         assert.equal(stackFreeUrn("urn:pulumi:dev::flux-gitops::a:b:C$d:e:F::n"), "a:b:C$d:e:F::n");
     });
@@ -212,18 +212,21 @@ describe("the offline stack config, refused as the Pulumi CLI refuses it", () =>
     });
 
     it("refuses a plaintext value for a declared secret and says how to set it", () => {
-        withStackFile("  flux-gitops:registryToken: ghp_plaintext\n");
+        withStackFile("  flux-gitops:botGithubToken: ghp_plaintext\n");
         assert.deepEqual(problems(), [
-            "Stack 't' with configuration key 'registryToken' must be encrypted as it's secret " +
-                "(remove the plaintext value from Pulumi.t.yaml and run: pulumi config set --secret registryToken -s t)",
+            "Stack 't' with configuration key 'botGithubToken' must be encrypted as it's secret " +
+                "(remove the plaintext value from Pulumi.t.yaml and run: pulumi config set --secret botGithubToken -s t)",
         ]);
     });
 
     it("takes an encrypted value for a secret and does not list it as a placeholder", () => {
-        withStackFile("  flux-gitops:registryToken:\n    secure: AAABAMfakeciphertext\n");
+        withStackFile("  flux-gitops:botGithubToken:\n    secure: AAABAMfakeciphertext\n  flux-gitops:registryToken:\n    secure: AAABAMfakeciphertext\n");
         const config = readStackConfig("t", root);
-        assert.deepEqual(config.placeholders, ["flux-gitops:botGithubToken", "flux-gitops:discordWebhookUrl", "flux-gitops:slackWebhookUrl"]);
+        assert.deepEqual(config.placeholders, []);
+        // An optional secret the file sets is not rendered "as if set": it is set.
+        assert.deepEqual(config.optionalPlaceholders, ["flux-gitops:discordWebhookUrl", "flux-gitops:slackWebhookUrl"]);
         assert.ok(config.secretKeys.includes("flux-gitops:registryToken"));
+        assert.ok(config.secretKeys.includes("flux-gitops:botGithubToken"));
     });
 
     it("refuses a stack file without the required keys, naming each as the CLI does", () => {
@@ -292,7 +295,10 @@ describe("npm run render as a command", () => {
         assert.ok(fs.existsSync(path.join(out, "namespace.cluster.monitoring.yaml")));
         assert.equal(readList(out).stack, "dev");
         assert.deepEqual(fs.readdirSync(path.dirname(out)).sort(), ["stack", "stack.resources.json"]);
-        assert.match(result.stdout, /Rendered with placeholders: botGithubToken, discordWebhookUrl, registryToken, slackWebhookUrl\.\n`pulumi up -s dev` stops until each is set:\n( {2}pulumi config set --secret \w+ -s dev\n){4}$/);
+        assert.match(
+            result.stdout,
+            /Rendered with placeholders: botGithubToken\.\n`pulumi up -s dev` stops until each is set:\n {2}pulumi config set --secret botGithubToken -s dev\nRendered as if set \(optional; unset, what needs it is left out\): discordWebhookUrl, registryToken, slackWebhookUrl\.\n$/,
+        );
     });
 });
 

@@ -18,7 +18,7 @@ import {
     PARAMETER_VERSIONS_ANNOTATION,
     parameterVersions,
 } from "../components/flux/external-secret-specs";
-import { fluxObjectNames } from "../components/flux/names";
+import { appPullSecretName, fluxObjectNames } from "../components/flux/names";
 import { Evaluation, RecordedResource } from "../scripts/offline";
 import { evaluateStack } from "./evaluations";
 import { one, ofType, objectsOfKind, waitsFor } from "./helpers";
@@ -78,8 +78,9 @@ describe("rotation: a new value in SSM reaches its Secret in the same update", (
 
     it("annotates every ExternalSecret with the version of exactly the SSM parameters it reads", () => {
         const externalSecrets = ofType(dev, EXTERNAL_SECRET);
-        // An application's six (git, registry, signing, push and image receiver tokens, commit status) and monitoring's.
-        assert.equal(externalSecrets.length, 7);
+        // An application's six (git, registry, signing, push and image receiver tokens, commit status),
+        // its pods' pull Secret, and monitoring's.
+        assert.equal(externalSecrets.length, 8);
         const parameters = ofType(dev, "aws:ssm/parameter:Parameter");
         for (const es of externalSecrets) {
             const keys = (es.inputs.spec as { data: { remoteRef: { key: string } }[] }).data.map((d) => d.remoteRef.key);
@@ -290,6 +291,15 @@ describe("Flux objects are created once their Secrets exist", () => {
                 assertWaits(dev, reader, maker);
                 covered.add(maker);
             }
+        }
+        // The pull Secret's reader is the seeded Deployment, which the Kustomization applies into
+        // its targetNamespace: the Kustomization waits for it.
+        for (const kustomization of objectsOfKind(dev, "Kustomization")) {
+            const spec = kustomization.inputs.spec as { targetNamespace: string };
+            const maker = makerOf(spec.targetNamespace, appPullSecretName("echo-server"));
+            assert.ok(maker, "the pull Secret is made in the application's namespace");
+            assertWaits(dev, kustomization, maker);
+            covered.add(maker);
         }
         // Every ExternalSecret's Secret has a reader, so the check above covered them all.
         assert.deepEqual([...covered].map((r) => r.name).sort(), externalSecrets.map((r) => r.name).sort());

@@ -1,11 +1,14 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppManifests } from "./app-manifests";
 import { appManifestFiles, AppManifestsSpec } from "./manifests";
 import { AppDelivery } from "../flux/app-delivery";
 import { CommitStatus } from "../flux/commit-status";
-import { FluxSecrets } from "../flux/flux-secrets";
+import { FluxSecrets, parameterExternalSecret, registrySecretValues } from "../flux/flux-secrets";
 import { ImageAutomation } from "../flux/image-automation";
-import { fluxObjectNames } from "../flux/names";
+import { appPullSecretName, fluxObjectNames } from "../flux/names";
+import { ExternalSecretsAccess } from "../install/external-secrets";
 import { ImagePolicySpecArgs, imageReceiverType, ReceiverType } from "../flux/specs";
 import { ImageWebhookReceiver, WebhookReceiver } from "../flux/webhook-receiver";
 import { AppRoute } from "../gateway/app-route";
@@ -98,8 +101,22 @@ export interface FluxApplicationArgs {
     readonly protectKeys: boolean;
     /** What the Flux objects wait for (the FluxInstance, when the stack installs Flux). */
     readonly fluxReady?: pulumi.Resource[];
-    /** What the ExternalSecrets wait for (the ClusterSecretStore, when the stack installs it). */
+    /**
+     * What the ExternalSecrets wait for: the ClusterSecretStore and the controller's AWS identity,
+     * when the stack installs them, and the grant of the shared parameters.
+     */
     readonly secretStoreReady?: pulumi.Resource[];
+    /**
+     * The role of External Secrets, when the stack installs it: the application grants it read
+     * access to its own parameters (an ExternalSecretsAccess of its own), which its ExternalSecrets
+     * wait for. undefined: External Secrets' access is managed elsewhere.
+     */
+    readonly externalSecretsAccess?: {
+        readonly role: aws.iam.Role;
+        /** KMS key ARN of the SecureString parameters, when not the AWS managed key. */
+        readonly kmsKeyArn?: string;
+        readonly region: string;
+    };
 }
 
 /** What an application's seeded manifests are made of. */
@@ -110,6 +127,7 @@ function manifestSpec(args: Pick<FluxApplicationArgs, "repository" | "image" | "
         port: args.port,
         overlayPath: args.overlayPath,
         imagePolicy: { name: fluxObjectNames(args.repository).imagePolicy, namespace: args.flux.namespace },
+        imagePullSecret: args.image.registry ? appPullSecretName(args.repository) : undefined,
     };
 }
 
@@ -140,6 +158,8 @@ export class FluxApplication extends pulumi.ComponentResource {
     public readonly appUrl: pulumi.Output<string>;
     /** ARNs of the application's SSM parameters (deploy key, webhook token): what External Secrets reads. */
     public readonly parameterArns: pulumi.Output<string>[];
+    /** The ExternalSecret of the pods' pull Secret in the application's namespace; undefined for a public image. */
+    public readonly pullSecret?: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: FluxApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:app:FluxApplication", name, {}, opts);
@@ -173,6 +193,19 @@ export class FluxApplication extends pulumi.ComponentResource {
               )
             : undefined;
 
+        // External Secrets may read this application's parameters; its ExternalSecrets wait for that.
+        const access = args.externalSecretsAccess
+            ? new ExternalSecretsAccess(
+                  `${name}-external-secrets-access`,
+                  {
+                      ...args.externalSecretsAccess,
+                      parameterArns: [deployKey.parameterArn, webhookToken.parameterArn, ...(imageWebhookToken ? [imageWebhookToken.parameterArn] : [])],
+                  },
+                  { parent: this },
+              )
+            : undefined;
+        const secretsWaitFor = [...(args.secretStoreReady ?? []), ...(access ? [access.policy] : [])];
+
         const secrets = new FluxSecrets(
             `${name}-secrets`,
             {
@@ -189,7 +222,7 @@ export class FluxApplication extends pulumi.ComponentResource {
                 imageWebhookTokenParameter: imageWebhookToken?.parameter,
                 commitStatusTokenParameter: args.bot.githubTokenParameter,
                 // Flux's namespace comes with Flux; the store reads the parameters.
-                dependsOn: [...(args.fluxReady ?? []), ...(args.secretStoreReady ?? [])],
+                dependsOn: [...(args.fluxReady ?? []), ...secretsWaitFor],
             },
             { parent: this },
         );
@@ -211,6 +244,14 @@ export class FluxApplication extends pulumi.ComponentResource {
             : undefined;
 
         const intervals = args.flux.intervals;
+        // A private image's pull Secret in the application's namespace, from the same parameter as
+        // Flux's registry Secret: the seeded Deployment names it in imagePullSecrets. The store is a
+        // ClusterSecretStore without `conditions`, so ExternalSecrets of every namespace may use it
+        // (external-secrets pkg/controllers/secretstore/client_manager.go `shouldProcessSecret`:
+        // no conditions, every namespace; apis/externalsecrets/v1/secretstore_types.go
+        // ClusterSecretStoreCondition; @v2.9.0).
+        const pull = args.image.registry ? registrySecretValues(args.image.registry) : undefined;
+        let pullSecret: k8s.apiextensions.CustomResource | undefined;
         const delivery = new AppDelivery(
             name,
             {
@@ -224,9 +265,27 @@ export class FluxApplication extends pulumi.ComponentResource {
                 intervals,
                 // Flux can read the repository once the key is registered and its Secret exists.
                 dependsOn: [deployKey, ...secretsReady, ...(manifests ? [manifests] : []), ...(args.fluxReady ?? [])],
+                // The pods pull with it: Flux applies the Deployment once the Secret is synced.
+                inAppNamespace: (namespace) => {
+                    if (!pull) return [];
+                    pullSecret = parameterExternalSecret(
+                        `${name}-pull-secret`,
+                        {
+                            namespace: args.namespace,
+                            targetName: appPullSecretName(args.repository),
+                            storeName: args.flux.clusterSecretStore,
+                            refreshInterval: args.flux.externalSecretRefreshInterval,
+                            ...pull,
+                        },
+                        { parent: this, dependsOn: [namespace, ...secretsWaitFor] },
+                    );
+                    return [pullSecret];
+                },
             },
             { parent: this },
         );
+
+        this.pullSecret = pullSecret;
 
         const images = args.image.automation
               ? new ImageAutomation(

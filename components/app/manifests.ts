@@ -20,6 +20,11 @@ export interface AppManifestsSpec {
     readonly overlayPath: string;
     /** The ImagePolicy whose tag the overlay's `newTag` follows. */
     readonly imagePolicy: ObjectRef;
+    /**
+     * The Secret in the application's namespace the pods pull a private image with
+     * (`imagePullSecrets`); undefined for a public image.
+     */
+    readonly imagePullSecret?: string;
 }
 
 /**
@@ -83,6 +88,9 @@ export function appManifestFiles(spec: AppManifestsSpec): Record<string, string>
             selector: { matchLabels: {} },
             template: {
                 spec: {
+                    // The kubelet pulls with these credentials (a Deployment's pods may name Secrets
+                    // of their own namespace only: core/v1 PodSpec.imagePullSecrets).
+                    ...(spec.imagePullSecret ? { imagePullSecrets: [{ name: spec.imagePullSecret }] } : {}),
                     containers: [
                         {
                             name,

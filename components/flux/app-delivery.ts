@@ -24,6 +24,11 @@ export interface AppDeliveryArgs {
     };
     /** Objects that must exist first (the Secrets the GitRepository reads). */
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /**
+     * Objects of the application's namespace its workload needs (a pull Secret), made once the
+     * namespace exists; the Kustomization applies the workload after them.
+     */
+    readonly inAppNamespace?: (namespace: k8s.core.v1.Namespace) => pulumi.Resource[];
 }
 
 /**
@@ -43,6 +48,7 @@ export class AppDelivery extends pulumi.ComponentResource {
             { metadata: { name: args.appNamespace } },
             { parent: this },
         );
+        const workloadNeeds = args.inAppNamespace?.(this.namespace) ?? [];
         this.gitRepository = customResource(
             `${name}-source`,
             {
@@ -76,7 +82,7 @@ export class AppDelivery extends pulumi.ComponentResource {
                     timeout: args.intervals.timeout,
                 }),
             },
-            { parent: this, dependsOn: [this.gitRepository, this.namespace] },
+            { parent: this, dependsOn: [this.gitRepository, this.namespace, ...workloadNeeds] },
         );
         this.registerOutputs({});
     }

@@ -26,11 +26,7 @@ export interface FluxSecretsArgs {
      * The credentials of the application's registry: its host, the user and the SSM parameter of
      * the token issued for it. undefined for a public image: then there is no pull Secret at all.
      */
-    readonly registry?: {
-        readonly host: string;
-        readonly username: string;
-        readonly tokenParameter: ParameterRef;
-    };
+    readonly registry?: RegistryAccess;
     /** SSM parameter of the armored GPG private key. */
     readonly gpgKeyParameter: ParameterRef;
     /** SSM parameter of the GPG passphrase, when the key has one. */
@@ -46,9 +42,88 @@ export interface FluxSecretsArgs {
 }
 
 /** One key of a target Secret and the SSM parameter it comes from. */
-interface Value {
+export interface ParameterValue {
     readonly secretKey: string;
     readonly parameter: ParameterRef;
+}
+
+/** How the target Secret is made from the remote values (default: an Opaque Secret of exactly them). */
+export interface SecretTemplate {
+    readonly type?: string;
+    readonly templateData?: Record<string, pulumi.Input<string>>;
+    readonly secretLabels?: Record<string, string>;
+}
+
+/**
+ * An ExternalSecret that writes the Secret `targetName` in `namespace` from SSM parameters, with the
+ * parameters' versions and `waitFor: Ready` in its annotations (see `externalSecretAnnotations`).
+ */
+export function parameterExternalSecret(
+    name: string,
+    args: {
+        readonly namespace: string;
+        readonly targetName: string;
+        readonly storeName: string;
+        readonly refreshInterval: string;
+        readonly values: readonly ParameterValue[];
+        readonly template?: SecretTemplate;
+    },
+    opts: pulumi.CustomResourceOptions,
+): k8s.apiextensions.CustomResource {
+    const template = args.template ?? {};
+    const remote = pulumi.all(
+        args.values.map((v) =>
+            pulumi.all([v.parameter.name, v.parameter.version]).apply(([parameterName, version]) => ({
+                secretKey: v.secretKey,
+                parameterName,
+                version,
+            })),
+        ),
+    );
+    return customResource(
+        name,
+        {
+            apiVersion: EXTERNAL_SECRETS_API,
+            kind: "ExternalSecret",
+            name: args.targetName,
+            namespace: args.namespace,
+            annotations: remote.apply(externalSecretAnnotations),
+            spec: pulumi.all([remote, pulumi.output(template.templateData)]).apply(([v, data]) =>
+                externalSecretSpec({
+                    storeName: args.storeName,
+                    refreshInterval: args.refreshInterval,
+                    targetName: args.targetName,
+                    values: v.map(({ secretKey, parameterName }) => ({ secretKey, parameterName })),
+                    type: template.type,
+                    templateData: data,
+                    secretLabels: template.secretLabels,
+                }),
+            ),
+        },
+        opts,
+    );
+}
+
+/** The credentials of a registry: its host, the user and the SSM parameter of the token issued for it. */
+export interface RegistryAccess {
+    readonly host: string;
+    readonly username: string;
+    readonly tokenParameter: ParameterRef;
+}
+
+/**
+ * A `kubernetes.io/dockerconfigjson` Secret for exactly the registry its token was issued for
+ * (`dockerConfigJsonTemplate`): what Flux's ImageRepository reads, and what the application's
+ * pods pull with.
+ */
+export function registrySecretValues(registry: RegistryAccess): { values: ParameterValue[]; template: SecretTemplate } {
+    return {
+        values: [{ secretKey: "token", parameter: registry.tokenParameter }],
+        template: {
+            type: "kubernetes.io/dockerconfigjson",
+            templateData: { ".dockerconfigjson": dockerConfigJsonTemplate(registry.host, registry.username, "token") },
+        },
+    };
 }
 
 /**
@@ -66,48 +141,12 @@ export class FluxSecrets extends pulumi.ComponentResource {
 
     constructor(name: string, args: FluxSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("flux-gitops:flux:FluxSecrets", name, {}, opts);
-        const common = { storeName: args.storeName, refreshInterval: args.refreshInterval };
-        const externalSecret = (
-            suffix: string,
-            targetName: string,
-            values: Value[],
-            template: {
-                type?: string;
-                templateData?: Record<string, pulumi.Input<string>>;
-                secretLabels?: Record<string, string>;
-            } = {},
-        ) => {
-            const remote = pulumi.all(
-                values.map((v) =>
-                    pulumi.all([v.parameter.name, v.parameter.version]).apply(([parameterName, version]) => ({
-                        secretKey: v.secretKey,
-                        parameterName,
-                        version,
-                    })),
-                ),
-            );
-            return customResource(
+        const externalSecret = (suffix: string, targetName: string, values: ParameterValue[], template: SecretTemplate = {}) =>
+            parameterExternalSecret(
                 `${name}-${suffix}`,
-                {
-                    apiVersion: EXTERNAL_SECRETS_API,
-                    kind: "ExternalSecret",
-                    name: targetName,
-                    namespace: args.namespace,
-                    annotations: remote.apply(externalSecretAnnotations),
-                    spec: pulumi.all([remote, pulumi.output(template.templateData)]).apply(([v, data]) =>
-                        externalSecretSpec({
-                            ...common,
-                            targetName,
-                            values: v.map(({ secretKey, parameterName }) => ({ secretKey, parameterName })),
-                            type: template.type,
-                            templateData: data,
-                            secretLabels: template.secretLabels,
-                        }),
-                    ),
-                },
+                { namespace: args.namespace, targetName, storeName: args.storeName, refreshInterval: args.refreshInterval, values, template },
                 { parent: this, dependsOn: args.dependsOn },
             );
-        };
 
         const n = args.names;
         const git = externalSecret(
@@ -118,15 +157,9 @@ export class FluxSecrets extends pulumi.ComponentResource {
             { templateData: { identity: "{{ .identity }}", known_hosts: args.knownHosts } },
         );
         // The pull Secret names exactly the registry its token was issued for.
-        const registry = args.registry
-            ? externalSecret("registry", n.registrySecret, [{ secretKey: "token", parameter: args.registry.tokenParameter }], {
-                  type: "kubernetes.io/dockerconfigjson",
-                  templateData: {
-                      ".dockerconfigjson": dockerConfigJsonTemplate(args.registry.host, args.registry.username, "token"),
-                  },
-              })
-            : undefined;
-        const signingValues: Value[] = [{ secretKey: "git.asc", parameter: args.gpgKeyParameter }];
+        const pull = args.registry ? registrySecretValues(args.registry) : undefined;
+        const registry = pull ? externalSecret("registry", n.registrySecret, pull.values, pull.template) : undefined;
+        const signingValues: ParameterValue[] = [{ secretKey: "git.asc", parameter: args.gpgKeyParameter }];
         if (args.gpgPassphraseParameter !== undefined) {
             signingValues.push({ secretKey: "passphrase", parameter: args.gpgPassphraseParameter });
         }

@@ -46,3 +46,12 @@ export function fluxObjectNames(app: string): FluxObjectNames {
         commitStatusSecret: `${app}-github-status-token`,
     };
 }
+
+/**
+ * The `kubernetes.io/dockerconfigjson` Secret in the application's own namespace that its pods
+ * pull a private image with (`imagePullSecrets` of the seeded Deployment): the same name in every
+ * stack, since stacks share the base.
+ */
+export function appPullSecretName(app: string): string {
+    return `${app}-registry`;
+}

@@ -93,7 +93,10 @@ export class ExternalSecrets extends pulumi.ComponentResource {
     public readonly role: aws.iam.Role;
     public readonly release: k8s.helm.v3.Release;
     public readonly store: k8s.apiextensions.CustomResource;
-    /** What every ExternalSecret waits for: the store, Ready once the controller has credentials. */
+    /**
+     * What every ExternalSecret waits for: the store, Ready once the controller has credentials,
+     * and the controller's AWS identity (the Pod Identity association, or the IRSA role).
+     */
     public readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: ExternalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -157,7 +160,9 @@ export class ExternalSecrets extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [this.release] },
         );
-        this.ready = [this.store];
+        // The store is Ready once the controller has credentials, which does not need the AWS
+        // identity to be usable yet; an ExternalSecret also waits for that identity explicitly.
+        this.ready = [this.store, association ?? this.role];
         this.registerOutputs({});
     }
 }
@@ -173,8 +178,12 @@ export interface ExternalSecretsAccessArgs {
 }
 
 /**
- * What External Secrets may read: exactly this stack's parameters. A component of its own because
- * the parameters of the applications exist only once the applications do, which wait for the store.
+ * A grant to External Secrets' role: read access to exactly these parameters, as an inline policy
+ * of the role. The stack makes one for its shared parameters and one per application, each from
+ * the parameters' own ARNs, so an ExternalSecret can wait for the grant that covers what it reads
+ * (without it, its first sync may meet AccessDenied and back off). Together they grant exactly the
+ * stack's parameters. IAM limits the inline policies of a role to 10,240 characters in all
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
  */
 export class ExternalSecretsAccess extends pulumi.ComponentResource {
     public readonly policy: aws.iam.RolePolicy;

@@ -29,9 +29,10 @@ export interface MonitoringArgs {
     /** Name of the AlertmanagerConfig and of the Secret with the webhook URLs. */
     readonly alertmanagerConfigName: string;
     readonly slackChannel: string;
-    /** SSM parameters of the webhook URLs (name and version). */
-    readonly slackWebhookParameter: ParameterRef;
-    readonly discordWebhookParameter: ParameterRef;
+    /** SSM parameter of Slack's webhook URL (name and version); undefined: errors reach no channel. */
+    readonly slackWebhookParameter?: ParameterRef;
+    /** SSM parameter of Discord's webhook URL; undefined: info events reach no channel. */
+    readonly discordWebhookParameter?: ParameterRef;
     readonly clusterSecretStore: string;
     readonly refreshInterval: string;
     /** What the ExternalSecret waits for (the ClusterSecretStore, when the stack installs it). */
@@ -40,11 +41,13 @@ export interface MonitoringArgs {
 
 /**
  * kube-prometheus-stack installed by Helm, and the AlertmanagerConfig that sends Flux's info
- * events to Discord and its errors to Slack, with the webhook URLs brought in from SSM.
+ * events to Discord and its errors to Slack, with the webhook URLs brought in from SSM. Only the
+ * channels given are routed; with neither, there is no AlertmanagerConfig and no ExternalSecret.
  */
 export class Monitoring extends pulumi.ComponentResource {
     public readonly release: k8s.helm.v3.Release;
-    public readonly alertmanagerConfig: k8s.apiextensions.CustomResource;
+    /** undefined without any channel. */
+    public readonly alertmanagerConfig?: k8s.apiextensions.CustomResource;
     /** The Helm release's name as installed. */
     public readonly releaseName: pulumi.Output<string>;
 
@@ -80,62 +83,59 @@ export class Monitoring extends pulumi.ComponentResource {
         );
         this.releaseName = this.release.name;
 
-        const webhooks = customResource(
-            `${name}-webhooks`,
-            {
-                apiVersion: EXTERNAL_SECRETS_API,
-                kind: "ExternalSecret",
-                name: args.alertmanagerConfigName,
-                namespace: args.namespace,
-                // A new URL in SSM re-syncs the Secret at once; the AlertmanagerConfig waits for Ready.
-                annotations: pulumi
-                    .all([
-                        args.slackWebhookParameter.name,
-                        args.slackWebhookParameter.version,
-                        args.discordWebhookParameter.name,
-                        args.discordWebhookParameter.version,
-                    ])
-                    .apply(([slack, slackVersion, discord, discordVersion]) =>
-                        externalSecretAnnotations([
-                            { parameterName: slack, version: slackVersion },
-                            { parameterName: discord, version: discordVersion },
-                        ]),
-                    ),
-                spec: pulumi
-                    .all([args.slackWebhookParameter.name, args.discordWebhookParameter.name])
-                    .apply(([slack, discord]) =>
+        const channels = [
+            ...(args.slackWebhookParameter ? [{ secretKey: WEBHOOK_SECRET_KEYS.slack, parameter: args.slackWebhookParameter }] : []),
+            ...(args.discordWebhookParameter ? [{ secretKey: WEBHOOK_SECRET_KEYS.discord, parameter: args.discordWebhookParameter }] : []),
+        ];
+        if (channels.length > 0) {
+            const remote = pulumi.all(
+                channels.map((ch) =>
+                    pulumi.all([ch.parameter.name, ch.parameter.version]).apply(([parameterName, version]) => ({
+                        secretKey: ch.secretKey,
+                        parameterName,
+                        version,
+                    })),
+                ),
+            );
+            const webhooks = customResource(
+                `${name}-webhooks`,
+                {
+                    apiVersion: EXTERNAL_SECRETS_API,
+                    kind: "ExternalSecret",
+                    name: args.alertmanagerConfigName,
+                    namespace: args.namespace,
+                    // A new URL in SSM re-syncs the Secret at once; the AlertmanagerConfig waits for Ready.
+                    annotations: remote.apply(externalSecretAnnotations),
+                    spec: remote.apply((values) =>
                         externalSecretSpec({
                             storeName: args.clusterSecretStore,
                             refreshInterval: args.refreshInterval,
                             targetName: args.alertmanagerConfigName,
-                            values: [
-                                { secretKey: WEBHOOK_SECRET_KEYS.slack, parameterName: slack },
-                                { secretKey: WEBHOOK_SECRET_KEYS.discord, parameterName: discord },
-                            ],
+                            values: values.map(({ secretKey, parameterName }) => ({ secretKey, parameterName })),
                         }),
                     ),
-            },
-            { parent: this, dependsOn: [namespace, ...(args.secretStoreReady ?? [])] },
-        );
-        this.alertmanagerConfig = customResource(
-            `${name}-alertmanager-config`,
-            {
-                apiVersion: ALERTMANAGER_CONFIG_API,
-                kind: "AlertmanagerConfig",
-                name: args.alertmanagerConfigName,
-                // Alertmanager's own namespace: the matcher strategy adds no namespace matcher
-                // here, so events about objects of any namespace reach the route.
-                namespace: args.namespace,
-                spec: alertmanagerConfigSpec({
-                    secretName: args.alertmanagerConfigName,
-                    slackUrlKey: WEBHOOK_SECRET_KEYS.slack,
-                    discordUrlKey: WEBHOOK_SECRET_KEYS.discord,
-                    slackChannel: args.slackChannel,
-                }),
-            },
-            // The CRD comes with the chart; the Secret must exist for the operator to load it.
-            { parent: this, dependsOn: [this.release, webhooks] },
-        );
+                },
+                { parent: this, dependsOn: [namespace, ...(args.secretStoreReady ?? [])] },
+            );
+            this.alertmanagerConfig = customResource(
+                `${name}-alertmanager-config`,
+                {
+                    apiVersion: ALERTMANAGER_CONFIG_API,
+                    kind: "AlertmanagerConfig",
+                    name: args.alertmanagerConfigName,
+                    // Alertmanager's own namespace: the matcher strategy adds no namespace matcher
+                    // here, so events about objects of any namespace reach the route.
+                    namespace: args.namespace,
+                    spec: alertmanagerConfigSpec({
+                        secretName: args.alertmanagerConfigName,
+                        slack: args.slackWebhookParameter ? { urlKey: WEBHOOK_SECRET_KEYS.slack, channel: args.slackChannel } : undefined,
+                        discord: args.discordWebhookParameter ? { urlKey: WEBHOOK_SECRET_KEYS.discord } : undefined,
+                    }),
+                },
+                // The CRD comes with the chart; the Secret must exist for the operator to load it.
+                { parent: this, dependsOn: [this.release, webhooks] },
+            );
+        }
         this.registerOutputs({ releaseName: this.releaseName });
     }
 }

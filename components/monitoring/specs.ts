@@ -159,9 +159,10 @@ export function alertmanagerAddress(releaseName: string, namespace: string): str
 export interface AlertmanagerConfigSpecArgs {
     /** Secret holding the webhook URLs (from External Secrets). */
     readonly secretName: string;
-    readonly slackUrlKey: string;
-    readonly discordUrlKey: string;
-    readonly slackChannel: string;
+    /** The Slack channel and the Secret's key of its webhook URL; undefined: errors reach no channel. */
+    readonly slack?: { readonly urlKey: string; readonly channel: string };
+    /** The Secret's key of Discord's webhook URL; undefined: info events reach no channel. */
+    readonly discord?: { readonly urlKey: string };
 }
 
 // Receivers never send RESOLVED: a Flux event is a point in time, but it has no `endsAt`, so
@@ -195,14 +196,51 @@ export interface Route {
 
 /**
  * Spec of the AlertmanagerConfig: Flux's events (and nothing else) go to Discord when `info`,
- * to Slack when `error`.
+ * to Slack when `error`. A channel that is not configured has no receiver and no route: its
+ * events stop at the top route's receiver `default`, which notifies no one (they stay visible in
+ * Alertmanager's UI and API until they resolve, and in `flux events`). Throws without any channel:
+ * there would be nothing to route.
  */
 export function alertmanagerConfigSpec(args: AlertmanagerConfigSpecArgs): { route: Route; receivers: object[] } {
+    if (!args.slack && !args.discord) throw new Error("an AlertmanagerConfig needs at least one channel (Slack or Discord)");
     const severity = (value: FluxSeverity): Matcher => ({ name: "severity", value, matchType: "=" });
+    const routes: Route[] = [];
+    const receivers: object[] = [{ name: "default" }];
+    if (args.discord) {
+        routes.push({ matchers: [severity("info")], receiver: SEVERITY_RECEIVERS.info, groupWait: "10s" });
+    }
+    if (args.slack) {
+        routes.push({ matchers: [severity("error")], receiver: SEVERITY_RECEIVERS.error });
+        receivers.push({
+            name: SEVERITY_RECEIVERS.error,
+            slackConfigs: [
+                {
+                    apiURL: { name: args.secretName, key: args.slack.urlKey },
+                    channel: args.slack.channel,
+                    sendResolved: false,
+                    title: SLACK_TITLE,
+                    text: SLACK_TEXT,
+                },
+            ],
+        });
+    }
+    if (args.discord) {
+        receivers.push({
+            name: SEVERITY_RECEIVERS.info,
+            discordConfigs: [
+                {
+                    apiURL: { name: args.secretName, key: args.discord.urlKey },
+                    // Alertmanager's Discord default is true (config/notifiers.go, v0.31.1).
+                    sendResolved: false,
+                    message: DISCORD_MESSAGE,
+                },
+            ],
+        });
+    }
     return {
         route: {
-            // The operator requires a receiver on the top route; the children cover both
-            // severities, so it never receives anything.
+            // The operator requires a receiver on the top route; with both channels the children
+            // cover both severities, so it never receives anything.
             receiver: "default",
             groupBy: ["severity", "revision"],
             matchers: [
@@ -210,37 +248,9 @@ export function alertmanagerConfigSpec(args: AlertmanagerConfigSpecArgs): { rout
                 { name: "alertname", value: FLUX_ALERTNAME_REGEX, matchType: "=~" },
                 { name: "severity", value: "info|error", matchType: "=~" },
             ],
-            routes: [
-                { matchers: [severity("info")], receiver: SEVERITY_RECEIVERS.info, groupWait: "10s" },
-                { matchers: [severity("error")], receiver: SEVERITY_RECEIVERS.error },
-            ],
+            routes,
         },
-        receivers: [
-            { name: "default" },
-            {
-                name: "slack",
-                slackConfigs: [
-                    {
-                        apiURL: { name: args.secretName, key: args.slackUrlKey },
-                        channel: args.slackChannel,
-                        sendResolved: false,
-                        title: SLACK_TITLE,
-                        text: SLACK_TEXT,
-                    },
-                ],
-            },
-            {
-                name: "discord",
-                discordConfigs: [
-                    {
-                        apiURL: { name: args.secretName, key: args.discordUrlKey },
-                        // Alertmanager's Discord default is true (config/notifiers.go, v0.31.1).
-                        sendResolved: false,
-                        message: DISCORD_MESSAGE,
-                    },
-                ],
-            },
-        ],
+        receivers,
     };
 }
 
