@@ -20,7 +20,18 @@ describe("the README", () => {
 
     it("starts a new project with pulumi new before the deploy steps", () => {
         const start = readme.indexOf("pulumi new https://github.com/");
-        assert.ok(start > 0 && start < readme.indexOf("## Deploy for real"));
+        const deploy = readme.indexOf("\n## Deploy\n");
+        assert.ok(deploy > 0 && start > deploy, "pulumi new is in the Deploy section");
+        assert.ok(start < readme.indexOf("\npulumi preview "), "before the first preview");
+        assert.ok(start < readme.indexOf("\npulumi up "), "before the first up");
+    });
+
+    it("runs the installed Pulumi CLI, never `npx pulumi` (the npm package stops at 3.265.0, below requiredPulumiVersion)", () => {
+        const quickstart = (YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as { template: { quickstart: string } })
+            .template.quickstart;
+        const texts = { "README.md": readme, "policy/README.md": fs.readFileSync(path.join(PROJECT_ROOT, "policy", "README.md"), "utf8"), quickstart };
+        for (const [name, text] of Object.entries(texts)) assert.ok(!text.includes("npx pulumi"), `${name} runs npx pulumi`);
+        assert.match(quickstart, /pulumi preview --policy-pack policy/);
     });
 
     it("describes the kube-prometheus-stack version as the chart's own metadata does", () => {
