@@ -2,6 +2,7 @@
  * Evaluates the real program without the Pulumi CLI, plugins or credentials: config from the
  * stack files, providers replaced by Pulumi's mocks. Shared by `npm run render` and the tests.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -426,8 +427,32 @@ export function mockPrivateValue(kind: string, name: string): string {
     return `mock-${kind}-${name}`;
 }
 
-/** Outputs a real provider would compute, faked per type. Inputs pass through. */
-function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+/** A number from 1 to `range` derived from `text`: the same text, the same number. */
+function derivedNumber(text: string, range: number): number {
+    return 1 + (createHash("sha256").update(text).digest().readUInt32BE(0) % range);
+}
+
+/**
+ * An SSM parameter's version under the evaluator: derived from its name, so each parameter has its
+ * own (AWS numbers each parameter's writes on its own) and a wire that pins another parameter's
+ * version is seen. test/offline.spec.ts checks that the stacks' parameters do not share one.
+ */
+export function mockParameterVersion(parameterName: string): number {
+    return derivedNumber(parameterName, 9973);
+}
+
+/** A parameter's ARN under the evaluator: in the stack's region and one account. */
+export function mockParameterArn(parameterName: string, region: string): string {
+    return `arn:aws:ssm:${region}:123456789012:parameter${parameterName}`;
+}
+
+/** A dynamic GPG key's fingerprint under the evaluator: 40 hex digits derived from its resource name. */
+export function mockGpgFingerprint(name: string): string {
+    return createHash("sha1").update(name).digest("hex").toUpperCase();
+}
+
+/** Outputs a real provider would compute, faked per type, in the stack's region. Inputs pass through. */
+function mockState(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
     switch (type) {
         case "tls:index/privateKey:PrivateKey":
             return {
@@ -444,15 +469,14 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>):
             const { __provider: _provider, ...rest } = inputs;
             return {
                 ...rest,
-                fingerprint: "0123456789ABCDEF0123456789ABCDEF01234567",
-                keyId: "0123456789ABCDEF",
+                fingerprint: mockGpgFingerprint(name),
+                keyId: mockGpgFingerprint(name).slice(-16),
                 publicKey: `-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmock public key of ${name}\n-----END PGP PUBLIC KEY BLOCK-----\n`,
                 privateKey: mockPrivateValue("pgp-private-key", name),
             };
         }
         case "aws:ssm/parameter:Parameter":
-            // A new parameter's first version is 1 (AWS adds one on every write).
-            return { ...inputs, arn: `arn:aws:ssm:region:123456789012:parameter${String(inputs.name)}`, version: 1 };
+            return { ...inputs, arn: mockParameterArn(String(inputs.name), region), version: mockParameterVersion(String(inputs.name)) };
         default:
             return inputs;
     }
@@ -543,7 +567,7 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
                 const secretPaths: string[] = [];
                 const inputs = unwrapSecrets(args.inputs, secretPaths) as Record<string, unknown>;
                 delete inputs.__provider; // the serialized dynamic provider: large and not an input
-                const state = mockState(args.type, args.name, inputs);
+                const state = mockState(args.type, args.name, inputs, config.values["aws:region"] ?? "");
                 for (const [k, v] of Object.entries(state)) {
                     if (typeof v === "string" && v.startsWith("mock-") && !(k in inputs)) secretValues.add(v);
                 }

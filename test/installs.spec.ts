@@ -20,7 +20,7 @@ import {
     SSM_READ_ACTIONS,
 } from "../components/install/iam";
 import { kubePrometheusStackValues } from "../components/monitoring/specs";
-import { Evaluation, RecordedResource } from "../scripts/offline";
+import { Evaluation, mockParameterArn, RecordedResource } from "../scripts/offline";
 import { evaluateStack } from "./evaluations";
 import { one, ofType, waitsFor } from "./helpers";
 import { loadCrdSchemas, SHARED_CRDS, validateWithCrd } from "./schema";
@@ -279,7 +279,7 @@ describe("what the stack installs", () => {
             );
             policy = { Version: "2012-10-17", Statement: [...grants.values()].flatMap((g) => g.Statement) };
             parameterArns = ofType(dev, "aws:ssm/parameter:Parameter")
-                .map((p) => `arn:aws:ssm:region:123456789012:parameter${String(p.inputs.name)}`)
+                .map((p) => mockParameterArn(String(p.inputs.name), "eu-central-1"))
                 .sort();
         });
 
@@ -301,7 +301,7 @@ describe("what the stack installs", () => {
         });
 
         it("grants the shared parameters in one policy, each application's own in one of its own", () => {
-            const arn = (name: string) => `arn:aws:ssm:region:123456789012:parameter${name}`;
+            const arn = (name: string) => mockParameterArn(name, "eu-central-1");
             assert.deepEqual([...grants.keys()].sort(), ["echo-server-external-secrets-access", "external-secrets-access"]);
             assert.deepEqual(grants.get("external-secrets-access")!.Statement[0].Resource, [
                 arn("/flux-gitops/dev/discord-webhook-url"),
@@ -320,9 +320,10 @@ describe("what the stack installs", () => {
         it("allows no wildcard, no other parameter and no write", () => {
             assert.ok(!JSON.stringify(policy).includes("*"));
             const foreign = [
-                "arn:aws:ssm:region:123456789012:parameter/github/other-app/deploy-key",
-                "arn:aws:ssm:region:123456789012:parameter/github/echo-server/deploy-key-old",
-                "arn:aws:ssm:region:210987654321:parameter/github/echo-server/deploy-key",
+                "arn:aws:ssm:eu-central-1:123456789012:parameter/github/other-app/deploy-key",
+                "arn:aws:ssm:eu-central-1:123456789012:parameter/github/echo-server/deploy-key-old",
+                "arn:aws:ssm:eu-central-1:210987654321:parameter/github/echo-server/deploy-key",
+                "arn:aws:ssm:eu-west-1:123456789012:parameter/github/echo-server/deploy-key",
             ];
             for (const arn of foreign) assert.ok(!allows(policy, "ssm:GetParameter", arn), arn);
             for (const action of [
@@ -523,7 +524,7 @@ describe("what the stack installs", () => {
                 const keys = (inputsOf(r).spec.data as { remoteRef: { key: string } }[]).map((d) => d.remoteRef.key);
                 assert.ok(keys.length > 0, r.name);
                 for (const key of keys) {
-                    const arn = `arn:aws:ssm:region:123456789012:parameter${key}`;
+                    const arn = mockParameterArn(key, "eu-central-1");
                     const covering = grants.filter((g) => g.resources.includes(arn));
                     assert.equal(covering.length, 1, `${key} is granted once`);
                     assert.ok(direct.includes(covering[0].urn), `${r.name} does not wait for the grant of ${key}`);

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { DISABLE_DEFAULT_PROVIDERS, defaultProviderDenied, needsProvider, tokenPackage } from "../scripts/engine-rules";
-import { Evaluation, PROJECT_ROOT, GITHUB_SSH_KEYS, mockPrivateValue, secretPlaceholder } from "../scripts/offline";
+import { Evaluation, PROJECT_ROOT, GITHUB_SSH_KEYS, mockGpgFingerprint, mockPrivateValue, secretPlaceholder } from "../scripts/offline";
 import { evaluateStack } from "./evaluations";
 import * as github from "@pulumi/github";
 import { GpgSigningKey } from "../components/keys/gpg-signing-key";
@@ -166,7 +166,7 @@ describe("keys and secrets of the dev stack", () => {
             botGithubToken: "/github/bot-tokens/developer-friendly-bot",
         });
         assert.equal(dev.outputs.deployKeyId, "echo-server-deploy-key-id");
-        assert.equal(dev.outputs.gpgKeyFingerprint, "0123456789ABCDEF0123456789ABCDEF01234567");
+        assert.equal(dev.outputs.gpgKeyFingerprint, mockGpgFingerprint("bot-gpg-key"));
         assert.match(String(dev.outputs.gpgPublicKey), /BEGIN PGP PUBLIC KEY BLOCK/);
         for (const [name, value] of Object.entries(dev.outputs)) {
             if (dev.secretOutputs.includes(name)) continue;
