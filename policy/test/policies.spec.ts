@@ -61,6 +61,79 @@ describe("policy pack", () => {
             assert.ok(p.remediationSteps && p.remediationSteps.length > 20, `${p.name}: remediation`);
         }
     });
+
+    it("describes each policy and its remediation word for word (what the CLI prints beside a violation)", () => {
+        assert.deepEqual(
+            policies().map((p) => [p.name, p.description, p.remediationSteps]),
+            [
+                [
+                    "ssm-secure-string",
+                    "An SSM parameter that holds a key, token or webhook URL is a SecureString.",
+                    'Set `type: "SecureString"` on the aws.ssm.Parameter (the StoredSecret component does).',
+                ],
+                [
+                    "github-webhook-tls",
+                    "A GitHub repository webhook uses https, keeps insecure_ssl false and has a secret.",
+                    "Point the webhook at an https:// URL, leave `insecureSsl` false and set `secret` to the receiver's token.",
+                ],
+                [
+                    "github-webhook-events",
+                    "A GitHub repository webhook subscribes only to the events its Flux receiver handles.",
+                    "Subscribe the webhook to the receiver's events only (push and ping for a GitRepository receiver).",
+                ],
+                [
+                    "deploy-key-least-privilege",
+                    "A deploy key has write access only to a repository that an ImageUpdateAutomation in the stack pushes to.",
+                    "Set `readOnly: true` on the deploy key, or add the ImageUpdateAutomation that needs to push.",
+                ],
+                [
+                    "key-strength",
+                    "Deploy keys are ED25519 or RSA of at least the configured bits, and GPG keys ed25519 or RSA of at least 3072 bits.",
+                    'Use `algorithm: "ED25519"` for tls.PrivateKey and `gpgAlgorithm: ed25519` (or rsa3072/rsa4096) in the stack config.',
+                ],
+                [
+                    "flux-api-current",
+                    "Flux, External Secrets and Gateway API objects use API versions that current releases serve.",
+                    "Move the object to the version named in the message; see the project's release notes for field changes.",
+                ],
+                [
+                    "image-policy-filtered",
+                    "An ImagePolicy with numerical or alphabetical order has a filterTags pattern.",
+                    "Set `spec.filterTags.pattern` (and `extract` if needed) to the tags the policy should compare, e.g. ^[0-9]+$.",
+                ],
+                [
+                    "image-automation-signed",
+                    "An ImageUpdateAutomation signs the commits it pushes.",
+                    "Set `spec.git.commit.signingKey.secretRef.name` to the Secret with `git.asc` (the GPG key ExternalSecret).",
+                ],
+                [
+                    "receiver-authenticated",
+                    "A Flux Receiver of a type that supports authentication has a secretRef.",
+                    "Set `spec.secretRef.name` to the Secret whose `token` the webhook sender also holds.",
+                ],
+                [
+                    "httproute-hsts",
+                    "An HTTPRoute sets the Strict-Transport-Security response header.",
+                    "Add a ResponseHeaderModifier filter that sets Strict-Transport-Security: max-age=31536000; includeSubDomains.",
+                ],
+                [
+                    "kustomization-prune",
+                    "A Flux Kustomization prunes the objects that were removed from its source.",
+                    "Set `spec.prune: true` on the Kustomization.",
+                ],
+                [
+                    "helm-chart-pinned",
+                    "A Helm release pins an exact chart version, not a range or none.",
+                    "Set the release's chart version to one exact release (e.g. 82.8.0) and upgrade it deliberately.",
+                ],
+                [
+                    "no-plaintext-secret-outputs",
+                    "Stack outputs whose names suggest keys, tokens or passwords are secret.",
+                    "Export the value with pulumi.secret() (or not at all) and list it in the policy's secretOutputs config.",
+                ],
+            ],
+        );
+    });
 });
 
 describe("policy/config.example.json", () => {
