@@ -1,38 +1,35 @@
 import { strict as assert } from "node:assert";
+import { DYNAMIC_RESOURCE, kubernetesType, looksPrivate, SSM_PARAMETER } from "../common";
 import {
-    deployKeyLeastPrivilege,
-    DYNAMIC_RESOURCE,
     fluxApiViolations,
-    githubRepository,
-    githubWebhookEvents,
-    helmChartPinned,
-    helmChartPinnedViolations,
-    hstsMaxAge,
-    httpRouteHsts,
-    httpRouteHstsViolations,
     imageAutomationSigned,
     imagePolicyFiltered,
-    isExactVersion,
+    kustomizationPruneViolations,
+    SERVED_VERSIONS,
+} from "../flux";
+import { hstsMaxAge, httpRouteHsts, httpRouteHstsViolations } from "../gateway";
+import { helmChartPinned, helmChartPinnedViolations, isExactVersion } from "../install";
+import {
+    deployKeyLeastPrivilege,
+    githubRepository,
     keyStrength,
     keyStrengthViolations,
-    kubernetesType,
-    kustomizationPruneViolations,
-    looksPrivate,
     matchesPath,
     namedLikeSecret,
     noPlaintextSecretOutputs,
     outputPaths,
     plaintextSecretOutputs,
     plaintextSecretOutputViolations,
-    policies,
-    receiverAuthenticatedViolations,
-    SERVED_VERSIONS,
-    SSM_PARAMETER,
     ssmSecureString,
     ssmSecureStringViolations,
+} from "../keys";
+import { policies } from "../policies";
+import {
+    githubWebhookEvents,
+    receiverAuthenticatedViolations,
     webhookEventsViolations,
     webhookTlsViolations,
-} from "../policies";
+} from "../webhooks";
 import { FakeResource, runResourcePolicy, runStackPolicy, urnOf } from "./harness";
 
 const k8s = (

@@ -3,28 +3,31 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
 import * as YAML from "yaml";
+import { words } from "../common";
 import {
-    deployKeyLeastPrivilege,
     fluxApiCurrent,
-    githubRepository,
-    githubWebhookEvents,
-    githubWebhookTls,
-    helmChartPinned,
-    httpRouteHsts,
     imageAutomationSigned,
     imagePolicyFiltered,
-    isExactVersion,
-    keyStrength,
     kustomizationPrune,
-    noPlaintextSecretOutputs,
-    AUTHENTICATED_RECEIVER_TYPES,
-    policies,
-    receiverAuthenticated,
     REMOVED_VERSIONS,
     SERVED_VERSIONS,
+} from "../flux";
+import { httpRouteHsts } from "../gateway";
+import { helmChartPinned, isExactVersion } from "../install";
+import {
+    deployKeyLeastPrivilege,
+    githubRepository,
+    keyStrength,
+    noPlaintextSecretOutputs,
     ssmSecureString,
-    words,
-} from "../policies";
+} from "../keys";
+import { policies } from "../policies";
+import {
+    AUTHENTICATED_RECEIVER_TYPES,
+    githubWebhookEvents,
+    githubWebhookTls,
+    receiverAuthenticated,
+} from "../webhooks";
 import { loadCrdSchemas, SHARED_CRDS } from "../../test/schema";
 import { FakeResource, isStackPolicy, runResourcePolicy, runStackPolicy, urnOf } from "./harness";
 
