@@ -22,7 +22,9 @@ export const STACK = "pulumi:pulumi:Stack";
 export type Props = Record<string, unknown>;
 
 /** `kubernetes:<group>/<version>:<Kind>` (core objects: group `core`) split up; undefined for other types. */
-export function kubernetesType(type: string): { group: string; version: string; kind: string } | undefined {
+export function kubernetesType(
+    type: string,
+): { group: string; version: string; kind: string } | undefined {
     const match = /^kubernetes:([^/:]+)\/([^/:]+):([^:]+)$/.exec(type);
     if (!match) return undefined;
     return { group: match[1], version: match[2], kind: match[3] };
@@ -36,7 +38,9 @@ export function isKind(type: string, group: string, kind: string): boolean {
 
 /** An object value as properties; anything else (null, a list, a scalar) as no properties. */
 export function record(value: unknown): Props {
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Props) : {};
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+        ? (value as Props)
+        : {};
 }
 
 /** A list value; anything else as an empty list. */
@@ -73,17 +77,28 @@ export function looksPrivate(value: unknown): boolean {
 }
 
 /** A policy's config: its defaults, overlaid with what the pack config sets. */
-export function configOf<T extends object>(args: { getConfig<C extends object>(): C }, defaults: T): T {
+export function configOf<T extends object>(
+    args: { getConfig<C extends object>(): C },
+    defaults: T,
+): T {
     // The CLI fills in the schema's defaults; merging them again keeps direct calls (tests) equal.
     return { ...defaults, ...args.getConfig<Partial<T>>() };
 }
 
 /** The config schema of a policy from its defaults: a list of strings, or a positive integer. */
-export function schemaOf(defaults: Record<string, string[] | number>, descriptions: Record<string, string>): PolicyConfigSchema {
+export function schemaOf(
+    defaults: Record<string, string[] | number>,
+    descriptions: Record<string, string>,
+): PolicyConfigSchema {
     const properties: PolicyConfigSchema["properties"] = {};
     for (const [key, value] of Object.entries(defaults)) {
         properties[key] = Array.isArray(value)
-            ? { type: "array", items: { type: "string" }, default: value, description: descriptions[key] }
+            ? {
+                  type: "array",
+                  items: { type: "string" },
+                  default: value,
+                  description: descriptions[key],
+              }
             : { type: "integer", minimum: 1, default: value, description: descriptions[key] };
     }
     return { properties };
@@ -91,7 +106,9 @@ export function schemaOf(defaults: Record<string, string[] | number>, descriptio
 
 /** A resource policy, mandatory unless it says otherwise, that reports each message `check` returns. */
 export function resourcePolicy(
-    spec: Omit<ResourceValidationPolicy, "validateResource" | "enforcementLevel"> & { enforcementLevel?: EnforcementLevel },
+    spec: Omit<ResourceValidationPolicy, "validateResource" | "enforcementLevel"> & {
+        enforcementLevel?: EnforcementLevel;
+    },
     check: (args: ResourceValidationArgs) => string[],
 ): ResourceValidationPolicy {
     return {

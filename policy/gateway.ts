@@ -1,6 +1,15 @@
 /** Gateway API routes: an HTTPRoute's responses tell browsers to keep to https (HSTS). */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf, isKind, list, objectName, type Props, record, resourcePolicy, schemaOf } from "./common";
+import {
+    configOf,
+    isKind,
+    list,
+    objectName,
+    type Props,
+    record,
+    resourcePolicy,
+    schemaOf,
+} from "./common";
 
 /** Pack config of the route policies: every threshold has a default here, used by the schema and the checks alike. */
 export const GATEWAY_DEFAULTS = {
@@ -12,11 +21,16 @@ export const GATEWAY_DEFAULTS = {
 
 /** `max-age` of a Strict-Transport-Security value, or undefined. */
 export function hstsMaxAge(value: unknown): number | undefined {
-    const match = typeof value === "string" ? /(?:^|;)\s*max-age\s*=\s*"?(\d+)"?/i.exec(value) : null;
+    const match =
+        typeof value === "string" ? /(?:^|;)\s*max-age\s*=\s*"?(\d+)"?/i.exec(value) : null;
     return match ? Number(match[1]) : undefined;
 }
 
-export function httpRouteHstsViolations(name: string, props: Props, config = GATEWAY_DEFAULTS["httproute-hsts"]): string[] {
+export function httpRouteHstsViolations(
+    name: string,
+    props: Props,
+    config = GATEWAY_DEFAULTS["httproute-hsts"],
+): string[] {
     const route = objectName(props, name);
     const rules = list(record(props.spec).rules);
     const violations: string[] = [];
@@ -26,11 +40,16 @@ export function httpRouteHstsViolations(name: string, props: Props, config = GAT
         if (filters.some((f) => f.type === "RequestRedirect")) return;
         const headers = filters
             .filter((f) => f.type === "ResponseHeaderModifier")
-            .flatMap((f) => [...list(record(f.responseHeaderModifier).set), ...list(record(f.responseHeaderModifier).add)])
+            .flatMap((f) => [
+                ...list(record(f.responseHeaderModifier).set),
+                ...list(record(f.responseHeaderModifier).add),
+            ])
             .map(record)
             .filter((h) => String(h.name).toLowerCase() === "strict-transport-security");
         if (headers.length === 0) {
-            violations.push(`HTTPRoute "${route}" rule ${i + 1} does not set the Strict-Transport-Security response header.`);
+            violations.push(
+                `HTTPRoute "${route}" rule ${i + 1} does not set the Strict-Transport-Security response header.`,
+            );
             return;
         }
         const maxAge = hstsMaxAge(headers[0].value);
@@ -49,7 +68,8 @@ export function httpRouteHsts(): ResourceValidationPolicy {
         {
             name: "httproute-hsts",
             description: "An HTTPRoute sets the Strict-Transport-Security response header.",
-            remediationSteps: "Add a ResponseHeaderModifier filter that sets Strict-Transport-Security: max-age=31536000; includeSubDomains.",
+            remediationSteps:
+                "Add a ResponseHeaderModifier filter that sets Strict-Transport-Security: max-age=31536000; includeSubDomains.",
             severity: "medium",
             configSchema: schemaOf(defaults, { minimumMaxAge: "Smallest max-age, in seconds." }),
         },

@@ -4,7 +4,10 @@ import { HELM_RELEASE, isKind, objectName, type Props, record, resourcePolicy } 
 
 /** A chart version that names exactly one release: `1.2.3`, `v1.2.3`, `1.2.3-rc.1`. No ranges. */
 export function isExactVersion(version: unknown): boolean {
-    return typeof version === "string" && /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(version);
+    return (
+        typeof version === "string" &&
+        /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(version)
+    );
 }
 
 export function helmChartPinnedViolations(type: string, name: string, props: Props): string[] {
@@ -23,8 +26,13 @@ export function helmChartPinnedViolations(type: string, name: string, props: Pro
         return [];
     }
     if (isExactVersion(version)) return [];
-    const what = version === undefined || version === "" ? "without a version" : `at version ${JSON.stringify(version)}`;
-    return [`Helm release "${name}" installs chart "${String(chart)}" ${what}: pin an exact version such as 1.2.3.`];
+    const what =
+        version === undefined || version === ""
+            ? "without a version"
+            : `at version ${JSON.stringify(version)}`;
+    return [
+        `Helm release "${name}" installs chart "${String(chart)}" ${what}: pin an exact version such as 1.2.3.`,
+    ];
 }
 
 export function helmChartPinned(): ResourceValidationPolicy {
@@ -32,7 +40,8 @@ export function helmChartPinned(): ResourceValidationPolicy {
         {
             name: "helm-chart-pinned",
             description: "A Helm release pins an exact chart version, not a range or none.",
-            remediationSteps: "Set the release's chart version to one exact release (e.g. 82.8.0) and upgrade it deliberately.",
+            remediationSteps:
+                "Set the release's chart version to one exact release (e.g. 82.8.0) and upgrade it deliberately.",
             severity: "medium",
         },
         (args) => helmChartPinnedViolations(args.type, args.name, args.props),

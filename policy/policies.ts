@@ -8,11 +8,27 @@
  * resource's outputs once the stack is registered (inputs during a preview).
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { fluxApiCurrent, imageAutomationSigned, imagePolicyFiltered, kustomizationPrune } from "./flux";
+import {
+    fluxApiCurrent,
+    imageAutomationSigned,
+    imagePolicyFiltered,
+    kustomizationPrune,
+} from "./flux";
 import { GATEWAY_DEFAULTS, httpRouteHsts } from "./gateway";
 import { helmChartPinned } from "./install";
-import { deployKeyLeastPrivilege, KEY_DEFAULTS, keyStrength, noPlaintextSecretOutputs, ssmSecureString } from "./keys";
-import { githubWebhookEvents, githubWebhookTls, receiverAuthenticated, WEBHOOK_DEFAULTS } from "./webhooks";
+import {
+    deployKeyLeastPrivilege,
+    KEY_DEFAULTS,
+    keyStrength,
+    noPlaintextSecretOutputs,
+    ssmSecureString,
+} from "./keys";
+import {
+    githubWebhookEvents,
+    githubWebhookTls,
+    receiverAuthenticated,
+    WEBHOOK_DEFAULTS,
+} from "./webhooks";
 
 /** The pack config's defaults, by policy: each concern file holds its own part. */
 export const DEFAULTS = { ...KEY_DEFAULTS, ...WEBHOOK_DEFAULTS, ...GATEWAY_DEFAULTS };

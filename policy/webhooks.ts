@@ -4,7 +4,17 @@
  * subscribes only to what the receiver handles; the Flux Receiver authenticates what it is sent.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { configOf, GITHUB_WEBHOOK, isKind, list, objectName, type Props, record, resourcePolicy, schemaOf } from "./common";
+import {
+    configOf,
+    GITHUB_WEBHOOK,
+    isKind,
+    list,
+    objectName,
+    type Props,
+    record,
+    resourcePolicy,
+    schemaOf,
+} from "./common";
 
 /** Pack config of the webhook policies: every threshold has a default here, used by the schema and the checks alike. */
 export const WEBHOOK_DEFAULTS = {
@@ -23,19 +33,29 @@ export function webhookTlsViolations(name: string, props: Props): string[] {
     // The URL is not quoted: a Flux receiver URL carries a token-derived path.
     const url = configuration.url;
     if (typeof url !== "string" || !url.startsWith("https://")) {
-        violations.push(`GitHub webhook "${name}" does not send to an https:// URL: payloads and their signature would travel in clear text.`);
+        violations.push(
+            `GitHub webhook "${name}" does not send to an https:// URL: payloads and their signature would travel in clear text.`,
+        );
     }
     const insecure = configuration.insecureSsl;
     if (insecure === true || insecure === "true" || insecure === "1" || insecure === 1) {
-        violations.push(`GitHub webhook "${name}" sets insecure_ssl: GitHub would not verify the receiver's certificate.`);
+        violations.push(
+            `GitHub webhook "${name}" sets insecure_ssl: GitHub would not verify the receiver's certificate.`,
+        );
     }
     if (typeof configuration.secret !== "string" || configuration.secret === "") {
-        violations.push(`GitHub webhook "${name}" has no secret: GitHub cannot sign its payloads, so the receiver cannot verify them.`);
+        violations.push(
+            `GitHub webhook "${name}" has no secret: GitHub cannot sign its payloads, so the receiver cannot verify them.`,
+        );
     }
     return violations;
 }
 
-export function webhookEventsViolations(name: string, props: Props, config = WEBHOOK_DEFAULTS["github-webhook-events"]): string[] {
+export function webhookEventsViolations(
+    name: string,
+    props: Props,
+    config = WEBHOOK_DEFAULTS["github-webhook-events"],
+): string[] {
     const events = list(props.events).map(String);
     const extra = events.filter((e) => !config.allowedEvents.includes(e));
     if (extra.length === 0) return [];
@@ -78,8 +98,10 @@ export function githubWebhookTls(): ResourceValidationPolicy {
     return resourcePolicy(
         {
             name: "github-webhook-tls",
-            description: "A GitHub repository webhook uses https, keeps insecure_ssl false and has a secret.",
-            remediationSteps: "Point the webhook at an https:// URL, leave `insecureSsl` false and set `secret` to the receiver's token.",
+            description:
+                "A GitHub repository webhook uses https, keeps insecure_ssl false and has a secret.",
+            remediationSteps:
+                "Point the webhook at an https:// URL, leave `insecureSsl` false and set `secret` to the receiver's token.",
             severity: "high",
         },
         (args) => (args.type === GITHUB_WEBHOOK ? webhookTlsViolations(args.name, args.props) : []),
@@ -91,13 +113,18 @@ export function githubWebhookEvents(): ResourceValidationPolicy {
     return resourcePolicy(
         {
             name: "github-webhook-events",
-            description: "A GitHub repository webhook subscribes only to the events its Flux receiver handles.",
-            remediationSteps: "Subscribe the webhook to the receiver's events only (push and ping for a GitRepository receiver).",
+            description:
+                "A GitHub repository webhook subscribes only to the events its Flux receiver handles.",
+            remediationSteps:
+                "Subscribe the webhook to the receiver's events only (push and ping for a GitRepository receiver).",
             enforcementLevel: "advisory",
             severity: "low",
             configSchema: schemaOf(defaults, { allowedEvents: "Events the receivers handle." }),
         },
-        (args) => (args.type === GITHUB_WEBHOOK ? webhookEventsViolations(args.name, args.props, configOf(args, defaults)) : []),
+        (args) =>
+            args.type === GITHUB_WEBHOOK
+                ? webhookEventsViolations(args.name, args.props, configOf(args, defaults))
+                : [],
     );
 }
 
@@ -106,9 +133,13 @@ export function receiverAuthenticated(): ResourceValidationPolicy {
         {
             name: "receiver-authenticated",
             description: "A Flux Receiver of a type that supports authentication has a secretRef.",
-            remediationSteps: "Set `spec.secretRef.name` to the Secret whose `token` the webhook sender also holds.",
+            remediationSteps:
+                "Set `spec.secretRef.name` to the Secret whose `token` the webhook sender also holds.",
             severity: "critical",
         },
-        (args) => (isKind(args.type, "notification.toolkit.fluxcd.io", "Receiver") ? receiverAuthenticatedViolations(args.name, args.props) : []),
+        (args) =>
+            isKind(args.type, "notification.toolkit.fluxcd.io", "Receiver")
+                ? receiverAuthenticatedViolations(args.name, args.props)
+                : [],
     );
 }
