@@ -17,6 +17,19 @@ export interface FakeResource {
     readonly urn?: string;
 }
 
+/** A Kubernetes object as pulumi-kubernetes registers it: `kubernetes:<apiVersion>:<Kind>`, named `<name>-<kind>`. */
+export const k8s = (
+    apiVersion: string,
+    kind: string,
+    name: string,
+    spec: Record<string, unknown>,
+    namespace = "flux-system",
+): FakeResource => ({
+    type: `kubernetes:${apiVersion}:${kind}`,
+    name: `${name}-${kind.toLowerCase()}`,
+    props: { apiVersion, kind, metadata: { name, namespace }, spec },
+});
+
 export function urnOf(r: FakeResource): string {
     return r.urn ?? `urn:pulumi:dev::flux-gitops::${r.type}::${r.name}`;
 }
