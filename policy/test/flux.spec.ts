@@ -73,7 +73,9 @@ describe("flux-api-current: Flux, External Secrets and Gateway API objects use v
         // version is served when its `served` is true. Gateway API v1.6.1 serves v1beta1 next to v1
         // for Gateway, GatewayClass and HTTPRoute (config/crd/standard/*.yaml at tag v1.6.1).
         if (!fs.existsSync(SHARED_CRDS)) {
-            console.log(`    reference CRDs not found at ${SHARED_CRDS}: skipping the served-versions check`);
+            console.log(
+                `    reference CRDs not found at ${SHARED_CRDS}: skipping the served-versions check`,
+            );
             this.skip();
         }
         const served = new Map<string, string[]>();
@@ -86,8 +88,13 @@ describe("flux-api-current: Flux, External Secrets and Gateway API objects use v
         assert.ok(served.size >= 15, `only ${served.size} kinds found in ${SHARED_CRDS}`);
         for (const [groupKind, versions] of served) {
             const [group, kind] = groupKind.split(" ");
-            assert.deepEqual([...(SERVED_VERSIONS[group][kind] ?? [])].sort(), versions.sort(), groupKind);
-            for (const version of versions) assert.ok(!REMOVED_VERSIONS[group].includes(version), `${groupKind} ${version}`);
+            assert.deepEqual(
+                [...(SERVED_VERSIONS[group][kind] ?? [])].sort(),
+                versions.sort(),
+                groupKind,
+            );
+            for (const version of versions)
+                assert.ok(!REMOVED_VERSIONS[group].includes(version), `${groupKind} ${version}`);
         }
     });
 
@@ -104,9 +111,19 @@ describe("flux-api-current: Flux, External Secrets and Gateway API objects use v
         assert.deepEqual(await check("kubernetes:notification.toolkit.fluxcd.io/v1beta2:Alert"), [
             "Alert uses notification.toolkit.fluxcd.io/v1beta2, which current releases no longer serve: use notification.toolkit.fluxcd.io/v1beta3.",
         ]);
-        assert.equal((await check("kubernetes:image.toolkit.fluxcd.io/v1beta1:ImageRepository")).length, 1);
-        assert.equal((await check("kubernetes:image.toolkit.fluxcd.io/v1beta1:ImageUpdateAutomation")).length, 1);
-        assert.equal((await check("kubernetes:notification.toolkit.fluxcd.io/v1beta1:Receiver")).length, 1);
+        assert.equal(
+            (await check("kubernetes:image.toolkit.fluxcd.io/v1beta1:ImageRepository")).length,
+            1,
+        );
+        assert.equal(
+            (await check("kubernetes:image.toolkit.fluxcd.io/v1beta1:ImageUpdateAutomation"))
+                .length,
+            1,
+        );
+        assert.equal(
+            (await check("kubernetes:notification.toolkit.fluxcd.io/v1beta1:Receiver")).length,
+            1,
+        );
         // Gateway API v1.6.1 (config/crd/standard): GRPCRoute serves v1 only, Gateway v1 and v1beta1.
         assert.deepEqual(await check("kubernetes:gateway.networking.k8s.io/v1alpha2:GRPCRoute"), [
             "GRPCRoute uses gateway.networking.k8s.io/v1alpha2, which current releases no longer serve: use gateway.networking.k8s.io/v1.",
@@ -138,36 +155,78 @@ describe("flux-api-current: Flux, External Secrets and Gateway API objects use v
 
 describe("image-policy-filtered: an ImagePolicy that orders tags numerically or alphabetically filters them first", () => {
     const policy = imagePolicyFiltered();
-    const imagePolicy = (spec: Record<string, unknown>) => k8s("image.toolkit.fluxcd.io/v1", "ImagePolicy", "echo-server", spec);
+    const imagePolicy = (spec: Record<string, unknown>) =>
+        k8s("image.toolkit.fluxcd.io/v1", "ImagePolicy", "echo-server", spec);
 
     it("accepts ordered policies with a pattern, and semver without one", async () => {
-        assert.deepEqual(await runResourcePolicy(policy, imagePolicy({ policy: { numerical: { order: "asc" } }, filterTags: { pattern: "^[0-9]+$" } })), []);
-        assert.deepEqual(await runResourcePolicy(policy, imagePolicy({ policy: { semver: { range: ">=1.0.0" } } })), []);
+        assert.deepEqual(
+            await runResourcePolicy(
+                policy,
+                imagePolicy({
+                    policy: { numerical: { order: "asc" } },
+                    filterTags: { pattern: "^[0-9]+$" },
+                }),
+            ),
+            [],
+        );
+        assert.deepEqual(
+            await runResourcePolicy(
+                policy,
+                imagePolicy({ policy: { semver: { range: ">=1.0.0" } } }),
+            ),
+            [],
+        );
     });
 
     it("rejects numerical or alphabetical order without filterTags", async () => {
-        assert.deepEqual(await runResourcePolicy(policy, imagePolicy({ policy: { numerical: { order: "asc" } } })), [
-            'ImagePolicy "echo-server" orders tags numerically without a filterTags pattern: tags such as "latest" or short commit SHAs would be ordered too.',
-        ]);
-        assert.deepEqual(await runResourcePolicy(policy, imagePolicy({ policy: { alphabetical: {} }, filterTags: { pattern: "" } })), [
-            'ImagePolicy "echo-server" orders tags alphabetically without a filterTags pattern: tags such as "latest" or short commit SHAs would be ordered too.',
-        ]);
+        assert.deepEqual(
+            await runResourcePolicy(
+                policy,
+                imagePolicy({ policy: { numerical: { order: "asc" } } }),
+            ),
+            [
+                'ImagePolicy "echo-server" orders tags numerically without a filterTags pattern: tags such as "latest" or short commit SHAs would be ordered too.',
+            ],
+        );
+        assert.deepEqual(
+            await runResourcePolicy(
+                policy,
+                imagePolicy({ policy: { alphabetical: {} }, filterTags: { pattern: "" } }),
+            ),
+            [
+                'ImagePolicy "echo-server" orders tags alphabetically without a filterTags pattern: tags such as "latest" or short commit SHAs would be ordered too.',
+            ],
+        );
     });
 });
 
 describe("image-automation-signed: an ImageUpdateAutomation signs the commits it pushes", () => {
     const policy = imageAutomationSigned();
     const automation = (commit: Record<string, unknown>) =>
-        k8s("image.toolkit.fluxcd.io/v1", "ImageUpdateAutomation", "echo-server", { git: { commit } });
+        k8s("image.toolkit.fluxcd.io/v1", "ImageUpdateAutomation", "echo-server", {
+            git: { commit },
+        });
 
     it("accepts an automation with a signing key", async () => {
-        assert.deepEqual(await runResourcePolicy(policy, automation({ signingKey: { secretRef: { name: "echo-server-gpg" } } })), []);
+        assert.deepEqual(
+            await runResourcePolicy(
+                policy,
+                automation({ signingKey: { secretRef: { name: "echo-server-gpg" } } }),
+            ),
+            [],
+        );
     });
 
     it("rejects one without", async () => {
-        assert.deepEqual(await runResourcePolicy(policy, automation({ author: { name: "bot", email: "bot@example.com" } })), [
-            'ImageUpdateAutomation "echo-server" pushes unsigned commits: set spec.git.commit.signingKey.secretRef to the Secret with the GPG key.',
-        ]);
+        assert.deepEqual(
+            await runResourcePolicy(
+                policy,
+                automation({ author: { name: "bot", email: "bot@example.com" } }),
+            ),
+            [
+                'ImageUpdateAutomation "echo-server" pushes unsigned commits: set spec.git.commit.signingKey.secretRef to the Secret with the GPG key.',
+            ],
+        );
     });
 
     describe("an empty secretRef name", () => {
@@ -190,19 +249,32 @@ describe("image-automation-signed: an ImageUpdateAutomation signs the commits it
 describe("kustomization-prune: a Kustomization prunes what was removed from git", () => {
     const policy = kustomizationPrune();
     const kustomization = (prune?: boolean) =>
-        k8s("kustomize.toolkit.fluxcd.io/v1", "Kustomization", "echo-server", prune === undefined ? {} : { prune });
+        k8s(
+            "kustomize.toolkit.fluxcd.io/v1",
+            "Kustomization",
+            "echo-server",
+            prune === undefined ? {} : { prune },
+        );
 
     it("accepts a pruning Kustomization", async () => {
         assert.deepEqual(await runResourcePolicy(policy, kustomization(true)), []);
     });
 
     it("rejects one that does not prune", async () => {
-        const message = 'Kustomization "echo-server" does not prune: objects removed from git would stay in the cluster.';
+        const message =
+            'Kustomization "echo-server" does not prune: objects removed from git would stay in the cluster.';
         assert.deepEqual(await runResourcePolicy(policy, kustomization(false)), [message]);
         assert.deepEqual(await runResourcePolicy(policy, kustomization()), [message]);
     });
 
     it("leaves Pulumi's own kustomize Directory alone", async () => {
-        assert.deepEqual(await runResourcePolicy(policy, { type: "kubernetes:kustomize:Directory", name: "d", props: {} }), []);
+        assert.deepEqual(
+            await runResourcePolicy(policy, {
+                type: "kubernetes:kustomize:Directory",
+                name: "d",
+                props: {},
+            }),
+            [],
+        );
     });
 });

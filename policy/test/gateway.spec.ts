@@ -4,13 +4,13 @@ import { hstsMaxAge, httpRouteHsts, httpRouteHstsViolations } from "../gateway";
 import { k8s, runResourcePolicy } from "./harness";
 
 describe("httproute-hsts: an HTTPRoute sets Strict-Transport-Security for at least a year", () => {
-
     const policy = httpRouteHsts();
     const hsts = (value: string) => ({
         type: "ResponseHeaderModifier",
         responseHeaderModifier: { set: [{ name: "Strict-Transport-Security", value }] },
     });
-    const route = (rules: unknown[]) => k8s("gateway.networking.k8s.io/v1", "HTTPRoute", "echo-server", { rules }, "echo-server");
+    const route = (rules: unknown[]) =>
+        k8s("gateway.networking.k8s.io/v1", "HTTPRoute", "echo-server", { rules }, "echo-server");
 
     it("accepts a route whose rules set HSTS for a year (a redirect-only rule needs none)", async () => {
         assert.deepEqual(
@@ -18,7 +18,11 @@ describe("httproute-hsts: an HTTPRoute sets Strict-Transport-Security for at lea
                 policy,
                 route([
                     { filters: [hsts("max-age=31536000; includeSubDomains")] },
-                    { filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https" } }] },
+                    {
+                        filters: [
+                            { type: "RequestRedirect", requestRedirect: { scheme: "https" } },
+                        ],
+                    },
                 ]),
             ),
             [],
@@ -26,17 +30,28 @@ describe("httproute-hsts: an HTTPRoute sets Strict-Transport-Security for at lea
     });
 
     it("reports each rule without the header and a max-age below the minimum", async () => {
-        assert.deepEqual(await runResourcePolicy(policy, route([{ backendRefs: [] }, { filters: [hsts("max-age=300")] }])), [
-            'HTTPRoute "echo-server" rule 1 does not set the Strict-Transport-Security response header.',
-            'HTTPRoute "echo-server" rule 2 sets Strict-Transport-Security "max-age=300": max-age must be at least 31536000 seconds.',
-        ]);
+        assert.deepEqual(
+            await runResourcePolicy(
+                policy,
+                route([{ backendRefs: [] }, { filters: [hsts("max-age=300")] }]),
+            ),
+            [
+                'HTTPRoute "echo-server" rule 1 does not set the Strict-Transport-Security response header.',
+                'HTTPRoute "echo-server" rule 2 sets Strict-Transport-Security "max-age=300": max-age must be at least 31536000 seconds.',
+            ],
+        );
         assert.deepEqual(await runResourcePolicy(policy, route([])), [
             'HTTPRoute "echo-server" rule 1 does not set the Strict-Transport-Security response header.',
         ]);
     });
 
     it("takes the minimum max-age from the pack config", async () => {
-        assert.deepEqual(await runResourcePolicy(policy, route([{ filters: [hsts("max-age=300")] }]), { minimumMaxAge: 300 }), []);
+        assert.deepEqual(
+            await runResourcePolicy(policy, route([{ filters: [hsts("max-age=300")] }]), {
+                minimumMaxAge: 300,
+            }),
+            [],
+        );
     });
 
     it("called without a config, needs a max-age of at least a year", () => {
@@ -111,7 +126,9 @@ describe("httproute-hsts: an HTTPRoute sets Strict-Transport-Security for at lea
             assert.deepEqual(
                 await runResourcePolicy(
                     policy,
-                    route([responseHeaders(header("Strict-Transport-Security", "includeSubDomains"))]),
+                    route([
+                        responseHeaders(header("Strict-Transport-Security", "includeSubDomains")),
+                    ]),
                 ),
                 [
                     'HTTPRoute "echo-server" rule 1 sets Strict-Transport-Security "includeSubDomains": max-age must be at least 31536000 seconds.',

@@ -23,12 +23,15 @@ describe("helm-chart-pinned: a Helm release, Pulumi's or Flux's, pins one exact 
         assert.deepEqual(await runResourcePolicy(policy, release()), [
             'Helm release "monitoring" installs chart "kube-prometheus-stack" without a version: pin an exact version such as 1.2.3.',
         ]);
-        for (const range of ["82.x", "*", ">=82.0.0", "~82.8", "82.8"]) assert.equal(isExactVersion(range), false, range);
+        for (const range of ["82.x", "*", ">=82.0.0", "~82.8", "82.8"])
+            assert.equal(isExactVersion(range), false, range);
     });
 
     it("checks a Flux HelmRelease's chart version too", async () => {
         const helmRelease = (version: string) =>
-            k8s("helm.toolkit.fluxcd.io/v2", "HelmRelease", "podinfo", { chart: { spec: { chart: "podinfo", version } } });
+            k8s("helm.toolkit.fluxcd.io/v2", "HelmRelease", "podinfo", {
+                chart: { spec: { chart: "podinfo", version } },
+            });
         assert.deepEqual(await runResourcePolicy(policy, helmRelease("6.x")), [
             'Helm release "podinfo" installs chart "podinfo" at version "6.x": pin an exact version such as 1.2.3.',
         ]);

@@ -26,33 +26,82 @@ describe("ssm-secure-string: SSM parameters that hold keys, tokens or webhook UR
     });
 
     it("rejects a key, token or webhook URL stored as String", async () => {
-        assert.deepEqual(await runResourcePolicy(policy, parameter("/github/echo-server/deploy-key", "String")), [
-            'SSM parameter "/github/echo-server/deploy-key" holds a key, token or webhook URL but its type is "String": use "SecureString" so that it is encrypted with KMS.',
-        ]);
-        assert.equal((await runResourcePolicy(policy, parameter("/github/echo-server/ghcr-token", "StringList"))).length, 1);
-        assert.equal((await runResourcePolicy(policy, parameter("/flux/slack-webhook-url", "String"))).length, 1);
+        assert.deepEqual(
+            await runResourcePolicy(policy, parameter("/github/echo-server/deploy-key", "String")),
+            [
+                'SSM parameter "/github/echo-server/deploy-key" holds a key, token or webhook URL but its type is "String": use "SecureString" so that it is encrypted with KMS.',
+            ],
+        );
+        assert.equal(
+            (
+                await runResourcePolicy(
+                    policy,
+                    parameter("/github/echo-server/ghcr-token", "StringList"),
+                )
+            ).length,
+            1,
+        );
+        assert.equal(
+            (await runResourcePolicy(policy, parameter("/flux/slack-webhook-url", "String")))
+                .length,
+            1,
+        );
     });
 
     it("recognises private material by its value whatever the parameter is called", async () => {
         assert.deepEqual(
-            await runResourcePolicy(policy, parameter("/app/settings", "String", "https://hooks.slack.com/services/T0/B0/x")),
-            ['SSM parameter "/app/settings" holds a key, token or webhook URL but its type is "String": use "SecureString" so that it is encrypted with KMS.'],
+            await runResourcePolicy(
+                policy,
+                parameter("/app/settings", "String", "https://hooks.slack.com/services/T0/B0/x"),
+            ),
+            [
+                'SSM parameter "/app/settings" holds a key, token or webhook URL but its type is "String": use "SecureString" so that it is encrypted with KMS.',
+            ],
         );
         assert.equal(
-            (await runResourcePolicy(policy, parameter("/app/identity", "String", "-----BEGIN OPENSSH PRIVATE KEY-----\nabc"))).length,
+            (
+                await runResourcePolicy(
+                    policy,
+                    parameter(
+                        "/app/identity",
+                        "String",
+                        "-----BEGIN OPENSSH PRIVATE KEY-----\nabc",
+                    ),
+                )
+            ).length,
             1,
         );
     });
 
     it("accepts a SecureString and a plain setting", async () => {
-        assert.deepEqual(await runResourcePolicy(policy, parameter("/github/echo-server/deploy-key", "SecureString")), []);
-        assert.deepEqual(await runResourcePolicy(policy, parameter("/app/replicas", "String", "3")), []);
+        assert.deepEqual(
+            await runResourcePolicy(
+                policy,
+                parameter("/github/echo-server/deploy-key", "SecureString"),
+            ),
+            [],
+        );
+        assert.deepEqual(
+            await runResourcePolicy(policy, parameter("/app/replicas", "String", "3")),
+            [],
+        );
     });
 
     it("takes the sensitive words from the pack config", async () => {
         const custom = { sensitiveWords: ["replicas"] };
-        assert.equal((await runResourcePolicy(policy, parameter("/app/replicas", "String", "3"), custom)).length, 1);
-        assert.deepEqual(await runResourcePolicy(policy, parameter("/github/echo-server/deploy-key", "String"), custom), []);
+        assert.equal(
+            (await runResourcePolicy(policy, parameter("/app/replicas", "String", "3"), custom))
+                .length,
+            1,
+        );
+        assert.deepEqual(
+            await runResourcePolicy(
+                policy,
+                parameter("/github/echo-server/deploy-key", "String"),
+                custom,
+            ),
+            [],
+        );
     });
 
     it("called without a config, takes a parameter named deploy-key for sensitive", () => {
@@ -85,16 +134,28 @@ describe("ssm-secure-string: SSM parameters that hold keys, tokens or webhook UR
             const alnum = (n: number) => "aB3".repeat(n).slice(0, n);
             for (const prefix of ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]) {
                 assert.equal(looksPrivate(`token ${prefix}${alnum(20)}`), true, prefix);
-                assert.equal(looksPrivate(`token ${prefix}${alnum(19)}`), false, `${prefix} with 19 characters`);
+                assert.equal(
+                    looksPrivate(`token ${prefix}${alnum(19)}`),
+                    false,
+                    `${prefix} with 19 characters`,
+                );
             }
             assert.equal(looksPrivate(`ghx_${alnum(30)}`), false, "not a GitHub token prefix");
             assert.equal(looksPrivate(`xghp_${alnum(30)}`), false, "inside a word");
             assert.equal(looksPrivate(`github_pat_11AB_${alnum(20)}`), true);
-            assert.equal(looksPrivate(`github_pat_${alnum(19)}`), false, "github_pat_ with 19 characters");
+            assert.equal(
+                looksPrivate(`github_pat_${alnum(19)}`),
+                false,
+                "github_pat_ with 19 characters",
+            );
             assert.equal(looksPrivate("https://hooks.slack.com/services/T0/B0/x"), true);
             assert.equal(looksPrivate("https://discord.com/api/webhooks/1/x"), true);
             assert.equal(looksPrivate("https://discordapp.com/api/webhooks/1/x"), true);
-            assert.equal(looksPrivate("https://discord.com/channels/1/2"), false, "a channel link, not a webhook");
+            assert.equal(
+                looksPrivate("https://discord.com/channels/1/2"),
+                false,
+                "a channel link, not a webhook",
+            );
         });
 
         it("judges string values only, not a list that would print like private material", () => {
@@ -122,7 +183,12 @@ describe("deploy-key-least-privilege (stack): a deploy key may write only to a r
 
     it("accepts a write key for the repository an ImageUpdateAutomation pushes to, and read-only keys", async () => {
         assert.deepEqual(
-            await runStackPolicy(policy, [deployKey("echo-server", false), deployKey("other", true), gitRepository, automation]),
+            await runStackPolicy(policy, [
+                deployKey("echo-server", false),
+                deployKey("other", true),
+                gitRepository,
+                automation,
+            ]),
             [],
         );
     });
@@ -142,7 +208,13 @@ describe("deploy-key-least-privilege (stack): a deploy key may write only to a r
         });
         assert.equal((await runStackPolicy(policy, [key, elsewhere, automation])).length, 1);
         // Nor does one whose source lives in another namespace.
-        const otherNamespace = k8s("source.toolkit.fluxcd.io/v1", "GitRepository", "echo-server", gitRepository.props.spec as never, "apps");
+        const otherNamespace = k8s(
+            "source.toolkit.fluxcd.io/v1",
+            "GitRepository",
+            "echo-server",
+            gitRepository.props.spec as never,
+            "apps",
+        );
         assert.equal((await runStackPolicy(policy, [key, otherNamespace, automation])).length, 1);
     });
 
@@ -169,7 +241,9 @@ describe("deploy-key-least-privilege (stack): a deploy key may write only to a r
             url: "ssh://git@github.com/developer-friendly/echo-server",
         });
         const automation = (sourceRef: Record<string, unknown>) =>
-            k8s("image.toolkit.fluxcd.io/v1", "ImageUpdateAutomation", "echo-server", { sourceRef });
+            k8s("image.toolkit.fluxcd.io/v1", "ImageUpdateAutomation", "echo-server", {
+                sourceRef,
+            });
         const unused = [
             {
                 message:
@@ -182,7 +256,11 @@ describe("deploy-key-least-privilege (stack): a deploy key may write only to a r
         // GitRepository only, defaulted to GitRepository.
         it("takes a sourceRef without a kind for a GitRepository, as the CRD defaults it", async () => {
             assert.deepEqual(
-                await runStackPolicy(policy, [key, gitRepository, automation({ name: "echo-server" })]),
+                await runStackPolicy(policy, [
+                    key,
+                    gitRepository,
+                    automation({ name: "echo-server" }),
+                ]),
                 [],
             );
         });
@@ -229,7 +307,11 @@ describe("deploy-key-least-privilege (stack): a deploy key may write only to a r
 
 describe("key-strength: deploy and GPG keys are ED25519 or RSA of at least 3072 bits", () => {
     const policy = keyStrength();
-    const tlsKey = (props: Record<string, unknown>): FakeResource => ({ type: "tls:index/privateKey:PrivateKey", name: "echo-server-deploy-key-key", props });
+    const tlsKey = (props: Record<string, unknown>): FakeResource => ({
+        type: "tls:index/privateKey:PrivateKey",
+        name: "echo-server-deploy-key-key",
+        props,
+    });
     const gpgKey = (algorithm: string): FakeResource => ({
         type: "pulumi-nodejs:dynamic:Resource",
         name: "bot-gpg-key",
@@ -238,22 +320,33 @@ describe("key-strength: deploy and GPG keys are ED25519 or RSA of at least 3072 
 
     it("accepts ED25519 and large enough RSA deploy keys", async () => {
         assert.deepEqual(await runResourcePolicy(policy, tlsKey({ algorithm: "ED25519" })), []);
-        assert.deepEqual(await runResourcePolicy(policy, tlsKey({ algorithm: "RSA", rsaBits: 4096 })), []);
+        assert.deepEqual(
+            await runResourcePolicy(policy, tlsKey({ algorithm: "RSA", rsaBits: 4096 })),
+            [],
+        );
     });
 
     it("rejects small RSA (the provider's 2048 default included) and ECDSA deploy keys", async () => {
         assert.deepEqual(await runResourcePolicy(policy, tlsKey({ algorithm: "RSA" })), [
             'SSH key "echo-server-deploy-key-key" is RSA 2048: use ED25519 or RSA of at least 3072 bits.',
         ]);
-        assert.deepEqual(await runResourcePolicy(policy, tlsKey({ algorithm: "ECDSA", ecdsaCurve: "P256" })), [
-            'SSH key "echo-server-deploy-key-key" uses ECDSA: use ED25519 or RSA of at least 3072 bits.',
-        ]);
+        assert.deepEqual(
+            await runResourcePolicy(policy, tlsKey({ algorithm: "ECDSA", ecdsaCurve: "P256" })),
+            [
+                'SSH key "echo-server-deploy-key-key" uses ECDSA: use ED25519 or RSA of at least 3072 bits.',
+            ],
+        );
     });
 
     it("takes the RSA minimum from the pack config", async () => {
-        assert.deepEqual(await runResourcePolicy(policy, tlsKey({ algorithm: "RSA", rsaBits: 3072 }), { minimumRsaBits: 4096 }), [
-            'SSH key "echo-server-deploy-key-key" is RSA 3072: use ED25519 or RSA of at least 4096 bits.',
-        ]);
+        assert.deepEqual(
+            await runResourcePolicy(policy, tlsKey({ algorithm: "RSA", rsaBits: 3072 }), {
+                minimumRsaBits: 4096,
+            }),
+            [
+                'SSH key "echo-server-deploy-key-key" is RSA 3072: use ED25519 or RSA of at least 4096 bits.',
+            ],
+        );
     });
 
     it("accepts ed25519, rsa3072 and rsa4096 GPG keys and rejects weaker ones", async () => {
@@ -267,7 +360,11 @@ describe("key-strength: deploy and GPG keys are ED25519 or RSA of at least 3072 
 
     it("leaves other dynamic resources alone", async () => {
         assert.deepEqual(
-            await runResourcePolicy(policy, { type: "pulumi-nodejs:dynamic:Resource", name: "x", props: { algorithm: "md5" } }),
+            await runResourcePolicy(policy, {
+                type: "pulumi-nodejs:dynamic:Resource",
+                name: "x",
+                props: { algorithm: "md5" },
+            }),
             [],
         );
     });
@@ -375,9 +472,14 @@ describe("no-plaintext-secret-outputs (stack): outputs named like keys, tokens o
             deployKeyPublicKey: "ssh-ed25519 AAAA",
             gpgKeyFingerprint: "ABCD",
             gpgPublicKey: "-----BEGIN PGP PUBLIC KEY BLOCK-----",
-            ssmParameters: { deployKey: "/github/echo-server/deploy-key", webhookToken: "/github/echo-server/receiver-token" },
+            ssmParameters: {
+                deployKey: "/github/echo-server/deploy-key",
+                webhookToken: "/github/echo-server/receiver-token",
+            },
             webhookUrl: "https://r.example.com/hook/abc",
-            apps: { "echo-server": { webhookUrl: "https://r.example.com/hook/abc", deployKeyId: "1" } },
+            apps: {
+                "echo-server": { webhookUrl: "https://r.example.com/hook/abc", deployKeyId: "1" },
+            },
             appUrl: "https://echo-server.example.com",
         };
         assert.deepEqual(await runStackPolicy(policy, [stack(outputs)]), []);
@@ -400,12 +502,23 @@ describe("no-plaintext-secret-outputs (stack): outputs named like keys, tokens o
     });
 
     it("takes the secret outputs from the pack config", async () => {
-        assert.deepEqual(await runStackPolicy(policy, [stack({ webhookToken: "abc" })], { secretOutputs: ["webhookToken"] }), []);
+        assert.deepEqual(
+            await runStackPolicy(policy, [stack({ webhookToken: "abc" })], {
+                secretOutputs: ["webhookToken"],
+            }),
+            [],
+        );
     });
 
     it("splits names into words the way it matches them", () => {
         assert.deepEqual(words("deployKeyPublicKey"), ["deploy", "key", "public", "key"]);
-        assert.deepEqual(words("/github/echo-server/ghcr-token"), ["github", "echo", "server", "ghcr", "token"]);
+        assert.deepEqual(words("/github/echo-server/ghcr-token"), [
+            "github",
+            "echo",
+            "server",
+            "ghcr",
+            "token",
+        ]);
     });
 
     it("called without a config, uses the default secret words, public words and secret outputs", () => {

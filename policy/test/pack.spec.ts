@@ -30,7 +30,10 @@ describe("the pack: thirteen policies in the README's order, each named, describ
         for (const p of all) {
             assert.match(p.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
             assert.match(p.description, /^[A-Z][^.]*\.$/, `${p.name}: one sentence`);
-            assert.ok(p.remediationSteps && p.remediationSteps.length > 20, `${p.name}: remediation`);
+            assert.ok(
+                p.remediationSteps && p.remediationSteps.length > 20,
+                `${p.name}: remediation`,
+            );
         }
     });
 
@@ -292,14 +295,23 @@ describe("the pack's public face: severity, enforcement level and config schema"
 
 describe("policy/config.example.json: every key it sets is a key of the pack", () => {
     it("sets only known policies and keys, each valid against the policy's config schema", () => {
-        const example = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "config.example.json"), "utf8")) as Record<string, Record<string, unknown>>;
+        const example = JSON.parse(
+            fs.readFileSync(path.join(__dirname, "..", "config.example.json"), "utf8"),
+        ) as Record<string, Record<string, unknown>>;
         const byName = new Map(policies().map((p) => [p.name, p]));
         const ajv = new Ajv({ strict: false });
         for (const [name, config] of Object.entries(example)) {
             const policy = byName.get(name);
             assert.ok(policy, `${name} is not a policy`);
-            const properties = { ...policy.configSchema?.properties, enforcementLevel: { enum: ["advisory", "mandatory", "disabled"] } };
-            const validate = ajv.compile({ type: "object", properties, additionalProperties: false });
+            const properties = {
+                ...policy.configSchema?.properties,
+                enforcementLevel: { enum: ["advisory", "mandatory", "disabled"] },
+            };
+            const validate = ajv.compile({
+                type: "object",
+                properties,
+                additionalProperties: false,
+            });
             assert.ok(validate(config), `${name}: ${ajv.errorsText(validate.errors)}`);
         }
     });

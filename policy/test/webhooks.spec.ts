@@ -22,18 +22,34 @@ describe("github-webhook-tls: a GitHub webhook sends over verified TLS and signs
         name: "echo-server-webhook",
         props: { repository: "echo-server", events: ["push", "ping"], active: true, configuration },
     });
-    const good = { url: "https://r1.example.com/hook/abc", contentType: "json", insecureSsl: false, secret: "token" };
+    const good = {
+        url: "https://r1.example.com/hook/abc",
+        contentType: "json",
+        insecureSsl: false,
+        secret: "token",
+    };
 
     it("accepts an https webhook with TLS verification and a secret", async () => {
         assert.deepEqual(await runResourcePolicy(policy, webhook(good)), []);
     });
 
     it("reports http, insecure_ssl and a missing secret, without printing the URL", async () => {
-        assert.deepEqual(await runResourcePolicy(policy, webhook({ ...good, url: "http://r1.example.com/hook/abc", insecureSsl: true, secret: "" })), [
-            'GitHub webhook "echo-server-webhook" does not send to an https:// URL: payloads and their signature would travel in clear text.',
-            'GitHub webhook "echo-server-webhook" sets insecure_ssl: GitHub would not verify the receiver\'s certificate.',
-            'GitHub webhook "echo-server-webhook" has no secret: GitHub cannot sign its payloads, so the receiver cannot verify them.',
-        ]);
+        assert.deepEqual(
+            await runResourcePolicy(
+                policy,
+                webhook({
+                    ...good,
+                    url: "http://r1.example.com/hook/abc",
+                    insecureSsl: true,
+                    secret: "",
+                }),
+            ),
+            [
+                'GitHub webhook "echo-server-webhook" does not send to an https:// URL: payloads and their signature would travel in clear text.',
+                'GitHub webhook "echo-server-webhook" sets insecure_ssl: GitHub would not verify the receiver\'s certificate.',
+                'GitHub webhook "echo-server-webhook" has no secret: GitHub cannot sign its payloads, so the receiver cannot verify them.',
+            ],
+        );
         const { secret: _secret, ...withoutSecret } = good;
         assert.deepEqual(await runResourcePolicy(policy, webhook(withoutSecret)), [
             'GitHub webhook "echo-server-webhook" has no secret: GitHub cannot sign its payloads, so the receiver cannot verify them.',
@@ -96,7 +112,12 @@ describe("github-webhook-events (advisory): a GitHub webhook subscribes only to 
     });
 
     it("takes the handled events from the pack config", async () => {
-        assert.deepEqual(await runResourcePolicy(policy, webhook(["push", "release"]), { allowedEvents: ["push", "ping", "release"] }), []);
+        assert.deepEqual(
+            await runResourcePolicy(policy, webhook(["push", "release"]), {
+                allowedEvents: ["push", "ping", "release"],
+            }),
+            [],
+        );
     });
 
     it("called without a config, handles push, ping and package", () => {
@@ -119,43 +140,86 @@ describe("github-webhook-events (advisory): a GitHub webhook subscribes only to 
 
 describe("receiver-authenticated: a Flux Receiver authenticates the requests it is sent", () => {
     const policy = receiverAuthenticated();
-    const receiver = (spec: Record<string, unknown>) => k8s("notification.toolkit.fluxcd.io/v1", "Receiver", "echo-server", spec);
+    const receiver = (spec: Record<string, unknown>) =>
+        k8s("notification.toolkit.fluxcd.io/v1", "Receiver", "echo-server", spec);
 
     it("accepts a receiver with a secretRef", async () => {
-        assert.deepEqual(await runResourcePolicy(policy, receiver({ type: "github", secretRef: { name: "echo-server-webhook-token" } })), []);
+        assert.deepEqual(
+            await runResourcePolicy(
+                policy,
+                receiver({ type: "github", secretRef: { name: "echo-server-webhook-token" } }),
+            ),
+            [],
+        );
     });
 
     it("rejects one without", async () => {
-        assert.deepEqual(await runResourcePolicy(policy, receiver({ type: "github", events: ["push"] })), [
-            'Receiver "echo-server" of type github has no secretRef: its requests would not be authenticated.',
-        ]);
-        assert.equal((await runResourcePolicy(policy, receiver({ type: "generic-hmac", secretRef: { name: "" } }))).length, 1);
+        assert.deepEqual(
+            await runResourcePolicy(policy, receiver({ type: "github", events: ["push"] })),
+            [
+                'Receiver "echo-server" of type github has no secretRef: its requests would not be authenticated.',
+            ],
+        );
+        assert.equal(
+            (
+                await runResourcePolicy(
+                    policy,
+                    receiver({ type: "generic-hmac", secretRef: { name: "" } }),
+                )
+            ).length,
+            1,
+        );
     });
     it("judges every type the v1 Receiver CRD allows: all but generic-oidc authenticate with the token of secretRef", function () {
         // notification-controller's Receiver CRD (../shared/crds): spec.type's enum, and the CEL rules
         // "secretRef is required when type is not generic-oidc" / "secretRef cannot be set when type
         // is generic-oidc" (that type authenticates with an OIDC token).
         if (!fs.existsSync(SHARED_CRDS)) {
-            console.log(`    reference CRDs not found at ${SHARED_CRDS}: skipping the Receiver types check`);
+            console.log(
+                `    reference CRDs not found at ${SHARED_CRDS}: skipping the Receiver types check`,
+            );
             this.skip();
         }
-        const crd = YAML.parse(fs.readFileSync(path.join(SHARED_CRDS, "notification.toolkit.fluxcd.io_receivers.yaml"), "utf8")) as {
-            spec: { versions: { name: string; schema: { openAPIV3Schema: { properties: { spec: { properties: { type: { enum: string[] } } } } } } }[] };
+        const crd = YAML.parse(
+            fs.readFileSync(
+                path.join(SHARED_CRDS, "notification.toolkit.fluxcd.io_receivers.yaml"),
+                "utf8",
+            ),
+        ) as {
+            spec: {
+                versions: {
+                    name: string;
+                    schema: {
+                        openAPIV3Schema: {
+                            properties: { spec: { properties: { type: { enum: string[] } } } };
+                        };
+                    };
+                }[];
+            };
         };
         const v1 = crd.spec.versions.find((v) => v.name === "v1")!;
         const types = v1.schema.openAPIV3Schema.properties.spec.properties.type.enum;
-        assert.deepEqual([...AUTHENTICATED_RECEIVER_TYPES].sort(), types.filter((t) => t !== "generic-oidc").sort());
+        assert.deepEqual(
+            [...AUTHENTICATED_RECEIVER_TYPES].sort(),
+            types.filter((t) => t !== "generic-oidc").sort(),
+        );
     });
 
     it("leaves a generic-oidc receiver, which has no secretRef, alone", async () => {
-        const oidc = receiver({ type: "generic-oidc", oidcProviders: [{ issuerURL: "https://token.actions.githubusercontent.com" }] });
+        const oidc = receiver({
+            type: "generic-oidc",
+            oidcProviders: [{ issuerURL: "https://token.actions.githubusercontent.com" }],
+        });
         assert.deepEqual(await runResourcePolicy(policy, oidc), []);
     });
 
     describe("types it does not list", () => {
         it("leaves a Receiver without a listed type to the CRD's validation", () => {
             assert.deepEqual(
-                receiverAuthenticatedViolations("r", { metadata: { name: "echo-server" }, spec: {} }),
+                receiverAuthenticatedViolations("r", {
+                    metadata: { name: "echo-server" },
+                    spec: {},
+                }),
                 [],
             );
             assert.deepEqual(
