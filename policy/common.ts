@@ -1,6 +1,7 @@
 /**
- * What every policy file of the pack shares: the type tokens of the resources the program registers,
- * readers of plain resource properties, and the builders of a policy and of its config schema.
+ * What every policy file of the pack shares: the type tokens of the resources the program
+ * registers, readers of plain resource properties, and the builders of a policy and of its config
+ * schema.
  */
 import type {
     EnforcementLevel,
@@ -104,7 +105,7 @@ export function schemaOf(
     return { properties };
 }
 
-/** A resource policy, mandatory unless it says otherwise, that reports each message `check` returns. */
+/** A resource policy, mandatory unless it says otherwise, reporting each message of `check`. */
 export function resourcePolicy(
     spec: Omit<ResourceValidationPolicy, "validateResource" | "enforcementLevel"> & {
         enforcementLevel?: EnforcementLevel;

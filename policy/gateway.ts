@@ -11,7 +11,7 @@ import {
     schemaOf,
 } from "./common";
 
-/** Pack config of the route policies: every threshold has a default here, used by the schema and the checks alike. */
+/** Pack config of the route policy: each default, used by the schema and the check alike. */
 export const GATEWAY_DEFAULTS = {
     "httproute-hsts": {
         /** Smallest `max-age` (seconds) of the Strict-Transport-Security header. */

@@ -26,7 +26,10 @@ import {
     words,
 } from "./common";
 
-/** Pack config of the key and secret policies: every threshold has a default here, used by the schema and the checks alike. */
+/**
+ * Pack config of the key and secret policies: every threshold has a default here, used by the
+ * schema and the checks alike.
+ */
 export const KEY_DEFAULTS = {
     "ssm-secure-string": {
         /** A parameter whose name has one of these words holds a key, token or webhook URL. */

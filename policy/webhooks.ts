@@ -16,7 +16,10 @@ import {
     schemaOf,
 } from "./common";
 
-/** Pack config of the webhook policies: every threshold has a default here, used by the schema and the checks alike. */
+/**
+ * Pack config of the webhook policies: every threshold has a default here, used by the schema and
+ * the checks alike.
+ */
 export const WEBHOOK_DEFAULTS = {
     "github-webhook-events": {
         /**

@@ -1,4 +1,4 @@
-/** The readers every policy shares (policy/common.ts): type tokens, object names, missing fields. */
+/** The readers every policy shares (policy/common.ts): type tokens, object names, missing lists. */
 import { strict as assert } from "node:assert";
 import { kubernetesType } from "../common";
 import { imagePolicyFiltered, kustomizationPruneViolations } from "../flux";

@@ -1,4 +1,7 @@
-/** The Flux object policies (policy/flux.ts): API versions, image policies and automations, Kustomizations. */
+/**
+ * The Flux object policies (policy/flux.ts): API versions, image policies and automations,
+ * Kustomizations.
+ */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import {

@@ -17,7 +17,7 @@ export interface FakeResource {
     readonly urn?: string;
 }
 
-/** A Kubernetes object as pulumi-kubernetes registers it: `kubernetes:<apiVersion>:<Kind>`, named `<name>-<kind>`. */
+/** A Kubernetes object as pulumi-kubernetes registers it (`kubernetes:<apiVersion>:<Kind>`). */
 export const k8s = (
     apiVersion: string,
     kind: string,

@@ -1,4 +1,7 @@
-/** The key and secret policies (policy/keys.ts): a violating and a passing resource each, exact messages, the edges. */
+/**
+ * The key and secret policies (policy/keys.ts): a violating and a passing resource each, exact
+ * messages, the edges.
+ */
 import { strict as assert } from "node:assert";
 import { DYNAMIC_RESOURCE, looksPrivate, SSM_PARAMETER, words } from "../common";
 import {

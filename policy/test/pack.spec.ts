@@ -1,4 +1,7 @@
-/** The pack as a whole (policy/policies.ts): its list, what the CLI shows of each policy, the example config. */
+/**
+ * The pack as a whole (policy/policies.ts): its list, what the CLI shows of each policy, the
+ * example config.
+ */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";

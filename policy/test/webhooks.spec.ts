@@ -1,4 +1,7 @@
-/** The webhook policies (policy/webhooks.ts), both ends: the GitHub repository webhook and the Flux Receiver. */
+/**
+ * The webhook policies (policy/webhooks.ts), both ends: the GitHub repository webhook and the Flux
+ * Receiver.
+ */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
