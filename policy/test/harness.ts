@@ -17,13 +17,31 @@ export interface FakeResource {
     readonly urn?: string;
 }
 
+/** A Kubernetes object as pulumi-kubernetes registers it (`kubernetes:<apiVersion>:<Kind>`). */
+export const k8s = (
+    apiVersion: string,
+    kind: string,
+    name: string,
+    spec: Record<string, unknown>,
+    namespace = "flux-system",
+): FakeResource => ({
+    type: `kubernetes:${apiVersion}:${kind}`,
+    name: `${name}-${kind.toLowerCase()}`,
+    props: { apiVersion, kind, metadata: { name, namespace }, spec },
+});
+
 export function urnOf(r: FakeResource): string {
     return r.urn ?? `urn:pulumi:dev::flux-gitops::${r.type}::${r.name}`;
 }
 
-function schemaDefaults(policy: ResourceValidationPolicy | StackValidationPolicy): Record<string, unknown> {
+function schemaDefaults(
+    policy: ResourceValidationPolicy | StackValidationPolicy,
+): Record<string, unknown> {
     return Object.fromEntries(
-        Object.entries(policy.configSchema?.properties ?? {}).map(([key, schema]) => [key, (schema as { default?: unknown }).default]),
+        Object.entries(policy.configSchema?.properties ?? {}).map(([key, schema]) => [
+            key,
+            (schema as { default?: unknown }).default,
+        ]),
     );
 }
 
@@ -42,14 +60,24 @@ export async function runResourcePolicy(
         name: resource.name,
         urn: urnOf(resource),
         props: resource.props,
-        opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: {} },
+        opts: {
+            protect: false,
+            ignoreChanges: [],
+            aliases: [],
+            additionalSecretOutputs: [],
+            customTimeouts: {},
+        },
         stackTags: new Map<string, string>(),
         getConfig: () => ({ ...schemaDefaults(policy), ...config }),
         notApplicable,
         isType: () => false,
         asType: () => undefined,
     } as unknown as ResourceValidationArgs;
-    const validations = Array.isArray(policy.validateResource) ? policy.validateResource : policy.validateResource ? [policy.validateResource] : [];
+    const validations = Array.isArray(policy.validateResource)
+        ? policy.validateResource
+        : policy.validateResource
+          ? [policy.validateResource]
+          : [];
     for (const validate of validations) {
         await validate(args, (message) => violations.push(message));
     }
@@ -85,6 +113,8 @@ export async function runStackPolicy(
     return violations;
 }
 
-export function isStackPolicy(policy: ResourceValidationPolicy | StackValidationPolicy): policy is StackValidationPolicy {
+export function isStackPolicy(
+    policy: ResourceValidationPolicy | StackValidationPolicy,
+): policy is StackValidationPolicy {
     return "validateStack" in policy;
 }

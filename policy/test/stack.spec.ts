@@ -11,7 +11,8 @@ import Ajv from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { Evaluation } from "../../scripts/offline";
 import { evaluateStack } from "../../test/evaluations";
-import { DEFAULTS, matchesPath, outputPaths, plaintextSecretOutputs, policies } from "../policies";
+import { matchesPath, outputPaths, plaintextSecretOutputs } from "../keys";
+import { DEFAULTS, policies } from "../policies";
 import { FakeResource, isStackPolicy, runResourcePolicy, runStackPolicy } from "./harness";
 
 type Mutable = FakeResource & { props: Record<string, any> };

@@ -1,0 +1,321 @@
+/**
+ * The pack as a whole (policy/policies.ts): its list, what the CLI shows of each policy, the
+ * example config.
+ */
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Ajv from "ajv";
+import { policies } from "../policies";
+import { isStackPolicy } from "./harness";
+
+describe("the pack: thirteen policies in the README's order, each named, described and levelled", () => {
+    it("has the thirteen policies, kebab-case, each described with remediation, mandatory unless advisory by design", () => {
+        const all = policies();
+        assert.deepEqual(
+            all.map((p) => [p.name, p.enforcementLevel, isStackPolicy(p) ? "stack" : "resource"]),
+            [
+                ["ssm-secure-string", "mandatory", "resource"],
+                ["github-webhook-tls", "mandatory", "resource"],
+                ["github-webhook-events", "advisory", "resource"],
+                ["deploy-key-least-privilege", "mandatory", "stack"],
+                ["key-strength", "mandatory", "resource"],
+                ["flux-api-current", "mandatory", "resource"],
+                ["image-policy-filtered", "mandatory", "resource"],
+                ["image-automation-signed", "mandatory", "resource"],
+                ["receiver-authenticated", "mandatory", "resource"],
+                ["httproute-hsts", "mandatory", "resource"],
+                ["kustomization-prune", "mandatory", "resource"],
+                ["helm-chart-pinned", "mandatory", "resource"],
+                ["no-plaintext-secret-outputs", "mandatory", "stack"],
+            ],
+        );
+        for (const p of all) {
+            assert.match(p.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+            assert.match(p.description, /^[A-Z][^.]*\.$/, `${p.name}: one sentence`);
+            assert.ok(
+                p.remediationSteps && p.remediationSteps.length > 20,
+                `${p.name}: remediation`,
+            );
+        }
+    });
+
+    it("describes each policy and its remediation word for word (what the CLI prints beside a violation)", () => {
+        assert.deepEqual(
+            policies().map((p) => [p.name, p.description, p.remediationSteps]),
+            [
+                [
+                    "ssm-secure-string",
+                    "An SSM parameter that holds a key, token or webhook URL is a SecureString.",
+                    'Set `type: "SecureString"` on the aws.ssm.Parameter (the StoredSecret component does).',
+                ],
+                [
+                    "github-webhook-tls",
+                    "A GitHub repository webhook uses https, keeps insecure_ssl false and has a secret.",
+                    "Point the webhook at an https:// URL, leave `insecureSsl` false and set `secret` to the receiver's token.",
+                ],
+                [
+                    "github-webhook-events",
+                    "A GitHub repository webhook subscribes only to the events its Flux receiver handles.",
+                    "Subscribe the webhook to the receiver's events only (push and ping for a GitRepository receiver).",
+                ],
+                [
+                    "deploy-key-least-privilege",
+                    "A deploy key has write access only to a repository that an ImageUpdateAutomation in the stack pushes to.",
+                    "Set `readOnly: true` on the deploy key, or add the ImageUpdateAutomation that needs to push.",
+                ],
+                [
+                    "key-strength",
+                    "Deploy keys are ED25519 or RSA of at least the configured bits, and GPG keys ed25519 or RSA of at least 3072 bits.",
+                    'Use `algorithm: "ED25519"` for tls.PrivateKey and `gpgAlgorithm: ed25519` (or rsa3072/rsa4096) in the stack config.',
+                ],
+                [
+                    "flux-api-current",
+                    "Flux, External Secrets and Gateway API objects use API versions that current releases serve.",
+                    "Move the object to the version named in the message; see the project's release notes for field changes.",
+                ],
+                [
+                    "image-policy-filtered",
+                    "An ImagePolicy with numerical or alphabetical order has a filterTags pattern.",
+                    "Set `spec.filterTags.pattern` (and `extract` if needed) to the tags the policy should compare, e.g. ^[0-9]+$.",
+                ],
+                [
+                    "image-automation-signed",
+                    "An ImageUpdateAutomation signs the commits it pushes.",
+                    "Set `spec.git.commit.signingKey.secretRef.name` to the Secret with `git.asc` (the GPG key ExternalSecret).",
+                ],
+                [
+                    "receiver-authenticated",
+                    "A Flux Receiver of a type that supports authentication has a secretRef.",
+                    "Set `spec.secretRef.name` to the Secret whose `token` the webhook sender also holds.",
+                ],
+                [
+                    "httproute-hsts",
+                    "An HTTPRoute sets the Strict-Transport-Security response header.",
+                    "Add a ResponseHeaderModifier filter that sets Strict-Transport-Security: max-age=31536000; includeSubDomains.",
+                ],
+                [
+                    "kustomization-prune",
+                    "A Flux Kustomization prunes the objects that were removed from its source.",
+                    "Set `spec.prune: true` on the Kustomization.",
+                ],
+                [
+                    "helm-chart-pinned",
+                    "A Helm release pins an exact chart version, not a range or none.",
+                    "Set the release's chart version to one exact release (e.g. 82.8.0) and upgrade it deliberately.",
+                ],
+                [
+                    "no-plaintext-secret-outputs",
+                    "Stack outputs whose names suggest keys, tokens or passwords are secret.",
+                    "Export the value with pulumi.secret() (or not at all) and list it in the policy's secretOutputs config.",
+                ],
+            ],
+        );
+    });
+});
+
+describe("the pack's public face: severity, enforcement level and config schema", () => {
+    // What `pulumi policy ls` and the console show, and what `--policy-pack-config` is validated
+    // against (the CLI also fills in each property's `default`).
+    const words = (defaults: string[], description: string) => ({
+        type: "array",
+        items: { type: "string" },
+        default: defaults,
+        description,
+    });
+    const integer = (defaults: number, description: string) => ({
+        type: "integer",
+        minimum: 1,
+        default: defaults,
+        description,
+    });
+    const expected: Record<
+        string,
+        { severity: string; enforcementLevel: string; configSchema?: unknown }
+    > = {
+        "ssm-secure-string": {
+            severity: "critical",
+            enforcementLevel: "mandatory",
+            configSchema: {
+                properties: {
+                    sensitiveWords: words(
+                        [
+                            "key",
+                            "keys",
+                            "token",
+                            "tokens",
+                            "secret",
+                            "secrets",
+                            "password",
+                            "passphrase",
+                            "credential",
+                            "credentials",
+                            "webhook",
+                            "webhooks",
+                        ],
+                        "Words in a parameter name that mark it as sensitive.",
+                    ),
+                },
+            },
+        },
+        "github-webhook-tls": {
+            severity: "high",
+            enforcementLevel: "mandatory",
+            configSchema: undefined,
+        },
+        "github-webhook-events": {
+            severity: "low",
+            enforcementLevel: "advisory",
+            configSchema: {
+                properties: {
+                    allowedEvents: words(
+                        ["push", "ping", "package"],
+                        "Events the receivers handle.",
+                    ),
+                },
+            },
+        },
+        "deploy-key-least-privilege": {
+            severity: "high",
+            enforcementLevel: "mandatory",
+            configSchema: undefined,
+        },
+        "key-strength": {
+            severity: "high",
+            enforcementLevel: "mandatory",
+            configSchema: {
+                properties: {
+                    minimumRsaBits: integer(3072, "Smallest RSA deploy key, in bits."),
+                    minimumGpgRsaBits: integer(3072, "Smallest RSA GPG key, in bits."),
+                },
+            },
+        },
+        "flux-api-current": {
+            severity: "high",
+            enforcementLevel: "mandatory",
+            configSchema: undefined,
+        },
+        "image-policy-filtered": {
+            severity: "medium",
+            enforcementLevel: "mandatory",
+            configSchema: undefined,
+        },
+        "image-automation-signed": {
+            severity: "high",
+            enforcementLevel: "mandatory",
+            configSchema: undefined,
+        },
+        "receiver-authenticated": {
+            severity: "critical",
+            enforcementLevel: "mandatory",
+            configSchema: undefined,
+        },
+        "httproute-hsts": {
+            severity: "medium",
+            enforcementLevel: "mandatory",
+            configSchema: {
+                properties: { minimumMaxAge: integer(31536000, "Smallest max-age, in seconds.") },
+            },
+        },
+        "kustomization-prune": {
+            severity: "medium",
+            enforcementLevel: "mandatory",
+            configSchema: undefined,
+        },
+        "helm-chart-pinned": {
+            severity: "medium",
+            enforcementLevel: "mandatory",
+            configSchema: undefined,
+        },
+        "no-plaintext-secret-outputs": {
+            severity: "high",
+            enforcementLevel: "mandatory",
+            configSchema: {
+                properties: {
+                    secretWords: words(
+                        [
+                            "key",
+                            "keys",
+                            "token",
+                            "tokens",
+                            "password",
+                            "passwords",
+                            "passphrase",
+                            "secret",
+                            "secrets",
+                            "credential",
+                            "credentials",
+                            "webhook",
+                            "private",
+                        ],
+                        "Words that make an output look like a key, token or password.",
+                    ),
+                    publicWords: words(
+                        [
+                            "public",
+                            "id",
+                            "ids",
+                            "fingerprint",
+                            "name",
+                            "names",
+                            "arn",
+                            "arns",
+                            "parameter",
+                            "parameters",
+                            "host",
+                            "hostname",
+                        ],
+                        "Words that mark an output as public or descriptive.",
+                    ),
+                    secretOutputs: words(
+                        [
+                            "webhookUrl",
+                            "apps.*.webhookUrl",
+                            "imageWebhookUrl",
+                            "apps.*.imageWebhookUrl",
+                        ],
+                        "Dotted paths of the outputs the program exports as secrets (* matches one segment).",
+                    ),
+                },
+            },
+        },
+    };
+
+    it("declares each policy's severity, enforcement level and exact config schema", () => {
+        const actual = Object.fromEntries(
+            policies().map((p) => [
+                p.name,
+                {
+                    severity: p.severity,
+                    enforcementLevel: p.enforcementLevel,
+                    configSchema: p.configSchema,
+                },
+            ]),
+        );
+        assert.deepEqual(actual, expected);
+    });
+});
+
+describe("policy/config.example.json: every key it sets is a key of the pack", () => {
+    it("sets only known policies and keys, each valid against the policy's config schema", () => {
+        const example = JSON.parse(
+            fs.readFileSync(path.join(__dirname, "..", "config.example.json"), "utf8"),
+        ) as Record<string, Record<string, unknown>>;
+        const byName = new Map(policies().map((p) => [p.name, p]));
+        const ajv = new Ajv({ strict: false });
+        for (const [name, config] of Object.entries(example)) {
+            const policy = byName.get(name);
+            assert.ok(policy, `${name} is not a policy`);
+            const properties = {
+                ...policy.configSchema?.properties,
+                enforcementLevel: { enum: ["advisory", "mandatory", "disabled"] },
+            };
+            const validate = ajv.compile({
+                type: "object",
+                properties,
+                additionalProperties: false,
+            });
+            assert.ok(validate(config), `${name}: ${ajv.errorsText(validate.errors)}`);
+        }
+    });
+});
