@@ -196,7 +196,7 @@ describe("environments and applications", () => {
                     assert.match(e.message, /flux-gitops:additionalApps\[1\] has unknown keys colour/);
                     assert.match(e.message, /flux-gitops:additionalApps\[1\]\.repository is required/);
                     assert.match(e.message, /flux-gitops:additionalApps\[1\]\.image must be an image repository without tag/);
-                    assert.match(e.message, /the applications' repositories must differ \(repeated: echo-server\)/);
+                    assert.match(e.message, /flux-gitops:additionalApps\[0\]\.repository repeats echo-server, the repository of flux-gitops:repository/);
                     return true;
                 },
             );

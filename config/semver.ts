@@ -1,0 +1,87 @@
+/**
+ * Whether image-reflector-controller can parse a semver range: a translation of
+ * `semver.NewConstraint` from github.com/Masterminds/semver/v3 v3.5.0 (constraints.go, with
+ * `NewVersion` from version.go), the version image-reflector-controller v1.2.4 (Flux 2.9.4)
+ * requires in its go.mod and calls in internal/policy/semver.go `NewSemVer`. The library's
+ * regular expressions are RE2; they are written here in their JavaScript equivalent (`\s` is
+ * RE2's `[\t\n\f\r ]`, narrower than JavaScript's). The Go suite in conformance/validators holds
+ * this to the real function.
+ */
+
+// constraints.go: MaxConstraintLen, MaxConstraintGroups; version.go: MaxVersionLen (bytes).
+const MAX_CONSTRAINT_LEN = 512;
+const MAX_CONSTRAINT_GROUPS = 32;
+const MAX_VERSION_LEN = 256;
+
+const S = "[\\t\\n\\f\\r ]";
+const CV =
+    "v?([0-9|x|X|\\*]+)(\\.[0-9|x|X|\\*]+)?(\\.[0-9|x|X|\\*]+)?" +
+    "(-([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?" +
+    "(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?";
+const OPS = "=||!=|>|<|>=|=>|<=|=<|~|~>|\\^";
+const CONSTRAINT = new RegExp(`^${S}*(${OPS})${S}*(${CV})${S}*$`);
+const CONSTRAINT_RANGE = new RegExp(`${S}*(${CV})${S}+-${S}+(${CV})${S}*`, "g");
+const FIND_CONSTRAINT = new RegExp(`(${OPS})${S}*(${CV})`, "g");
+const VALID_CONSTRAINT = new RegExp(`^(${S}*(${OPS})${S}*(${CV})${S}*)((?:${S}+|,${S}*)(${OPS})${S}*(${CV})${S}*)*$`);
+const VERSION = new RegExp(
+    "^v?(0|[1-9][0-9]*)(?:\\.(0|[1-9][0-9]*))?(?:\\.(0|[1-9][0-9]*))?" +
+        "(?:-((?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?" +
+        "(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$",
+);
+const UINT64_MAX = 2n ** 64n - 1n;
+
+const byteLength = (s: string): number => Buffer.byteLength(s, "utf8");
+const isX = (x: string | undefined): boolean => x === "x" || x === "*" || x === "X";
+
+/** `NewVersion`'s verdict: undefined when it parses, else its error. */
+function versionError(v: string): string | undefined {
+    if (byteLength(v) > MAX_VERSION_LEN) return `version string is too long (max ${MAX_VERSION_LEN} bytes)`;
+    const m = VERSION.exec(v);
+    if (!m) return "invalid semantic version";
+    // strconv.ParseUint(…, 10, 64) of each segment.
+    if ([m[1], m[2], m[3]].some((n) => n !== undefined && BigInt(n) > UINT64_MAX)) return "error parsing version segment";
+    const pre = m[4];
+    if (pre && pre.split(".").some((p) => p === "" || (/^[0-9]+$/.test(p) && p.length > 1 && p[0] === "0"))) {
+        return "invalid prerelease string";
+    }
+    return undefined;
+}
+
+/** `rewriteRange`: each `a - b` becomes `>= a, <= b `, replacing the first occurrence of the match each time. */
+function rewriteRange(c: string): string {
+    let out = c;
+    for (const m of c.matchAll(CONSTRAINT_RANGE)) {
+        const k = out.indexOf(m[0]);
+        if (k >= 0) out = out.slice(0, k) + `>= ${m[1]}, <= ${m[11]} ` + out.slice(k + m[0].length);
+    }
+    return out;
+}
+
+/** `parseConstraint`: the version of one constraint, with x/X/* and missing parts as zeros, must parse. */
+function constraintError(c: string): string | undefined {
+    if (c.length === 0) return undefined;
+    const m = CONSTRAINT.exec(c);
+    if (!m) return `improper constraint: ${JSON.stringify(c)}`;
+    let ver = m[2];
+    const pre = m[6] ?? "";
+    if (isX(m[3]) || !m[3]) ver = `0.0.0${pre}`;
+    else if (isX(m[4]?.replace(/^\./, "")) || !m[4]) ver = `${m[3]}.0.0${pre}`;
+    else if (isX(m[5]?.replace(/^\./, "")) || !m[5]) ver = `${m[3]}${m[4]}.0${pre}`;
+    return versionError(ver) === undefined ? undefined : "constraint parser error";
+}
+
+/** The error `semver.NewConstraint(range)` returns, or undefined when it accepts the range. */
+export function semverConstraintError(range: string): string | undefined {
+    if (byteLength(range) > MAX_CONSTRAINT_LEN) return `constraint string is too long (max ${MAX_CONSTRAINT_LEN} bytes)`;
+    const ors = rewriteRange(range).split("||");
+    if (ors.length > MAX_CONSTRAINT_GROUPS) return `too many constraint groups (max ${MAX_CONSTRAINT_GROUPS})`;
+    for (const v of ors) {
+        if (!VALID_CONSTRAINT.test(v)) return `improper constraint: ${JSON.stringify(v)}`;
+        const cs = [...v.matchAll(FIND_CONSTRAINT)].map((m) => m[0]);
+        for (const s of cs.length > 0 ? cs : [v]) {
+            const e = constraintError(s);
+            if (e) return e;
+        }
+    }
+    return undefined;
+}
