@@ -7,8 +7,10 @@
  * built only as far as the repeat checks need it. The Go suite in conformance/validators holds
  * both to the real functions on a corpus of adversarial values.
  *
- * Not translated: the limits on the compiled size (`ErrLarge`, 128 MiB of instructions) and on the
- * parse tree's height (`ErrNestingDepth`, 1000), which only patterns thousands of characters long reach.
+ * Not translated: the limit on the compiled size (`ErrLarge`, 128 MiB of instructions), which only
+ * patterns thousands of characters long reach. The height limit (`ErrNestingDepth`) is counted on
+ * captures, repeats, concatenations and alternations; Go merges adjacent literals into one node
+ * first, so near 1000 levels the two counts may differ by one.
  */
 
 /** A Go regexp/syntax error: its code (`ErrorCode`'s text) and the part of the pattern it names. */
@@ -73,12 +75,27 @@ const isAlnum = (c: string): boolean => isDigit(c) || (c >= "A" && c <= "Z") || 
 const unhex = (c: string | undefined): number => (c !== undefined && /^[0-9A-Fa-f]$/.test(c) ? parseInt(c, 16) : -1);
 const MAX_RUNE = 0x10ffff;
 
-/** A node of the parse tree, as far as `repeatIsValid` needs it: repeats and what they contain. */
+/**
+ * A node of the parse tree, as far as `repeatIsValid` and the height limit need it: repeats and
+ * what they contain, and the height (a leaf is 1; a capture, repeat, concatenation or alternation
+ * adds 1; a non-capturing group adds nothing, as in Go, which pushes its content as it is).
+ */
 interface Node {
     readonly repeat?: { readonly min: number; readonly max: number };
     readonly subs: readonly Node[];
+    readonly height: number;
 }
-type Item = { readonly pseudo: "(" | "|" } | { readonly pseudo?: undefined; readonly node: Node };
+type Item = { readonly pseudo: "(" | "|"; readonly capture?: boolean } | { readonly pseudo?: undefined; readonly node: Node };
+const LEAF: Node = { subs: [], height: 1 };
+// parse.go maxHeight: a deeper parse tree is ErrNestingDepth.
+const MAX_HEIGHT = 1000;
+
+/** A node over `subs`: the one sub itself, an empty match for none, else one level above them. */
+function above(subs: readonly Node[]): Node {
+    if (subs.length === 0) return LEAF;
+    if (subs.length === 1) return subs[0];
+    return { subs, height: 1 + Math.max(...subs.map((n) => n.height)) };
+}
 
 /** regexp/syntax `repeatIsValid`: nested counted repeats multiply to at most n copies. */
 function repeatIsValid(node: Node, n: number): boolean {
@@ -116,7 +133,7 @@ class Parser {
     private text(from: number, to = this.i): string {
         return this.s.slice(from, to).join("");
     }
-    private push(node: Node): void {
+    private push(node: Node = LEAF): void {
         this.stack.push({ node });
     }
 
@@ -133,11 +150,10 @@ class Parser {
                         break;
                     }
                     this.names.push("");
-                    this.stack.push({ pseudo: "(" });
+                    this.stack.push({ pseudo: "(", capture: true });
                     this.i++;
                     break;
                 case "|":
-                    this.collapse();
                     this.stack.push({ pseudo: "|" });
                     this.i++;
                     break;
@@ -147,7 +163,7 @@ class Parser {
                     break;
                 case "[":
                     this.parseClass();
-                    this.push({ subs: [] });
+                    this.push();
                     break;
                 case "*":
                 case "+":
@@ -159,7 +175,7 @@ class Parser {
                 case "{": {
                     const r = this.parseRepeat();
                     if (!r) {
-                        this.push({ subs: [] });
+                        this.push();
                         this.i++;
                         break;
                     }
@@ -176,23 +192,29 @@ class Parser {
                     break;
                 default:
                     // Literals, and ^ $ . which are nodes like any other here.
-                    this.push({ subs: [] });
+                    this.push();
                     this.i++;
             }
             lastRepeat = repeat;
         }
         this.collapse();
         if (this.stack.length !== 1) throw new Re2Error("missing closing )", this.whole);
+        const [root] = this.stack as { node: Node }[];
+        if (root.node.height > MAX_HEIGHT) throw new Re2Error("expression nests too deeply", this.whole);
         return { count: this.names.length - 1, names: this.names };
     }
 
-    /** Concatenates and alternates the items above the topmost `(`, leaving one node there. */
+    /** Concatenates each branch above the topmost `(` and alternates the branches, leaving one node there. */
     private collapse(): void {
         let k = this.stack.length;
         while (k > 0 && this.stack[k - 1].pseudo !== "(") k--;
         const items = this.stack.splice(k);
-        const subs = items.flatMap((item) => (item.pseudo === undefined ? [item.node] : []));
-        this.stack.push({ node: { subs } });
+        const branches: Node[][] = [[]];
+        for (const item of items) {
+            if (item.pseudo === undefined) branches[branches.length - 1].push(item.node);
+            else branches.push([]);
+        }
+        this.stack.push({ node: above(branches.map(above)) });
     }
 
     private parseRightParen(): void {
@@ -200,8 +222,8 @@ class Parser {
         const n = this.stack.length;
         if (n < 2 || this.stack[n - 2].pseudo !== "(") throw new Re2Error("unexpected )", this.whole);
         const inner = this.stack.pop() as { node: Node };
-        this.stack.pop();
-        this.push({ subs: [inner.node] });
+        const paren = this.stack.pop() as { capture?: boolean };
+        this.push(paren.capture ? { subs: [inner.node], height: inner.node.height + 1 } : inner.node);
     }
 
     /** `repeat`: Perl mode takes a trailing `?` (non-greedy) and forbids stacking repetitions. */
@@ -212,7 +234,7 @@ class Parser {
         if (top === undefined || top.pseudo !== undefined) {
             throw new Re2Error("missing argument to repetition operator", this.text(before));
         }
-        const node: Node = { repeat: counted, subs: [top.node] };
+        const node: Node = { repeat: counted, subs: [top.node], height: top.node.height + 1 };
         this.stack[this.stack.length - 1] = { node };
         if (counted && (counted.min >= 2 || counted.max >= 2) && !repeatIsValid(node, 1000)) {
             throw new Re2Error("invalid repeat count", this.text(before));
@@ -264,7 +286,7 @@ class Parser {
                 throw new Re2Error("invalid named capture", t.slice(0, end + 1).join(""));
             }
             this.names.push(name);
-            this.stack.push({ pseudo: "(" });
+            this.stack.push({ pseudo: "(", capture: true });
             this.i += end + 1;
             return;
         }
@@ -299,7 +321,7 @@ class Parser {
             case "B":
             case "z":
                 this.i += 2;
-                this.push({ subs: [] });
+                this.push();
                 return;
             case "C":
                 throw new Re2Error("invalid escape sequence", "\\C");
@@ -308,23 +330,23 @@ class Parser {
                 const t = this.s.slice(this.i + 2);
                 let end = t.findIndex((ch, k) => ch === "\\" && t[k + 1] === "E");
                 if (end < 0) end = t.length;
-                for (let k = 0; k < end; k++) this.push({ subs: [] });
+                for (let k = 0; k < end; k++) this.push();
                 this.i += 2 + Math.min(t.length, end + 2);
                 return;
             }
         }
         if (c === "p" || c === "P") {
             this.parseUnicodeClass();
-            this.push({ subs: [] });
+            this.push();
             return;
         }
         if (c !== undefined && PERL_CLASSES.has(c)) {
             this.i += 2;
-            this.push({ subs: [] });
+            this.push();
             return;
         }
         this.parseEscape(start);
-        this.push({ subs: [] });
+        this.push();
     }
 
     /** `parseUnicodeClass` at `\p` or `\P`: a one-letter name or a name in braces, maybe negated with `^`. */

@@ -23,26 +23,27 @@ const CONSTRAINT = new RegExp(`^${S}*(${OPS})${S}*(${CV})${S}*$`);
 const CONSTRAINT_RANGE = new RegExp(`${S}*(${CV})${S}+-${S}+(${CV})${S}*`, "g");
 const FIND_CONSTRAINT = new RegExp(`(${OPS})${S}*(${CV})`, "g");
 const VALID_CONSTRAINT = new RegExp(`^(${S}*(${OPS})${S}*(${CV})${S}*)((?:${S}+|,${S}*)(${OPS})${S}*(${CV})${S}*)*$`);
-const VERSION = new RegExp(
-    "^v?(0|[1-9][0-9]*)(?:\\.(0|[1-9][0-9]*))?(?:\\.(0|[1-9][0-9]*))?" +
-        "(?:-((?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?" +
-        "(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$",
+// version.go looseSemVerRegex: NewVersion reads versions with it while CoerceNewVersion is true,
+// its default, so leading zeros (01.2.3) are coerced, not refused.
+const LOOSE_VERSION = new RegExp(
+    "^v?([0-9]+)(\\.[0-9]+)?(\\.[0-9]+)?" + "(-([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?" + "(\\+([0-9A-Za-z\\-]+(\\.[0-9A-Za-z\\-]+)*))?$",
 );
 const UINT64_MAX = 2n ** 64n - 1n;
 
 const byteLength = (s: string): number => Buffer.byteLength(s, "utf8");
 const isX = (x: string | undefined): boolean => x === "x" || x === "*" || x === "X";
 
-/** `NewVersion`'s verdict: undefined when it parses, else its error. */
+/** `NewVersion`'s verdict (`coerceNewVersion`, CoerceNewVersion being true): undefined when it parses, else its error. */
 function versionError(v: string): string | undefined {
     if (byteLength(v) > MAX_VERSION_LEN) return `version string is too long (max ${MAX_VERSION_LEN} bytes)`;
-    const m = VERSION.exec(v);
+    const m = LOOSE_VERSION.exec(v);
     if (!m) return "invalid semantic version";
     // strconv.ParseUint(…, 10, 64) of each segment.
-    if ([m[1], m[2], m[3]].some((n) => n !== undefined && BigInt(n) > UINT64_MAX)) return "error parsing version segment";
-    const pre = m[4];
-    if (pre && pre.split(".").some((p) => p === "" || (/^[0-9]+$/.test(p) && p.length > 1 && p[0] === "0"))) {
-        return "invalid prerelease string";
+    const segments = [m[1], m[2]?.slice(1), m[3]?.slice(1)];
+    if (segments.some((n) => n !== undefined && BigInt(n) > UINT64_MAX)) return "error parsing version segment";
+    // validatePrerelease: no empty part, no numeric part with a leading zero (the characters are the regex's).
+    if (m[5] && m[5].split(".").some((p) => p === "" || (/^[0-9]+$/.test(p) && p.length > 1 && p[0] === "0"))) {
+        return "version segment starts with 0";
     }
     return undefined;
 }

@@ -3,6 +3,8 @@ module flux-gitops/conformance
 go 1.26.0
 
 require (
+	// image-reflector-controller v1.2.4 go.mod (the release Flux v2.9.4 ships): NewSemVer calls its NewConstraint.
+	github.com/Masterminds/semver/v3 v3.5.0
 	github.com/ProtonMail/go-crypto v1.4.1
 	github.com/blang/semver/v4 v4.0.0
 	github.com/external-secrets/external-secrets v0.16.2
@@ -58,7 +60,6 @@ require (
 	github.com/IBM/go-sdk-core/v5 v5.19.1 // indirect
 	github.com/IBM/secrets-manager-go-sdk/v2 v2.0.10 // indirect
 	github.com/Masterminds/goutils v1.1.1 // indirect
-	github.com/Masterminds/semver/v3 v3.5.0 // indirect
 	github.com/Masterminds/sprig/v3 v3.3.0 // indirect
 	github.com/Microsoft/go-winio v0.6.2 // indirect
 	github.com/NYTimes/gziphandler v1.1.1 // indirect
