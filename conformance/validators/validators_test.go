@@ -30,6 +30,7 @@ import (
 
 	"github.com/Masterminds/semver/v3"
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
 
 	"flux-gitops/conformance/internal/render"
@@ -242,7 +243,7 @@ func TestHostnames(t *testing.T) {
 		if schema.MaxLength != nil && int64(len(s)) > *schema.MaxLength {
 			return false, fmt.Sprintf("HTTPRoute hostnames maxLength %d", *schema.MaxLength)
 		}
-		if errs := validation.IsFullyQualifiedDomainName(nil, s); len(errs) > 0 {
+		if errs := validation.IsFullyQualifiedDomainName(field.NewPath("spec", "hostnames").Index(0), s); len(errs) > 0 {
 			return false, errs.ToAggregate().Error()
 		}
 		return true, "HTTPRoute hostnames pattern and IsFullyQualifiedDomainName"
