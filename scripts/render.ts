@@ -278,7 +278,7 @@ export async function renderVariants(outRoot: string): Promise<void> {
             throw new Error(`variant ${v.name}: ${e instanceof Error ? e.message : String(e)}`);
         }
         const files = writeRender(evaluation, dir);
-        console.log(`${v.name}: ${files.length} Kubernetes objects in out/${v.name}/ (${v.description})`);
+        console.log(`${v.name}: ${files.length} Kubernetes objects in ${path.relative(process.cwd(), dir) || "."}/ (${v.description})`);
     }
     const list = RENDER_VARIANTS.map(({ name, stack, description }) => ({ name, stack, description }));
     fs.writeFileSync(path.join(outRoot, "variants.json"), JSON.stringify(list, null, 2) + "\n");
