@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { extractProblem, regexProblem } from "../config/apps";
 import { Checks, DNS_LABEL, isDnsSubdomain } from "../config/checks";
-import { expandTemplate, parseTemplate, re2Groups } from "../config/re2";
+import { expandTemplate, parseTemplate, re2Error, re2Groups } from "../config/re2";
 import { semverConstraintError } from "../config/semver";
 import { goDurationNs, isPositiveFluxDuration } from "../components/validation";
 
@@ -152,7 +152,8 @@ export function buildCorpus(): object {
         command: CORPUS_COMMAND,
         re2: verdicts(corpus(RE2_HAND, RE2_TOKENS, 8, 100), (v) => {
             const problem = regexProblem(v);
-            return { accept: problem === undefined, problem, names: problem === undefined ? re2Groups(v).names : undefined };
+            const error = re2Error(v)?.message ?? "";
+            return { accept: problem === undefined, problem, error, names: problem === undefined ? re2Groups(v).names : undefined };
         }),
         semver: verdicts(corpus(SEMVER_HAND, SEMVER_TOKENS, 8, 200), (v) => {
             const problem = semverConstraintError(v);

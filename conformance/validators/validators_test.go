@@ -53,6 +53,8 @@ type re2Value struct {
 	verdict
 	// Names are the groups' names by number, as the TypeScript parser read them (accepted patterns).
 	Names []string `json:"names"`
+	// Error is the TypeScript translation's rendering of regexp/syntax's error ("" when it accepts).
+	Error string `json:"error"`
 }
 
 type durationValue struct {
@@ -137,7 +139,8 @@ func errText(err error) string {
 }
 
 // TestTagPatterns: filterTags.pattern as image-reflector-controller compiles it
-// (internal/policy/filter.go @v1.2.4 NewRegexFilter: regexp.Compile), and the groups it has.
+// (internal/policy/filter.go @v1.2.4 NewRegexFilter: regexp.Compile), the groups it has, and the
+// error text (regexp/syntax Error.Error), which the config's message quotes.
 func TestTagPatterns(t *testing.T) {
 	c := load(t)
 	compare(t, "tagPattern", c.RE2, func(v re2Value) verdict { return v.verdict }, func(s string) (bool, string) {
@@ -146,6 +149,9 @@ func TestTagPatterns(t *testing.T) {
 	})
 	for _, v := range c.RE2 {
 		re, err := regexp.Compile(v.Value)
+		if got := errText(err); err != nil && got != v.Error {
+			t.Errorf("tagPattern %q: Go's error is %q, the TypeScript translation's %q", v.Value, got, v.Error)
+		}
 		if err != nil || !v.Accept {
 			continue
 		}
