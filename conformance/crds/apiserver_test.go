@@ -203,7 +203,7 @@ func (s *apiServer) create(u *unstructured.Unstructured) (*unstructured.Unstruct
 	}
 	// genericregistry.Store.Create fills the system fields (uid, creationTimestamp) first.
 	rest.FillObjectMetaSystemFields(obj)
-	if err := rest.BeforeCreate(sv.strategy, requestContext(obj), obj); err != nil {
+	if err := rest.BeforeCreate(sv.strategy, requestContext(obj.GetNamespace()), obj); err != nil {
 		return nil, statusCauses(err)
 	}
 	return obj, nil
@@ -227,7 +227,7 @@ func (s *apiServer) update(u, old *unstructured.Unstructured) []string {
 	old = old.DeepCopy()
 	old.SetResourceVersion("1")
 	obj.SetResourceVersion("1")
-	if err := rest.BeforeUpdate(sv.strategy, requestContext(obj), obj, old); err != nil {
+	if err := rest.BeforeUpdate(sv.strategy, requestContext(obj.GetNamespace()), obj, old); err != nil {
 		return statusCauses(err)
 	}
 	return nil
@@ -235,8 +235,8 @@ func (s *apiServer) update(u, old *unstructured.Unstructured) []string {
 
 // requestContext is the context of a request for the object's namespace (what the handler's
 // request info puts there).
-func requestContext(u *unstructured.Unstructured) context.Context {
-	return genericapirequest.WithNamespace(genericapirequest.NewContext(), u.GetNamespace())
+func requestContext(namespace string) context.Context {
+	return genericapirequest.WithNamespace(genericapirequest.NewContext(), namespace)
 }
 
 // statusCauses are the field errors of an Invalid status error, as `kubectl` prints them.
