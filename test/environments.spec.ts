@@ -184,7 +184,8 @@ describe("environments and applications", () => {
             }
             const search = object(three, "ExternalSecret", "search-registry").spec;
             assert.equal(search.data[0].remoteRef.key, "/registries/docker.io/token");
-            assert.match(search.target.template.data[".dockerconfigjson"], /^\{"auths":\{"docker\.io":\{"username":"search-bot"/);
+            // Docker Hub under Docker's own key, the one go-containerregistry's keychain matches.
+            assert.match(search.target.template.data[".dockerconfigjson"], /^\{"auths":\{"https:\/\/index\.docker\.io\/v1\/":\{"username":"search-bot"/);
             assert.doesNotMatch(search.target.template.data[".dockerconfigjson"], /ghcr|developer-friendly-bot/);
             assert.deepEqual(Object.keys(three.outputs.apps as object).sort(), [...apps].sort());
         });

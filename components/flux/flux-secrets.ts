@@ -31,8 +31,11 @@ export interface FluxSecretsArgs {
         readonly username: string;
         readonly tokenParameter: ParameterRef;
     };
-    /** SSM parameter of the armored GPG private key. */
-    readonly gpgKeyParameter: ParameterRef;
+    /**
+     * SSM parameter of the armored GPG private key. undefined without image automation: nothing
+     * signs commits then, so the private key stays out of the cluster.
+     */
+    readonly gpgKeyParameter?: ParameterRef;
     /** SSM parameter of the GPG passphrase, when the key has one. */
     readonly gpgPassphraseParameter?: ParameterRef;
     /** SSM parameter of the webhook token. */
@@ -126,11 +129,11 @@ export class FluxSecrets extends pulumi.ComponentResource {
                   },
               })
             : undefined;
-        const signingValues: Value[] = [{ secretKey: "git.asc", parameter: args.gpgKeyParameter }];
-        if (args.gpgPassphraseParameter !== undefined) {
+        const signingValues: Value[] | undefined = args.gpgKeyParameter && [{ secretKey: "git.asc", parameter: args.gpgKeyParameter }];
+        if (signingValues && args.gpgPassphraseParameter !== undefined) {
             signingValues.push({ secretKey: "passphrase", parameter: args.gpgPassphraseParameter });
         }
-        const signing = externalSecret("gpg-signing", n.signingSecret, signingValues);
+        const signing = signingValues && externalSecret("gpg-signing", n.signingSecret, signingValues);
         // notification-controller watches only labelled Secrets: a rotated token re-reconciles
         // the Receiver (its webhook path) at once, not at the Receiver's interval.
         const receiver = externalSecret(
@@ -157,7 +160,7 @@ export class FluxSecrets extends pulumi.ComponentResource {
         this.externalSecrets = {
             [n.gitSecret]: git,
             ...(registry ? { [n.registrySecret]: registry } : {}),
-            [n.signingSecret]: signing,
+            ...(signing ? { [n.signingSecret]: signing } : {}),
             [n.receiverSecret]: receiver,
             ...(imageReceiver ? { [n.imageReceiverSecret]: imageReceiver } : {}),
             [n.commitStatusSecret]: commitStatus,
