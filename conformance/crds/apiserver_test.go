@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	apiextensionsinternal "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
@@ -52,7 +53,24 @@ type apiServer struct {
 	kinds map[schema.GroupKind]string
 }
 
+var (
+	serverOnce   sync.Once
+	serverShared *apiServer
+)
+
+// loadAPIServer builds the served versions once for the package (compiling the CEL programs of
+// every CRD takes seconds).
 func loadAPIServer(t testing.TB) *apiServer {
+	t.Helper()
+	render.CRDDir(t)
+	serverOnce.Do(func() { serverShared = buildAPIServer(t) })
+	if serverShared == nil {
+		t.Fatal("the reference CRDs could not be served (see the first test's failure)")
+	}
+	return serverShared
+}
+
+func buildAPIServer(t testing.TB) *apiServer {
 	t.Helper()
 	dir := render.CRDDir(t)
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
