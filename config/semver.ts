@@ -31,6 +31,24 @@ const LOOSE_VERSION = new RegExp(
 const UINT64_MAX = 2n ** 64n - 1n;
 
 const byteLength = (s: string): number => Buffer.byteLength(s, "utf8");
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+const ESCAPES: Record<string, string> = { "\x07": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v" };
+
+/** Go's `%q` of a string (strconv.Quote): printable runes as they are, the others escaped. */
+export function goQuote(s: string): string {
+    let out = "";
+    for (const c of s) {
+        const code = c.codePointAt(0) as number;
+        if (c === '"' || c === "\\") out += `\\${c}`;
+        else if (code >= 0x20 && code < 0x7f) out += c;
+        else if (c in ESCAPES) out += ESCAPES[c];
+        else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
+        else if (PRINTABLE.test(c)) out += c;
+        else if (code < 0x10000) out += `\\u${code.toString(16).padStart(4, "0")}`;
+        else out += `\\U${code.toString(16).padStart(8, "0")}`;
+    }
+    return `"${out}"`;
+}
 const isX = (x: string | undefined): boolean => x === "x" || x === "*" || x === "X";
 
 /** `NewVersion`'s verdict (`coerceNewVersion`, CoerceNewVersion being true): undefined when it parses, else its error. */
@@ -62,7 +80,7 @@ function rewriteRange(c: string): string {
 function constraintError(c: string): string | undefined {
     if (c.length === 0) return undefined;
     const m = CONSTRAINT.exec(c);
-    if (!m) return `improper constraint: ${JSON.stringify(c)}`;
+    if (!m) return `improper constraint: ${goQuote(c)}`;
     let ver = m[2];
     const pre = m[6] ?? "";
     if (isX(m[3]) || !m[3]) ver = `0.0.0${pre}`;
@@ -77,7 +95,7 @@ export function semverConstraintError(range: string): string | undefined {
     const ors = rewriteRange(range).split("||");
     if (ors.length > MAX_CONSTRAINT_GROUPS) return `too many constraint groups (max ${MAX_CONSTRAINT_GROUPS})`;
     for (const v of ors) {
-        if (!VALID_CONSTRAINT.test(v)) return `improper constraint: ${JSON.stringify(v)}`;
+        if (!VALID_CONSTRAINT.test(v)) return `improper constraint: ${goQuote(v)}`;
         const cs = [...v.matchAll(FIND_CONSTRAINT)].map((m) => m[0]);
         for (const s of cs.length > 0 ? cs : [v]) {
             const e = constraintError(s);

@@ -169,6 +169,12 @@ func TestSemverRanges(t *testing.T) {
 		_, err := semver.NewConstraint(s)
 		return err == nil, errText(err)
 	})
+	// The config's message quotes the error: the translation must write the library's text.
+	for _, v := range c.Semver {
+		if _, err := semver.NewConstraint(v.Value); err != nil && !v.Accept && err.Error() != v.Problem {
+			t.Errorf("imageSemverRange %q: the library's error is %q, the TypeScript translation's %q", v.Value, err.Error(), v.Problem)
+		}
+	}
 }
 
 // TestTagExtract: filterTags.extract as RegexFilter.Apply expands it (internal/policy/filter.go
