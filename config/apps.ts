@@ -119,6 +119,25 @@ export function extractProblem(pattern: string, extract: string): string | undef
     );
 }
 
+/**
+ * What image-reflector-controller misreads or refuses in an image the pattern accepts. It parses
+ * `spec.image` with go-containerregistry (internal/registry/helper.go @v1.2.4 ParseImageReference →
+ * pkg/name/repository.go @v0.21.6 NewRepository), which takes the first part as the registry only
+ * when it has "." or ":" (so `localhost/app` is a Docker Hub repository to it, a local registry to
+ * the kubelet), and wants a repository path of 2 to 255 characters.
+ */
+export function imageProblem(image: string): string | undefined {
+    const [first, ...rest] = image.split("/");
+    if (first === "localhost") {
+        return `names the registry localhost without a port, which Flux reads as a Docker Hub repository; write localhost:<port>/... (got "${image}")`;
+    }
+    const path = first.includes(".") || first.includes(":") ? rest.join("/") : image;
+    if (path.length < 2 || path.length > 255) {
+        return `has a repository path of ${path.length} characters after its registry; Flux reads only 2 to 255 (got "${image}")`;
+    }
+    return undefined;
+}
+
 /** The registry host of an image reference (`ghcr.io` for `ghcr.io/org/app`, `docker.io` for `org/app`). */
 export function registryHost(image: string): string {
     const first = image.split("/")[0];
@@ -148,6 +167,9 @@ function readApp(c: Checks, ctx: AppContext): AppConfig {
     const image = c.required("image", "the image repository, e.g. ghcr.io/<owner>/<app>");
     if (image && !IMAGE_REPOSITORY.test(image)) {
         c.problem("image", `must be an image repository without tag or digest, e.g. ghcr.io/org/app (got "${image}")`);
+    } else if (image) {
+        const problem = imageProblem(image);
+        if (problem) c.problem("image", problem);
     }
     const policy = c.oneOf("imagePolicy", IMAGE_POLICY_KINDS);
     const order = c.oneOf("imagePolicyOrder", SORT_ORDERS);

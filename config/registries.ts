@@ -20,16 +20,13 @@ export const GHCR = "ghcr.io";
 const REGISTRY_HOST = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?$/;
 
 /**
- * True for a host an image reference can name as its registry: a domain with a dot or a port, or
- * `localhost` (what `registryHost` reads as a registry; anything else is a Docker Hub path).
+ * True for a host an image reference can name as its registry: a domain with a dot or a port
+ * (go-containerregistry, which Flux parses images with, reads anything else as a Docker Hub path:
+ * pkg/name/repository.go @v0.21.6 NewRepository).
  */
 export function isRegistryHost(host: string): boolean {
     const port = /:([0-9]+)$/.exec(host)?.[1];
-    return (
-        REGISTRY_HOST.test(host) &&
-        (port === undefined || Number(port) <= 65535) &&
-        (host.includes(".") || port !== undefined || host === "localhost")
-    );
+    return REGISTRY_HOST.test(host) && (port === undefined || Number(port) <= 65535) && (host.includes(".") || port !== undefined);
 }
 
 /** Default SSM name of a registry's token: one parameter per registry, not per application. */

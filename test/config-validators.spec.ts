@@ -199,11 +199,36 @@ describe("validators: hostnames and registry hosts", () => {
     });
 
     it("knows a registry host as an image reference names it", () => {
-        for (const host of ["quay.io", "registry.example.com:5000", "localhost", "localhost:5000", "registry:5000"]) {
+        for (const host of ["quay.io", "registry.example.com:5000", "localhost:5000", "registry:5000"]) {
             assert.ok(isRegistryHost(host), host);
         }
-        for (const host of ["quay", "Quay.io", "quay.io/org", "quay.io:99999", "-quay.io", "quay..io", "my_registry.io", ""]) {
+        // localhost without a port: go-containerregistry reads it as a Docker Hub path, not a registry.
+        for (const host of ["quay", "localhost", "Quay.io", "quay.io/org", "quay.io:99999", "-quay.io", "quay..io", "my_registry.io", ""]) {
             assert.ok(!isRegistryHost(host), host);
+        }
+    });
+});
+
+describe("validators: images as image-reflector-controller parses them (go-containerregistry NewRepository)", () => {
+    it("refuses localhost without a port, which Flux reads as a Docker Hub repository", () => {
+        assert.deepEqual(problemsOf({ image: "localhost/echo-server", imagePublic: "true" }), [
+            'flux-gitops:image names the registry localhost without a port, which Flux reads as a Docker Hub repository; write localhost:<port>/... (got "localhost/echo-server")',
+        ]);
+    });
+
+    it("refuses a repository path shorter than 2 or longer than 255 characters", () => {
+        assert.deepEqual(problemsOf({ image: "ghcr.io/e" }), [
+            'flux-gitops:image has a repository path of 1 characters after its registry; Flux reads only 2 to 255 (got "ghcr.io/e")',
+        ]);
+        const long = `ghcr.io/org/${"e".repeat(252)}`;
+        assert.deepEqual(problemsOf({ image: long }), [
+            `flux-gitops:image has a repository path of 256 characters after its registry; Flux reads only 2 to 255 (got "${long}")`,
+        ]);
+    });
+
+    it("accepts paths of 2 and 255 characters, and a Docker Hub path counted whole", () => {
+        for (const image of ["ghcr.io/ab", `ghcr.io/org/${"e".repeat(251)}`, "localhost:5000/echo-server", "developer-friendly/echo-server"]) {
+            assert.equal(buildConfig(devRaw({ image, imagePublic: "true" }), secrets, "dev").apps[0].image.repository, image);
         }
     });
 });
