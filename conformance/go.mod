@@ -9,6 +9,7 @@ require (
 	github.com/blang/semver/v4 v4.0.0
 	github.com/fluxcd/pkg/git v0.52.0
 	github.com/fluxcd/pkg/ssh v0.25.0
+	// Test diffs (STYLE.md); flux2 v2.9.5 go.mod pins v0.7.0.
 	github.com/google/go-cmp v0.7.0
 	github.com/google/go-containerregistry v0.21.6
 	github.com/google/go-containerregistry/pkg/authn/kubernetes v0.0.0-20260205022027-93aa2732266a
@@ -19,19 +20,24 @@ require (
 	github.com/prometheus/common v0.70.0
 	golang.org/x/crypto v0.54.0
 	golang.org/x/text v0.40.0
+	// Kubernetes 1.36: flux2 v2.9.5 go.mod (Flux 2.9.x, the FluxInstance's fluxVersion) pins every k8s.io module at v0.36.4; `flux check` there requires >=1.33.
 	k8s.io/api v0.36.4
 	k8s.io/apimachinery v0.36.4
+	// flux2 v2.9.5 go.mod.
 	sigs.k8s.io/yaml v1.6.0
 )
 
 require (
 	github.com/Masterminds/sprig/v3 v3.3.1-0.20241028115027-8cb06fe3c8b0
+	// image-reflector-controller v1.2.0 go.mod (Flux 2.9): SemVer.Latest parses tags with its ParseVersion.
 	github.com/fluxcd/pkg/version v0.16.0
+	// Same release as k8s.io/api (flux2 v2.9.5 go.mod): CRD serving, strategy and validation.
 	k8s.io/apiextensions-apiserver v0.36.4
 	k8s.io/apiserver v0.36.4
 	k8s.io/client-go v0.36.4
 	k8s.io/component-helpers v0.36.4
-	k8s.io/kube-openapi v0.0.0-20260721132016-d427ff9ee9ad
+	k8s.io/kube-openapi v0.0.0-20260317180543-43fb72c5454a
+	// kustomize v5.8.1: flux2 v2.9.5 go.mod and image-automation-controller v1.2.1 go.mod (replace) pin api and kyaml v0.21.1.
 	sigs.k8s.io/kustomize/api v0.21.1
 	sigs.k8s.io/kustomize/kyaml v0.21.1
 )
@@ -221,11 +227,10 @@ require (
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 	k8s.io/component-base v0.36.4 // indirect
 	k8s.io/klog/v2 v2.140.0 // indirect
-	k8s.io/streaming v0.37.2 // indirect
-	k8s.io/utils v0.0.0-20260626114624-be93311217bd // indirect
+	k8s.io/utils v0.0.0-20260210185600-b8788abfbbc2 // indirect
 	sigs.k8s.io/apiserver-network-proxy/konnectivity-client v0.36.0 // indirect
 	sigs.k8s.io/controller-runtime v0.22.4 // indirect
 	sigs.k8s.io/json v0.0.0-20250730193827-2d320260d730 // indirect
 	sigs.k8s.io/randfill v1.0.0 // indirect
-	sigs.k8s.io/structured-merge-diff/v6 v6.4.2 // indirect
+	sigs.k8s.io/structured-merge-diff/v6 v6.3.3 // indirect
 )

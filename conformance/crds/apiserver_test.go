@@ -166,8 +166,8 @@ func (s *apiServer) lookup(u *unstructured.Unstructured) (*servedVersion, error)
 }
 
 // decode does what the API server's decoder does to a custom resource body under
-// `fieldValidation=Strict` (kubectl's and the Pulumi Kubernetes provider's server-side apply
-// default): unstructuredSchemaCoercer.apply with returnUnknownFieldPaths (pruning and ObjectMeta
+// `fieldValidation=Strict` (what `kubectl apply` sends by default; a field the schema lacks would
+// otherwise be dropped without a word): unstructuredSchemaCoercer.apply with returnUnknownFieldPaths (pruning and ObjectMeta
 // coercion, every dropped field an `unknown field "<path>"` error, customresource_handler.go
 // v0.36.4), then defaulting as unstructuredDefaulter.Default does (structuraldefaulting.Default).
 // The unexported coercer cannot be called, so its steps are reproduced with the same functions.
