@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"sort"
 	"strings"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	amoperator "github.com/prometheus-operator/prometheus-operator/pkg/alertmanager"
 	amvalidation "github.com/prometheus-operator/prometheus-operator/pkg/alertmanager/validation/v1alpha1"
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	monitoringv1alpha1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1alpha1"
 	"github.com/prometheus-operator/prometheus-operator/pkg/assets"
 	"github.com/prometheus/alertmanager/config"
@@ -28,6 +30,7 @@ import (
 	"github.com/prometheus/alertmanager/inhibit"
 	"github.com/prometheus/alertmanager/matcher/compat"
 	"github.com/prometheus/alertmanager/provider/mem"
+	amtemplate "github.com/prometheus/alertmanager/template"
 	"github.com/prometheus/alertmanager/types"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/model"
@@ -414,4 +417,122 @@ func chartDefaultConfig() ([]byte, error) {
 		return nil, fmt.Errorf("chart defaults have no config map")
 	}
 	return yaml.Marshal(c)
+}
+
+// withAlertmanagerConfigs is r with its AlertmanagerConfigs changed by edit (on copies).
+func withAlertmanagerConfigs(r *render.Render, edit func(spec map[string]any)) *render.Render {
+	out := *r
+	out.Objects = nil
+	for _, o := range r.Objects {
+		if o.GetKind() == "AlertmanagerConfig" {
+			o.Unstructured = o.DeepCopy()
+			spec, _ := o.Object["spec"].(map[string]any)
+			edit(spec)
+		}
+		out.Objects = append(out.Objects, o)
+	}
+	return &out
+}
+
+// The route's alertname matcher and the matcher strategy are what keep Prometheus' alerts out of
+// the Flux channels and Flux's events in: these hold the reasons for both.
+func TestTheRoutesMatchersAndTheStrategyAreNeeded(t *testing.T) {
+	r := render.Load(t, "dev")
+	rel := chartRelease(t, r)
+	events := postedEvents(t, r)
+	reaching := func(g generated, sets []model.LabelSet) int {
+		n := 0
+		for _, ls := range sets {
+			for _, ch := range g.channels(ls) {
+				if ch == "discord" || ch == "slack" {
+					n++
+				}
+			}
+		}
+		return n
+	}
+
+	noAlertname := withAlertmanagerConfigs(r, func(spec map[string]any) {
+		route, _ := spec["route"].(map[string]any)
+		var kept []any
+		ms, _ := route["matchers"].([]any)
+		for _, m := range ms {
+			if mm, _ := m.(map[string]any); mm["name"] != "alertname" {
+				kept = append(kept, m)
+			}
+		}
+		route["matchers"] = kept
+	})
+	if n := reaching(generate(t, noAlertname, rel, rel.rawConfig), prometheusAlerts(fluxNamespaces(events))); n == 0 {
+		t.Error("without the alertname matcher no Prometheus alert reaches a Flux channel: the matcher would be needless")
+	}
+
+	onNamespace := rel
+	am := *rel.alertmanager
+	am.Spec.AlertmanagerConfigMatcherStrategy.Type = monitoringv1.OnNamespaceConfigMatcherStrategyType
+	onNamespace.alertmanager = &am
+	var fluxSets []model.LabelSet
+	for _, p := range events {
+		if p.event.namespace != rel.namespace {
+			fluxSets = append(fluxSets, p.labels)
+		}
+	}
+	if len(fluxSets) == 0 {
+		t.Fatal("no Flux event outside Alertmanager's namespace")
+	}
+	if n := reaching(generate(t, r, onNamespace, rel.rawConfig), fluxSets); n != 0 {
+		t.Errorf("under OnNamespace %d Flux events of other namespaces still reach a Flux channel: the strategy would be needless", n)
+	}
+}
+
+// The notification texts execute with Alertmanager's template engine on a Flux event and carry
+// what identifies it (template/template.go `FromGlobs`, `Data`, `ExecuteTextString`, v0.31.1; the
+// notifiers execute title, text and message this way).
+func TestNotificationsOfAFluxEventNameItsObject(t *testing.T) {
+	r := render.Load(t, "dev")
+	rel := chartRelease(t, r)
+	g := generate(t, r, rel, rel.rawConfig)
+	tmpl, err := amtemplate.FromGlobs(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// cmd/alertmanager/main.go sets it from --web.external-url (the operator sets that flag).
+	tmpl.ExternalURL, _ = url.Parse("http://alertmanager.example:9093")
+	for _, p := range postedEvents(t, r) {
+		now := time.Now()
+		alert := &types.Alert{Alert: model.Alert{Labels: p.labels, StartsAt: now,
+			Annotations: model.LabelSet{"message": "the controller's sample message"}}}
+		data := tmpl.Data("r", model.LabelSet{"severity": p.labels["severity"], "revision": p.labels["revision"]}, alert)
+		var texts []string
+		// The texts of the channel the event is routed to.
+		channel := intended[p.event.severity]
+		for _, rc := range g.config.Receivers {
+			if channel == "discord" {
+				for _, dc := range rc.DiscordConfigs {
+					texts = append(texts, dc.Title, dc.Message)
+				}
+			}
+			if channel == "slack" {
+				for _, sc := range rc.SlackConfigs {
+					texts = append(texts, sc.Title, sc.Text)
+				}
+			}
+		}
+		if len(texts) == 0 {
+			t.Fatalf("no %s receiver", channel)
+		}
+		var out strings.Builder
+		for _, text := range texts {
+			s, err := tmpl.ExecuteTextString(text, data)
+			if err != nil {
+				t.Fatalf("template %q: %v", text, err)
+			}
+			out.WriteString(s + "\n")
+		}
+		for _, want := range []string{p.event.kind, p.event.name, p.event.reason, "the controller's sample message"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("the %s notification of %s/%s %s does not say %q:\n%s", p.event.severity, p.event.kind, p.event.name, p.event.reason, want, out.String())
+			}
+		}
+	}
 }
