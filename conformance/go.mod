@@ -5,17 +5,24 @@ go 1.26.0
 require (
 	// image-reflector-controller v1.2.4 go.mod (the release Flux v2.9.4 ships): NewSemVer calls its NewConstraint.
 	github.com/Masterminds/semver/v3 v3.5.0
+	// image-automation-controller v1.2.4 go.mod (Flux 2.9.5): loadGPGSigner reads git.asc with its openpgp.
 	github.com/ProtonMail/go-crypto v1.4.1
+	// prometheus-operator v0.89.0 go.mod: the Alertmanager version NewConfigBuilder takes.
 	github.com/blang/semver/v4 v4.0.0
+	// source-controller v1.9.5 and flux2 v2.9.5 go.mod: NewAuthOptions reads the GitRepository Secret; pkg/ssh knownhosts checks host keys.
 	github.com/fluxcd/pkg/git v0.52.0
 	github.com/fluxcd/pkg/ssh v0.25.0
 	// Test diffs (STYLE.md); flux2 v2.9.5 go.mod pins v0.7.0.
 	github.com/google/go-cmp v0.7.0
+	// image-reflector-controller v1.2.4 go.mod (Flux 2.9.5): the keychain that reads pull Secrets (pkg/authn/kubernetes).
 	github.com/google/go-containerregistry v0.21.6
 	github.com/google/go-containerregistry/pkg/authn/kubernetes v0.0.0-20260205022027-93aa2732266a
+	// kube-prometheus-stack 82.8.0 Chart.yaml appVersion (Pulumi.yaml kubePrometheusStackVersion): the AlertmanagerConfig conversion.
 	github.com/prometheus-operator/prometheus-operator v0.89.0
 	github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring v0.89.0
+	// kube-prometheus-stack 82.8.0 values.yaml alertmanager image tag: config.Load, dispatch, inhibit, template.
 	github.com/prometheus/alertmanager v0.31.1
+	// Registries for Alertmanager's marker and alert store (as resolved with the pins above).
 	github.com/prometheus/client_golang v1.24.0
 	github.com/prometheus/common v0.70.0
 	golang.org/x/crypto v0.54.0
@@ -28,6 +35,7 @@ require (
 )
 
 require (
+	// External Secrets v2.9.0 runtime/template/v2/sprig is a copy of this pseudo-version (its README).
 	github.com/Masterminds/sprig/v3 v3.3.1-0.20241028115027-8cb06fe3c8b0
 	// image-reflector-controller v1.2.0 go.mod (Flux 2.9): SemVer.Latest parses tags with its ParseVersion.
 	github.com/fluxcd/pkg/version v0.16.0

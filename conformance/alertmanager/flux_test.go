@@ -12,7 +12,8 @@ import (
 	"flux-gitops/conformance/internal/render"
 )
 
-// fluxEvent is an event of a Flux controller about one object.
+// fluxEvent is an event of a Flux controller about one object. notification-controller is cited
+// at v1.9.3, the newest of the Flux 2.9 line the proxy serves (Flux 2.9.5 ships v1.9.4).
 type fluxEvent struct {
 	kind, namespace, name, reason, severity, controller string
 	// revision is the `<group>/revision` metadata the controllers attach; notification-controller

@@ -27,7 +27,11 @@ import (
 	"flux-gitops/conformance/internal/render"
 )
 
-// Roles of a Secret, named after what reads it.
+// Roles of a Secret, named after what reads it. The readers' code is cited at the releases Flux
+// 2.9.5 ships (flux2 v2.9.5 go.mod) where the proxy serves them: source-controller v1.9.5;
+// image-automation-controller and image-reflector-controller v1.2.4 (v1.2.5 is not served; the
+// files cited are the same from v1.2.0 on); notification-controller v1.9.3 (v1.9.4 is not served),
+// with fluxcd/pkg/runtime v0.110.1 (v0.110.3 in Flux 2.9.5: the same keys and AuthMethodsFromSecret).
 const (
 	roleGit      = "git"      // GitRepository spec.secretRef: source-controller
 	roleSigning  = "signing"  // ImageUpdateAutomation spec.git.commit.signingKey.secretRef: image-automation-controller
@@ -293,7 +297,7 @@ func renderedSecret(r *render.Render, key string) bool {
 }
 
 // checkGit hands the Secret to fluxcd/pkg/git `NewAuthOptions` (v0.52.0), as source-controller
-// v1.9.3 internal/controller/gitrepository_controller.go `getAuthOpts` does, then to the pieces its
+// v1.9.5 (Flux 2.9.5) internal/controller/gitrepository_controller.go `getAuthOpts` does, then to the pieces its
 // SSH transport uses: x/crypto/ssh for the identity and fluxcd/pkg/ssh/knownhosts (gogit/transport.go).
 func checkGit(t *testing.T, id string, c *consumer, rs rendered, s *samples) {
 	t.Helper()
@@ -346,7 +350,7 @@ func checkGit(t *testing.T, id string, c *consumer, rs rendered, s *samples) {
 	}
 }
 
-// checkSigning reads the Secret as image-automation-controller v1.2.0 internal/source/signing.go
+// checkSigning reads the Secret as image-automation-controller v1.2.4 internal/source/signing.go
 // `loadGPGSigner` does: `git.asc` one armored entity, decrypted with `passphrase` when encrypted.
 func checkSigning(t *testing.T, id string, rs rendered) {
 	t.Helper()
@@ -387,7 +391,7 @@ func checkSigning(t *testing.T, id string, rs rendered) {
 }
 
 // checkRegistry parses the pull Secret and resolves the ImageRepository's image through
-// go-containerregistry's Kubernetes keychain, as image-reflector-controller v1.2.0
+// go-containerregistry's Kubernetes keychain, as image-reflector-controller v1.2.4
 // internal/registry/options.go does (`kauth.NewFromPullSecrets`).
 func checkRegistry(t *testing.T, id string, c *consumer, secret *corev1.Secret, token string) {
 	t.Helper()
