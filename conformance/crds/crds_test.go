@@ -98,8 +98,8 @@ func TestEveryRenderedKindHasAServedCRD(t *testing.T) {
 }
 
 // The harness itself, on rendered objects changed by one field each: it must report what the API
-// server reports (the cases follow k8s.io/apiextensions-apiserver test/integration
-// fieldselector/validation tests and pkg/apiserver/validation/validation_test.go at v0.36.4).
+// server reports (table-driven as k8s.io/apiextensions-apiserver
+// pkg/apiserver/validation/validation_test.go; the messages are those of v0.36.4).
 func TestHarnessReportsWhatTheAPIServerReports(t *testing.T) {
 	server := loadAPIServer(t)
 	dev := render.Load(t, "dev")
