@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm run test:conformance`: writes the renders the Go suites judge (out/<variant>/, see
-# RENDER_VARIANTS in scripts/render.ts), then runs every suite of conformance/ on them.
+# `npm run test:conformance`: writes what the Go suites judge (the renders out/<variant>/, see
+# RENDER_VARIANTS in scripts/render.ts; the TS validators' corpus out/validator-corpus.json), then
+# runs every suite of conformance/ on them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 crds="${FLUX_GITOPS_CRDS:-../shared/crds}"
@@ -14,6 +15,7 @@ if ! command -v go >/dev/null; then
     exit 1
 fi
 npm run --silent render:conformance
+npx ts-node --transpile-only scripts/validator-corpus.ts
 cd conformance
 go vet ./...
 unformatted=$(gofmt -l .)
