@@ -1,6 +1,8 @@
 import { baseDirectory } from "../components/app/manifests";
 import { appSsmNames } from "../components/keys/ssm-names";
 import { Checks, GITHUB_REPOSITORY, RawConfig } from "./checks";
+import { missingGroups, re2Error, re2Groups, Re2Groups } from "./re2";
+import { semverConstraintError } from "./semver";
 
 /** How ImagePolicy orders tags (`spec.policy.<kind>`). */
 export type ImagePolicyKind = "numerical" | "semver" | "alphabetical";
@@ -54,27 +56,84 @@ export const APP_KEYS = [
     "tagPattern", "tagExtract", "imagePolicy", "imagePolicyOrder", "imageSemverRange", "imageAutomation",
     "pushBranch", "seedManifests", "ssmDeployKeyName", "ssmWebhookTokenName",
 ] as const;
+// Keys of the tag filter: inherited only by an entry with the first application's imagePolicy.
+const POLICY_KEYS = new Set(["tagPattern", "tagExtract"]);
 // Keys that name or locate one application: never inherited from the first application.
 const OWN_APP_KEYS = new Set([
     "repository", "image", "imagePublic", "appNamespace", "appHostname", "receiverHostname", "ssmDeployKeyName", "ssmWebhookTokenName",
 ]);
 
 /**
- * Checks a filterTags pattern: it must compile, and must not use what Go's RE2 (the engine
- * image-reflector-controller uses) rejects: lookaround and backreferences.
+ * The filter an application gets when `tagPattern` is unset or "": numerical and alphabetical
+ * order every tag they see, so they keep to numeric tags; the semver policy needs none, since it
+ * skips every tag that is not a version (image-reflector-controller internal/policy/semver.go
+ * @v1.2.4, `Latest`), and a numeric-only filter would hide every `1.2.3`.
+ */
+export const DEFAULT_TAG_PATTERN: Readonly<Record<ImagePolicyKind, string | undefined>> = {
+    numerical: "^[0-9]+$",
+    alphabetical: "^[0-9]+$",
+    semver: undefined,
+};
+
+/**
+ * Checks a filterTags pattern as image-reflector-controller compiles it: Go's `regexp.Compile`
+ * (internal/policy/filter.go @v1.2.4), translated in ./re2. Lookaround and backreferences, which
+ * Go refuses, are named as such.
  */
 export function regexProblem(pattern: string): string | undefined {
-    try {
-        // Go writes named groups as (?P<name>...), as Flux's docs do; JavaScript as (?<name>...).
-        new RegExp(pattern.replace(/\(\?P</g, "(?<"));
-    } catch (e) {
-        return `is not a valid regular expression (${(e as Error).message})`;
-    }
+    const error = re2Error(pattern);
+    if (!error) return undefined;
     if (/\(\?<?[=!]/.test(pattern)) {
         return "uses lookaround, which Go's RE2 (used by Flux) does not support";
     }
-    if (/\\[1-9]|\\k</.test(pattern)) {
+    if (error.code === "invalid escape sequence" && /^\\(?:[1-9]|k)/.test(error.expr)) {
         return "uses a backreference, which Go's RE2 (used by Flux) does not support";
+    }
+    return `is not a valid regular expression (${error.message})`;
+}
+
+/**
+ * Checks a filterTags extract template against its pattern: image-reflector-controller expands it
+ * with Go's `Regexp.ExpandString` (internal/policy/filter.go @v1.2.4), which replaces a reference
+ * to a group the pattern does not have with nothing (regexp.go `expand`). `$ts_suffix` names the
+ * group `ts_suffix`, not `ts` followed by text.
+ */
+export function extractProblem(pattern: string, extract: string): string | undefined {
+    let groups: Re2Groups;
+    try {
+        groups = re2Groups(pattern);
+    } catch {
+        return undefined; // the pattern's own problem is reported
+    }
+    const missing = missingGroups(extract, groups);
+    if (missing.length === 0) return undefined;
+    const have = groups.names.map((n, i) => `$${n || i}`).join(", ");
+    const hints = missing.flatMap((ref) => {
+        const name = ref.replace(/^\$\{?|\}$/g, "");
+        const prefix = groups.names.find((n) => n !== "" && name.startsWith(n));
+        return prefix ? [`; write \${${prefix}} to follow the group ${prefix} with "${name.slice(prefix.length)}"`] : [];
+    });
+    return (
+        `refers to ${missing.join(", ")}, which the pattern does not have: Go's regexp Expand, which Flux extracts tags with, ` +
+        `replaces ${missing.length === 1 ? "it" : "them"} with nothing (the pattern has ${have})${hints.join("")}`
+    );
+}
+
+/**
+ * What image-reflector-controller misreads or refuses in an image the pattern accepts. It parses
+ * `spec.image` with go-containerregistry (internal/registry/helper.go @v1.2.4 ParseImageReference →
+ * pkg/name/repository.go @v0.21.6 NewRepository), which takes the first part as the registry only
+ * when it has "." or ":" (so `localhost/app` is a Docker Hub repository to it, a local registry to
+ * the kubelet), and wants a repository path of 2 to 255 characters.
+ */
+export function imageProblem(image: string): string | undefined {
+    const [first, ...rest] = image.split("/");
+    if (first === "localhost") {
+        return `names the registry localhost without a port, which Flux reads as a Docker Hub repository; write localhost:<port>/... (got "${image}")`;
+    }
+    const path = first.includes(".") || first.includes(":") ? rest.join("/") : image;
+    if (path.length < 2 || path.length > 255) {
+        return `has a repository path of ${path.length} characters after its registry; Flux reads only 2 to 255 (got "${image}")`;
     }
     return undefined;
 }
@@ -108,16 +167,27 @@ function readApp(c: Checks, ctx: AppContext): AppConfig {
     const image = c.required("image", "the image repository, e.g. ghcr.io/<owner>/<app>");
     if (image && !IMAGE_REPOSITORY.test(image)) {
         c.problem("image", `must be an image repository without tag or digest, e.g. ghcr.io/org/app (got "${image}")`);
+    } else if (image) {
+        const problem = imageProblem(image);
+        if (problem) c.problem("image", problem);
     }
     const policy = c.oneOf("imagePolicy", IMAGE_POLICY_KINDS);
     const order = c.oneOf("imagePolicyOrder", SORT_ORDERS);
     const semverRange = c.str("imageSemverRange");
     if (policy === "semver" && !semverRange) c.problem("imageSemverRange", "is required when imagePolicy is semver");
-    const tagPattern = c.optional("tagPattern");
-    const patternProblem = tagPattern === undefined ? undefined : regexProblem(tagPattern);
+    else if (policy === "semver") {
+        // image-reflector-controller internal/policy/semver.go @v1.2.4: NewSemVer → semver.NewConstraint.
+        const error = semverConstraintError(semverRange);
+        if (error) c.problem("imageSemverRange", `is not a semver range Flux can parse (Masterminds/semver NewConstraint: ${error})`);
+    }
+    const ownPattern = c.optional("tagPattern");
+    const patternProblem = ownPattern === undefined ? undefined : regexProblem(ownPattern);
     if (patternProblem) c.problem("tagPattern", patternProblem);
+    const tagPattern = ownPattern ?? DEFAULT_TAG_PATTERN[policy];
     const tagExtract = c.optional("tagExtract");
-    if (tagExtract && !tagPattern) c.problem("tagExtract", "needs tagPattern to be set");
+    if (tagExtract && !ownPattern) c.problem("tagExtract", "needs tagPattern to be set");
+    const extractError = tagExtract && ownPattern && !patternProblem ? extractProblem(ownPattern, tagExtract) : undefined;
+    if (extractError) c.problem("tagExtract", extractError);
 
     const overlayPath = c.str("overlayPath") || `./kustomize/overlays/${ctx.stack}`;
     if (baseDirectory(overlayPath) === undefined) {
@@ -183,13 +253,25 @@ export function readApps(c: Checks, raw: RawConfig, ctx: AppContext): AppConfig[
         const get = (k: string): string | undefined => {
             const v = entry[k];
             if (v !== undefined && v !== null) return typeof v === "string" ? v : JSON.stringify(v);
+            // A tag filter belongs to its policy: an entry with another policy gets that policy's default.
+            if (POLICY_KEYS.has(k) && (get("imagePolicy") ?? "") !== (raw.imagePolicy ?? "")) return undefined;
             return OWN_APP_KEYS.has(k) ? undefined : raw[k];
         };
         const entryChecks = new Checks(get, (k) => c.label(`additionalApps[${i}].${k}`), c.problems);
         apps.push(readApp(entryChecks, ctx));
     });
+    apps.forEach((app, i) => {
+        const first = apps.findIndex((a) => a.repository === app.repository);
+        if (i > 0 && app.repository && first < i) {
+            const other = c.label(first === 0 ? "repository" : `additionalApps[${first - 1}].repository`);
+            c.problem(
+                `additionalApps[${i - 1}].repository`,
+                `repeats ${app.repository}, the repository of ${other}: each application needs its own repository ` +
+                    "(it names the application's Flux objects and SSM parameters)",
+            );
+        }
+    });
     for (const [what, values] of [
-        ["repositories", apps.map((a) => a.repository)],
         ["app namespaces and hostnames", apps.flatMap((a) => [`namespace ${a.namespace}`, `hostname ${a.hostname}`])],
     ] as const) {
         const repeated = values.filter((v, i) => values.indexOf(v) !== i);

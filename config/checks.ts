@@ -33,15 +33,27 @@ export class ConfigError extends pulumi.RunError {
 export const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 export const GITHUB_REPOSITORY = /^[A-Za-z0-9._-]{1,100}$/;
 export const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
-// RFC 1123 label: what Kubernetes accepts for namespace and object names.
+// RFC 1123 label: what Kubernetes accepts for namespace names (k8s.io/apimachinery
+// pkg/util/validation IsDNS1123Label: this pattern, at most 63 characters).
 export const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+// IsDNS1123Subdomain's pattern (at most 253 characters, labels of any length), which is also the
+// HTTPRoute CRD's `hostnames` pattern without its wildcard (Gateway API v1.6.1).
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SSM_NAME = /^\/[A-Za-z0-9_.\-/]+$/;
 export const EXACT_VERSION = /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 const BRANCH = /^(?!\/|.*\/\/|.*\.\.|.*@\{|.*\.lock$)[^\s~^:?*[\\\x00-\x1f\x7f]+(?<![/.])$/;
 
-/** True for a lowercase RFC 1123 DNS name (what Gateway API and Kubernetes accept as a hostname). */
+/** True for a Kubernetes object name: a lowercase RFC 1123 subdomain (IsDNS1123Subdomain). */
+export function isDnsSubdomain(value: string): boolean {
+    return value.length <= 253 && DNS_SUBDOMAIN.test(value);
+}
+
+/**
+ * True for a lowercase DNS name whose labels are at most 63 characters: what the HTTPRoute CRD
+ * accepts in `hostnames` and DNS can resolve (IsFullyQualifiedDomainName's label rule, RFC 1035 2.3.4).
+ */
 export function isDnsName(value: string): boolean {
-    return value.length <= 253 && value.split(".").every((label) => DNS_LABEL.test(label));
+    return isDnsSubdomain(value) && value.split(".").every((label) => label.length <= 63);
 }
 
 /** Validators that record a problem under a key's label instead of throwing. */
@@ -97,12 +109,21 @@ export class Checks {
     }
     objectName(k: string): string {
         const v = this.required(k, "a Kubernetes object name");
-        if (v && !isDnsName(v)) this.problem(k, `must be a Kubernetes object name (got "${v}")`);
+        if (v && !isDnsSubdomain(v)) this.problem(k, `must be a Kubernetes object name (got "${v}")`);
         return v;
     }
+    /**
+     * A host served through the Gateway: a DNS name of at least two labels, as
+     * IsFullyQualifiedDomainName requires (a single label such as `localhost` is no public name).
+     */
     hostname(k: string, v: string | undefined): string | undefined {
-        if (v !== undefined && !isDnsName(v)) {
+        if (v === undefined) return v;
+        if (!isDnsSubdomain(v)) {
             this.problem(k, `is not a DNS name: lowercase labels of letters, digits and "-" separated by dots (got "${v}")`);
+        } else if (!isDnsName(v)) {
+            this.problem(k, `has a label longer than 63 characters, which DNS does not allow (got "${v}")`);
+        } else if (!v.includes(".")) {
+            this.problem(k, `must be a domain of at least two labels, such as example.com (got "${v}")`);
         }
         return v;
     }

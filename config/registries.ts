@@ -15,6 +15,20 @@ export interface RegistryCredentials {
 /** GitHub's registry: the bot reads it with `registryToken` (a token of the bot with read:packages). */
 export const GHCR = "ghcr.io";
 
+// A registry as an image reference names it (distribution/reference: a domain of
+// alphanumeric-and-hyphen components, an optional port), lowercase as image repositories are here.
+const REGISTRY_HOST = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?$/;
+
+/**
+ * True for a host an image reference can name as its registry: a domain with a dot or a port
+ * (go-containerregistry, which Flux parses images with, reads anything else as a Docker Hub path:
+ * pkg/name/repository.go @v0.21.6 NewRepository).
+ */
+export function isRegistryHost(host: string): boolean {
+    const port = /:([0-9]+)$/.exec(host)?.[1];
+    return REGISTRY_HOST.test(host) && (port === undefined || Number(port) <= 65535) && (host.includes(".") || port !== undefined);
+}
+
 /** Default SSM name of a registry's token: one parameter per registry, not per application. */
 export function registryTokenParameter(ssmPrefix: string, host: string): string {
     return `${ssmPrefix}/registries/${host.replace(/:/g, "-")}/token`;
@@ -42,16 +56,23 @@ export function readRegistries(
     },
 ): Record<string, RegistryCredentials> {
     const configured: Record<string, RegistryCredentials> = {};
+    // Labelled through "registries" itself: a host with a port has a colon, which c.problem would
+    // take for a key of another namespace.
+    const problem = (path: string, what: string) => c.problems.push(`${c.label("registries")}${path} ${what}`);
     for (const [host, entry] of Object.entries(entries)) {
         const key = `registries["${host}"]`;
+        if (!isRegistryHost(host)) {
+            problem(`["${host}"]`, `is not a registry host such as registry.example.com or registry.example.com:5000 (got "${host}")`);
+            continue;
+        }
         if (host === GHCR) {
-            c.problem(key, `is not needed: ${GHCR} is read as the bot with registryToken`);
+            problem(`["${host}"]`, `is not needed: ${GHCR} is read as the bot with registryToken`);
             continue;
         }
         const username = typeof entry?.username === "string" ? entry.username.trim() : "";
-        if (!username) c.problem(`${key}.username`, "is required: the user the token belongs to");
+        if (!username) problem(`["${host}"].username`, "is required: the user the token belongs to");
         if (!tokens[host]) {
-            c.problem(`${key}.token`, `is required; set it with \`pulumi config set --secret --path '${key}.token' <token>\``);
+            problem(`["${host}"].token`, `is required; set it with \`pulumi config set --secret --path '${key}.token' <token>\``);
         }
         configured[host] = { host, username, token: tokens[host], parameterName: registryTokenParameter(ctx.ssmPrefix, host) };
     }

@@ -2,12 +2,17 @@
  * `npm run render [-- --stack NAME] [-- --out DIR]`: evaluates a stack offline and writes
  * out/<stack>/, every Kubernetes object as YAML (nothing else), and beside it
  * out/<stack>.resources.json, every resource with its options, sorted for `diff`.
+ *
+ * `npm run render:conformance` (`--variants`): writes every render in RENDER_VARIANTS, each to
+ * out/<variant>/ and out/<variant>.resources.json, and out/variants.json listing them: the inputs
+ * of the Go suites in conformance/.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { ConfigError } from "../config";
 import {
+    ConfigOverride,
     Evaluation,
     StackConfigError,
     evaluateStack,
@@ -220,21 +225,105 @@ function redactedOutputs(evaluation: Evaluation): Record<string, unknown> {
     );
 }
 
-function parseArgs(argv: readonly string[]): { stack: string; out?: string } {
+/** One render the conformance suites judge: a stack file with config overrides. */
+export interface RenderVariant {
+    /** Folder name under out/ (`out/<name>/`, `out/<name>.resources.json`). */
+    readonly name: string;
+    /** The stack file it starts from (`Pulumi.<stack>.yaml`). */
+    readonly stack: string;
+    /** Config overrides over that stack file, as `evaluateStack` takes them. */
+    readonly overrides: Readonly<Record<string, ConfigOverride>>;
+    readonly description: string;
+}
+
+/**
+ * The renders `npm run render:conformance` writes. The two example stacks as they are; dev with
+ * several applications (one per image policy: numerical, semver, alphabetical; a docker.io image);
+ * dev with every switch off. A variant of the same stack is also a later `up` of it: the suites
+ * check CRD transition rules from the stack's objects to the variant's.
+ */
+export const RENDER_VARIANTS: readonly RenderVariant[] = [
+    { name: "dev", stack: "dev", overrides: {}, description: "the dev stack file" },
+    { name: "prod", stack: "prod", overrides: {}, description: "the prod stack file" },
+    {
+        name: "dev-apps",
+        stack: "dev",
+        overrides: {
+            additionalApps: JSON.stringify([
+                { repository: "billing", image: "ghcr.io/developer-friendly/billing", appPort: 9090, imagePolicyOrder: "desc" },
+                { repository: "search", image: "docker.io/developer-friendly/search", imagePolicy: "semver", imageSemverRange: ">=1.0.0 <2.0.0", tagPattern: "" },
+                {
+                    repository: "docs",
+                    image: "ghcr.io/developer-friendly/docs",
+                    imagePolicy: "alphabetical",
+                    imagePolicyOrder: "asc",
+                    tagPattern: "^main-[a-f0-9]+-(?P<ts>[0-9]+)$",
+                    tagExtract: "$ts",
+                },
+            ]),
+            registries: { secret: JSON.stringify({ "docker.io": { username: "search-bot", token: "docker-hub-token" } }) },
+        },
+        description: "dev with four applications: numerical asc and desc, semver, alphabetical with tagExtract; one docker.io image",
+    },
+    {
+        name: "dev-off",
+        stack: "dev",
+        overrides: { installFlux: "false", installExternalSecrets: "false", imageAutomation: "false", seedManifests: "false" },
+        description: "dev with installFlux, installExternalSecrets, imageAutomation and seedManifests off",
+    },
+    {
+        name: "dev-slack",
+        stack: "dev",
+        overrides: { discordWebhookUrl: undefined },
+        description: "dev with Slack alone: no Discord receiver, Flux's info events to no channel",
+    },
+    {
+        name: "dev-discord",
+        stack: "dev",
+        overrides: { slackWebhookUrl: undefined, gpgPassphrase: { secret: "correct horse battery staple" } },
+        description: "dev with Discord alone (Flux's errors to no channel), and a GPG passphrase",
+    },
+];
+
+/** Writes every variant's render under `outRoot`, and `outRoot/variants.json` listing them. */
+export async function renderVariants(outRoot: string): Promise<void> {
+    for (const v of RENDER_VARIANTS) {
+        const dir = path.join(outRoot, v.name);
+        let evaluation: Evaluation;
+        try {
+            evaluation = await evaluateStack(v.stack, { ...v.overrides });
+        } catch (e) {
+            removeRender(dir);
+            throw new Error(`variant ${v.name}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        const files = writeRender(evaluation, dir);
+        console.log(`${v.name}: ${files.length} Kubernetes objects in ${path.relative(process.cwd(), dir) || "."}/ (${v.description})`);
+    }
+    const list = RENDER_VARIANTS.map(({ name, stack, description }) => ({ name, stack, description }));
+    fs.writeFileSync(path.join(outRoot, "variants.json"), JSON.stringify(list, null, 2) + "\n");
+}
+
+function parseArgs(argv: readonly string[]): { stack: string; out?: string; variants: boolean } {
     let stack = "dev";
     let out: string | undefined;
+    let variants = false;
     for (let i = 0; i < argv.length; i++) {
         if (argv[i] === "--stack" || argv[i] === "-s") stack = argv[++i];
         else if (argv[i].startsWith("--stack=")) stack = argv[i].slice("--stack=".length);
         else if (argv[i] === "--out") out = argv[++i];
-        else throw new Error(`unknown argument "${argv[i]}" (use --stack NAME, --out DIR)`);
+        else if (argv[i] === "--variants") variants = true;
+        else throw new Error(`unknown argument "${argv[i]}" (use --stack NAME, --out DIR, or --variants)`);
     }
     if (!stack) throw new Error("--stack needs a stack name");
-    return { stack, out };
+    return { stack, out, variants };
 }
 
 async function main(): Promise<void> {
-    const { stack, out } = parseArgs(process.argv.slice(2));
+    const { stack, out, variants } = parseArgs(process.argv.slice(2));
+    if (variants) {
+        await renderVariants(path.resolve(out ?? path.join(PROJECT_ROOT, "out")));
+        return;
+    }
     const dir = path.resolve(out ?? path.join(PROJECT_ROOT, "out", stack));
     let evaluation: Evaluation;
     try {

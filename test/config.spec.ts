@@ -71,7 +71,7 @@ describe("config", () => {
         ["a bot user equal to the organisation", { botUser: "Developer-Friendly" }, 'flux-gitops:botUser must be a separate user, not the organisation "developer-friendly" itself'],
         ["an e-mail that is not one", { botEmail: "bot@localhost" }, 'flux-gitops:botEmail is not an e-mail address (got "bot@localhost")'],
         ["an SSM name without a leading slash", { ssmDeployKeyName: "github/deploy-key" }, 'flux-gitops:ssmDeployKeyName must be an SSM parameter name starting with "/" (got "github/deploy-key")'],
-        ["a tag pattern that does not compile", { tagPattern: "^[0-9+$" }, "flux-gitops:tagPattern is not a valid regular expression (Invalid regular expression: /^[0-9+$/: Unterminated character class)"],
+        ["a tag pattern that does not compile", { tagPattern: "^[0-9+$" }, "flux-gitops:tagPattern is not a valid regular expression (error parsing regexp: missing closing ]: `[0-9+$`)"],
         ["a tag pattern Go's RE2 rejects", { tagPattern: "^(?!latest).*$" }, "flux-gitops:tagPattern uses lookaround, which Go's RE2 (used by Flux) does not support"],
         ["an unknown policy kind", { imagePolicy: "newest" }, 'flux-gitops:imagePolicy must be one of numerical, semver, alphabetical (got "newest")'],
         ["an unknown policy order", { imagePolicyOrder: "up" }, 'flux-gitops:imagePolicyOrder must be one of asc, desc (got "up")'],

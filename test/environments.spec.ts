@@ -196,7 +196,8 @@ describe("environments and applications", () => {
             }
             const search = object(three, "ExternalSecret", "search-registry", "flux-system").spec;
             assert.equal(search.data[0].remoteRef.key, "/registries/docker.io/token");
-            assert.match(search.target.template.data[".dockerconfigjson"], /^\{"auths":\{"docker\.io":\{"username":"search-bot"/);
+            // Docker Hub under Docker's own key, the one go-containerregistry's keychain matches.
+            assert.match(search.target.template.data[".dockerconfigjson"], /^\{"auths":\{"https:\/\/index\.docker\.io\/v1\/":\{"username":"search-bot"/);
             assert.doesNotMatch(search.target.template.data[".dockerconfigjson"], /ghcr|developer-friendly-bot/);
             assert.deepEqual(Object.keys(three.outputs.apps as object).sort(), [...apps].sort());
         });
@@ -208,7 +209,7 @@ describe("environments and applications", () => {
                     assert.match(e.message, /flux-gitops:additionalApps\[1\] has unknown keys colour/);
                     assert.match(e.message, /flux-gitops:additionalApps\[1\]\.repository is required/);
                     assert.match(e.message, /flux-gitops:additionalApps\[1\]\.image must be an image repository without tag/);
-                    assert.match(e.message, /the applications' repositories must differ \(repeated: echo-server\)/);
+                    assert.match(e.message, /flux-gitops:additionalApps\[0\]\.repository repeats echo-server, the repository of flux-gitops:repository/);
                     return true;
                 },
             );

@@ -3,7 +3,7 @@ import { Evaluation, GITHUB_SSH_KEYS, kubernetesObjects, mockPrivateValue } from
 import { evaluateStack } from "./evaluations";
 import { knownHosts } from "../components/keys/known-hosts";
 import { COMMIT_MESSAGE_TEMPLATE, imagePolicySetter, receiverWebhookPath } from "../components/flux/specs";
-import { dockerConfigJsonTemplate } from "../components/flux/external-secret-specs";
+import { dockerConfigAuthsKey, dockerConfigJsonTemplate } from "../components/flux/external-secret-specs";
 import { WEBHOOK_TOKEN_LENGTH } from "../components/keys/webhook-token";
 import { object, objectsOfKind, one, ofType, providerOf } from "./helpers";
 
@@ -91,15 +91,26 @@ describe("the GitOps half of the dev stack", () => {
         }
     });
 
-    it("renders a dockerconfigjson that is JSON once External Secrets fills in the token", () => {
+    it("renders a dockerconfigjson that is JSON once External Secrets fills in the token, whatever the token", () => {
         const template = dockerConfigJsonTemplate("ghcr.io", "bot", "token");
-        // What ESO's engine does with these two expressions, done by hand for a known token.
-        const rendered = template
-            .replace(/\{\{ printf "%s:%s" "bot" \.token \| b64enc \}\}/, Buffer.from("bot:t0k3n").toString("base64"))
-            .replace("{{ .token }}", "t0k3n");
-        assert.deepEqual(JSON.parse(rendered), {
-            auths: { "ghcr.io": { username: "bot", password: "t0k3n", auth: Buffer.from("bot:t0k3n").toString("base64") } },
-        });
+        // What ESO's engine does with these two expressions (printf | b64enc, sprig's toJson, which
+        // is Go's json.Marshal), done by hand for known tokens; conformance/externalsecrets runs the engine.
+        for (const token of ["t0k3n", 'p"a\\ss<w>rd']) {
+            const rendered = template
+                .replace(/\{\{ printf "%s:%s" "bot" \.token \| b64enc \}\}/, Buffer.from(`bot:${token}`).toString("base64"))
+                .replace("{{ .token | toJson }}", JSON.stringify(token));
+            assert.deepEqual(JSON.parse(rendered), {
+                auths: { "ghcr.io": { username: "bot", password: token, auth: Buffer.from(`bot:${token}`).toString("base64") } },
+            });
+        }
+    });
+
+    it("keys Docker Hub credentials as Docker does, which the image-reflector-controller's keychain matches", () => {
+        for (const host of ["docker.io", "index.docker.io"]) {
+            assert.equal(dockerConfigAuthsKey(host), "https://index.docker.io/v1/");
+            assert.match(dockerConfigJsonTemplate(host, "u", "token"), /^\{"auths":\{"https:\/\/index\.docker\.io\/v1\/":/);
+        }
+        for (const host of ["ghcr.io", "registry.example.com:5000", "quay.io"]) assert.equal(dockerConfigAuthsKey(host), host);
     });
 
     it("points the GitRepository at the repository over ssh with the git secret", () => {
@@ -288,6 +299,19 @@ describe("the GitOps half of the dev stack", () => {
         for (const kind of ["ImageRepository", "ImagePolicy", "ImageUpdateAutomation"]) {
             assert.equal(objectsOfKind(off, kind).length, 0, kind);
         }
+        // Flux reads neither the registry token nor the GPG key then: they stay out of flux-system.
+        // The pods still pull the private image with their own copy in the app's namespace.
+        const names = objectsOfKind(off, "ExternalSecret").map((r) => {
+            const metadata = r.inputs.metadata as { name: string; namespace: string };
+            return `${metadata.namespace}/${metadata.name}`;
+        });
+        assert.deepEqual(names.sort(), [
+            "echo-server/echo-server-registry",
+            "flux-system/echo-server-git-ssh",
+            "flux-system/echo-server-github-status-token",
+            "flux-system/echo-server-receiver-token",
+            "monitoring/flux",
+        ]);
     });
 
     it("adds the passphrase to the signing Secret when the key has one", async () => {

@@ -10,11 +10,11 @@ const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"
 };
 
 describe("the README", () => {
-    it("opens with the two set-up commands: the offline render of dev and the whole test suite", () => {
+    it("opens with the two set-up commands: the offline render of dev and the whole test suite, conformance included", () => {
         const lines = readme.split("\n");
         assert.equal(lines[2], "```sh");
         assert.match(lines[3], /^npm ci && npm run render\s+# offline render of the dev stack/);
-        assert.match(lines[4], /^npm test\s+# type-check, lint and the whole test suite/);
+        assert.match(lines[4], /^npm test && npm run test:conformance\s+# type-check, lint and the whole test suite, then the Go conformance suites/);
         assert.equal(lines[5], "```");
     });
 

@@ -16,6 +16,8 @@ import {
     shownObject,
     stackFreeUrn,
     writeRender,
+    RENDER_VARIANTS,
+    renderVariants,
 } from "../scripts/render";
 
 interface ListedResource {
@@ -312,5 +314,42 @@ describe("an evaluation that never finishes", () => {
     it("passes on the evaluation's own result or error when it settles in time", async () => {
         assert.equal(await withDeadline(Promise.resolve("done"), 1000, "late"), "done");
         await assert.rejects(withDeadline(Promise.reject(new Error("config error")), 1000, "late"), /config error/);
+    });
+});
+
+describe("npm run render:conformance", () => {
+    it("writes each variant the Go suites judge, and variants.json listing them with their stack files", async function () {
+        this.timeout(60_000);
+        assert.deepEqual(
+            RENDER_VARIANTS.map((v) => v.name),
+            ["dev", "prod", "dev-apps", "dev-off", "dev-slack", "dev-discord"],
+        );
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "flux-gitops-variants-"));
+        try {
+            await renderVariants(out);
+            const listed = JSON.parse(fs.readFileSync(path.join(out, "variants.json"), "utf8")) as { name: string; stack: string }[];
+            assert.deepEqual(
+                listed.map((v) => [v.name, v.stack]),
+                RENDER_VARIANTS.map((v) => [v.name, v.stack]),
+            );
+            const kinds = (variant: string) => fs.readdirSync(path.join(out, variant)).map((f) => f.split(".")[0]);
+            // Four applications: one Kustomization and one ImagePolicy each, one policy of each kind.
+            assert.equal(kinds("dev-apps").filter((k) => k === "imagepolicy").length, 4);
+            const policies = fs
+                .readdirSync(path.join(out, "dev-apps"))
+                .filter((f) => f.startsWith("imagepolicy."))
+                .map((f) => Object.keys((YAML.parse(fs.readFileSync(path.join(out, "dev-apps", f), "utf8")) as { spec: { policy: object } }).spec.policy)[0])
+                .sort();
+            assert.deepEqual(policies, ["alphabetical", "numerical", "numerical", "semver"]);
+            // The switches off: no FluxInstance, no ClusterSecretStore, no image automation, nothing seeded.
+            for (const kind of ["fluxinstance", "clustersecretstore", "imagepolicy", "imagerepository", "imageupdateautomation"]) {
+                assert.ok(!kinds("dev-off").includes(kind), kind);
+                assert.ok(kinds("dev").includes(kind), kind);
+            }
+            const list = JSON.parse(fs.readFileSync(path.join(out, "dev-off.resources.json"), "utf8")) as { resources: { type: string }[] };
+            assert.equal(list.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile").length, 0);
+        } finally {
+            fs.rmSync(out, { recursive: true, force: true });
+        }
     });
 });

@@ -215,9 +215,11 @@ export class FluxApplication extends pulumi.ComponentResource {
                 refreshInterval: args.flux.externalSecretRefreshInterval,
                 deployKeyParameter: deployKey.parameter,
                 knownHosts: args.flux.knownHosts,
-                registry: args.image.registry,
-                gpgKeyParameter: args.bot.gpgKeyParameter,
-                gpgPassphraseParameter: args.bot.gpgPassphraseParameter,
+                // Only image automation reads the registry and signs commits: without it, neither
+                // the registry token nor the bot's GPG key is brought into the cluster.
+                registry: args.image.automation ? args.image.registry : undefined,
+                gpgKeyParameter: args.image.automation ? args.bot.gpgKeyParameter : undefined,
+                gpgPassphraseParameter: args.image.automation ? args.bot.gpgPassphraseParameter : undefined,
                 webhookTokenParameter: webhookToken.parameter,
                 imageWebhookTokenParameter: imageWebhookToken?.parameter,
                 commitStatusTokenParameter: args.bot.githubTokenParameter,

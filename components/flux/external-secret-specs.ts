@@ -57,12 +57,29 @@ export function externalSecretSpec(args: ExternalSecretSpecArgs): object {
 }
 
 /**
+ * The `auths` key of Docker Hub. image-reflector-controller looks the image's registry up in the
+ * pull Secret with go-containerregistry's Kubernetes keychain (internal/registry/options.go
+ * `kauth.NewFromPullSecrets` @v1.2.0; pkg/authn/kubernetes keychain.go `Resolve`, `urlsMatch`),
+ * which names Docker Hub `index.docker.io` and matches a key only with as many host labels: a
+ * `docker.io` key never matches. This is the key Docker itself writes for Docker Hub.
+ */
+export const DOCKER_HUB_AUTHS_KEY = "https://index.docker.io/v1/";
+
+/** The `auths` key for a registry host of an image reference. */
+export function dockerConfigAuthsKey(registry: string): string {
+    // go-containerregistry pkg/name/registry.go rewrites docker.io to index.docker.io.
+    return registry === "docker.io" || registry === "index.docker.io" ? DOCKER_HUB_AUTHS_KEY : registry;
+}
+
+/**
  * `.dockerconfigjson` template for a registry: the bot as user, the token from SSM. Rendered by
- * External Secrets, so the token never passes through Pulumi's Kubernetes objects.
+ * External Secrets, so the token never passes through Pulumi's Kubernetes objects. The token is
+ * written with sprig's `toJson` (a JSON string, quotes and backslashes escaped), so any token
+ * keeps the Secret valid JSON.
  */
 export function dockerConfigJsonTemplate(registry: string, username: string, tokenKey: string): string {
     const auth = `{{ printf "%s:%s" ${JSON.stringify(username)} .${tokenKey} | b64enc }}`;
-    return `{"auths":{${JSON.stringify(registry)}:{"username":${JSON.stringify(username)},"password":"{{ .${tokenKey} }}","auth":"${auth}"}}}`;
+    return `{"auths":{${JSON.stringify(dockerConfigAuthsKey(registry))}:{"username":${JSON.stringify(username)},"password":{{ .${tokenKey} | toJson }},"auth":"${auth}"}}}`;
 }
 
 /**

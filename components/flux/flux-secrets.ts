@@ -27,8 +27,11 @@ export interface FluxSecretsArgs {
      * the token issued for it. undefined for a public image: then there is no pull Secret at all.
      */
     readonly registry?: RegistryAccess;
-    /** SSM parameter of the armored GPG private key. */
-    readonly gpgKeyParameter: ParameterRef;
+    /**
+     * SSM parameter of the armored GPG private key. undefined without image automation: nothing
+     * signs commits then, so the private key stays out of the cluster.
+     */
+    readonly gpgKeyParameter?: ParameterRef;
     /** SSM parameter of the GPG passphrase, when the key has one. */
     readonly gpgPassphraseParameter?: ParameterRef;
     /** SSM parameter of the webhook token. */
@@ -159,11 +162,11 @@ export class FluxSecrets extends pulumi.ComponentResource {
         // The pull Secret names exactly the registry its token was issued for.
         const pull = args.registry ? registrySecretValues(args.registry) : undefined;
         const registry = pull ? externalSecret("registry", n.registrySecret, pull.values, pull.template) : undefined;
-        const signingValues: ParameterValue[] = [{ secretKey: "git.asc", parameter: args.gpgKeyParameter }];
-        if (args.gpgPassphraseParameter !== undefined) {
+        const signingValues: ParameterValue[] | undefined = args.gpgKeyParameter && [{ secretKey: "git.asc", parameter: args.gpgKeyParameter }];
+        if (signingValues && args.gpgPassphraseParameter !== undefined) {
             signingValues.push({ secretKey: "passphrase", parameter: args.gpgPassphraseParameter });
         }
-        const signing = externalSecret("gpg-signing", n.signingSecret, signingValues);
+        const signing = signingValues && externalSecret("gpg-signing", n.signingSecret, signingValues);
         // notification-controller watches only labelled Secrets: a rotated token re-reconciles
         // the Receiver (its webhook path) at once, not at the Receiver's interval.
         const receiver = externalSecret(
@@ -190,7 +193,7 @@ export class FluxSecrets extends pulumi.ComponentResource {
         this.externalSecrets = {
             [n.gitSecret]: git,
             ...(registry ? { [n.registrySecret]: registry } : {}),
-            [n.signingSecret]: signing,
+            ...(signing ? { [n.signingSecret]: signing } : {}),
             [n.receiverSecret]: receiver,
             ...(imageReceiver ? { [n.imageReceiverSecret]: imageReceiver } : {}),
             [n.commitStatusSecret]: commitStatus,
