@@ -21,6 +21,7 @@ import {
     UNKNOWN_VALUE,
 } from "../components/keys/gpg-key";
 import { throughDynamicHost } from "../scripts/engine-rules";
+import { requireTool } from "./schema";
 import { record } from "./record";
 
 const openpgp = loadOpenpgp();
@@ -314,19 +315,13 @@ describe("GPG key provider, at its edges", function () {
     });
 });
 
-function hasGpg(): boolean {
-    return spawnSync("gpg", ["--version"]).status === 0 && spawnSync("git", ["--version"]).status === 0;
-}
-
 describe("a generated GPG key in real gpg and git", function () {
     let home: string;
     let env: NodeJS.ProcessEnv;
 
     before(function () {
-        if (!hasGpg()) {
-            console.log("      SKIPPED: gpg or git is not installed, so the key was not checked with real gpg and git");
-            this.skip();
-        }
+        requireTool("gpg", ["--version"], "checking the key with real gpg");
+        requireTool("git", ["--version"], "signing a commit with the key");
         home = fs.mkdtempSync(path.join(os.tmpdir(), "gpg-"));
         fs.mkdirSync(path.join(home, "gnupg"), { mode: 0o700 });
         env = {

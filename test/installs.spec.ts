@@ -3,7 +3,6 @@
  * its ClusterSecretStore and a least-privilege IAM role, and the order in which everything waits.
  */
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
 import { ConfigError } from "../config";
 import {
     clusterSecretStoreSpec,
@@ -23,7 +22,7 @@ import { kubePrometheusStackValues } from "../components/monitoring/specs";
 import { Evaluation, mockParameterArn, RecordedResource } from "../scripts/offline";
 import { evaluateStack } from "./evaluations";
 import { one, ofType, waitsFor } from "./helpers";
-import { loadCrdSchemas, SHARED_CRDS, validateWithCrd } from "./schema";
+import { loadCrdSchemas, requireSharedCrds, validateWithCrd } from "./schema";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const FLUX_INSTANCE = "kubernetes:fluxcd.controlplane.io/v1:FluxInstance";
@@ -130,12 +129,7 @@ describe("what the stack installs", () => {
         });
 
         it("is valid for the served FluxInstance CRD (fluxcd.controlplane.io/v1)", function () {
-            if (!fs.existsSync(SHARED_CRDS)) {
-                console.log(
-                    `    reference CRDs not found at ${SHARED_CRDS}: skipping the CRD check`,
-                );
-                this.skip();
-            }
+            requireSharedCrds("the CRD check");
             const schemas = loadCrdSchemas();
             const instance = inputsOf(one(dev, FLUX_INSTANCE, "flux-instance"));
             assert.deepEqual(validateWithCrd(instance, schemas), []);
@@ -213,7 +207,7 @@ describe("what the stack installs", () => {
         });
 
         it("is a valid external-secrets.io/v1 ClusterSecretStore", function () {
-            if (!fs.existsSync(SHARED_CRDS)) this.skip();
+            requireSharedCrds("the ClusterSecretStore CRD check");
             const schemas = loadCrdSchemas();
             assert.deepEqual(
                 validateWithCrd(inputsOf(one(dev, STORE, "external-secrets-store")), schemas),

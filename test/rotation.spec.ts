@@ -23,7 +23,7 @@ import { Evaluation, mockParameterVersion, RecordedResource } from "../scripts/o
 import { evaluateStack } from "./evaluations";
 import { one, ofType, objectsOfKind, waitsFor } from "./helpers";
 import { record, Registered } from "./record";
-import { SHARED_CRDS } from "./schema";
+import { requireSharedCrds, SHARED_CRDS } from "./schema";
 
 const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
 
@@ -243,10 +243,7 @@ describe("Flux objects are created once their Secrets exist", () => {
 
     it("waits for the condition External Secrets really sets: Ready", function () {
         const file = path.join(SHARED_CRDS, "external-secrets.io_externalsecrets.yaml");
-        if (!fs.existsSync(file)) {
-            console.log(`    reference CRDs not found at ${SHARED_CRDS}: skipping the condition check`);
-            this.skip();
-        }
+        requireSharedCrds("the ExternalSecret condition check");
         const crd = YAML.parse(fs.readFileSync(file, "utf8")) as {
             spec: { versions: { name: string; schema: { openAPIV3Schema: any } }[] };
         };

@@ -4,6 +4,7 @@
  * reference copies of the upstream CRDs sit beside the project (../shared/crds), those too, with
  * unknown fields rejected (the API server would silently prune them).
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
@@ -29,7 +30,11 @@ export function modelModule(apiVersion: string, kind: string): string {
     };
     const pkg = packages[group];
     if (pkg === undefined) throw new Error(`no model package for API group "${group}"`);
-    return group === "" ? `${pkg}/${version}/${kind}` : group === "apps" ? `${pkg}/apps/${version}/${kind}` : `${pkg}/${group}/${version}/${kind}`;
+    return group === ""
+        ? `${pkg}/${version}/${kind}`
+        : group === "apps"
+          ? `${pkg}/apps/${version}/${kind}`
+          : `${pkg}/${group}/${version}/${kind}`;
 }
 
 /** Validates with @kubernetes-models; throws with the model's message when invalid. */
@@ -37,7 +42,10 @@ export async function validateWithModel(object: KubeObject): Promise<void> {
     const apiVersion = String(object.apiVersion);
     const kind = String(object.kind);
     // The model packages are ESM-only: a real dynamic import (kept by module: node16).
-    const module = (await import(modelModule(apiVersion, kind))) as Record<string, new (data: unknown) => { validate(): void }>;
+    const module = (await import(modelModule(apiVersion, kind))) as Record<
+        string,
+        new (data: unknown) => { validate(): void }
+    >;
     const Model = module[kind];
     if (Model === undefined) throw new Error(`${modelModule(apiVersion, kind)} has no ${kind}`);
     new Model(object).validate();
@@ -45,6 +53,27 @@ export async function validateWithModel(object: KubeObject): Promise<void> {
 
 /** Where the reference CRDs are, if they are beside the project. */
 export const SHARED_CRDS = path.resolve(PROJECT_ROOT, "..", "shared", "crds");
+
+/**
+ * Fails (never skips) when the reference CRDs are missing: a test that needs them must not pass
+ * without them. `what` says what the test checks with them.
+ */
+export function requireSharedCrds(what: string): void {
+    if (!fs.existsSync(path.join(SHARED_CRDS, "SOURCES.md"))) {
+        throw new Error(
+            `the upstream reference CRDs are missing at ${SHARED_CRDS} (needed for ${what}): check out the shared folder beside the repository`,
+        );
+    }
+}
+
+/** Fails (never skips) when a tool the test runs is not on PATH; `.ci/run` installs them. */
+export function requireTool(command: string, args: readonly string[], what: string): void {
+    if (spawnSync(command, args).error !== undefined) {
+        throw new Error(
+            `${command} is not on PATH (needed for ${what}); .ci/run installs it where it is missing`,
+        );
+    }
+}
 
 interface CrdVersion {
     name: string;
@@ -57,10 +86,17 @@ export function loadCrdSchemas(dir = SHARED_CRDS): Map<string, Record<string, un
     const schemas = new Map<string, Record<string, unknown>>();
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".yaml"))) {
         for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(dir, file), "utf8"))) {
-            const crd = doc.toJSON() as { kind?: string; spec?: { group: string; names: { kind: string }; versions: CrdVersion[] } };
+            const crd = doc.toJSON() as {
+                kind?: string;
+                spec?: { group: string; names: { kind: string }; versions: CrdVersion[] };
+            };
             if (crd?.kind !== "CustomResourceDefinition" || !crd.spec) continue;
             for (const v of crd.spec.versions) {
-                if (v.served && v.schema) schemas.set(`${crd.spec.group}/${v.name} ${crd.spec.names.kind}`, v.schema.openAPIV3Schema);
+                if (v.served && v.schema)
+                    schemas.set(
+                        `${crd.spec.group}/${v.name} ${crd.spec.names.kind}`,
+                        v.schema.openAPIV3Schema,
+                    );
             }
         }
     }
@@ -81,7 +117,12 @@ export function toJsonSchema(schema: unknown): unknown {
         // A few CRDs use Go-only regex syntax such as (?i); those patterns are left to the API server.
         if (k === "pattern" && !compiles(String(v))) continue;
         if (k === "properties") {
-            out[k] = Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([p, ps]) => [p, toJsonSchema(ps)]));
+            out[k] = Object.fromEntries(
+                Object.entries(v as Record<string, unknown>).map(([p, ps]) => [
+                    p,
+                    toJsonSchema(ps),
+                ]),
+            );
         } else if (k === "items" || k === "additionalProperties" || k === "not") {
             out[k] = typeof v === "object" ? toJsonSchema(v) : v;
         } else if (k === "allOf" || k === "anyOf" || k === "oneOf") {
@@ -94,7 +135,11 @@ export function toJsonSchema(schema: unknown): unknown {
         delete out.type;
         out.anyOf = [{ type: "integer" }, { type: "string" }];
     }
-    if (s.properties && s.additionalProperties === undefined && !s["x-kubernetes-preserve-unknown-fields"]) {
+    if (
+        s.properties &&
+        s.additionalProperties === undefined &&
+        !s["x-kubernetes-preserve-unknown-fields"]
+    ) {
         out.additionalProperties = false;
     }
     return out;
@@ -110,7 +155,10 @@ function compiles(pattern: string): boolean {
 }
 
 /** Validates against the served version's schema of the reference CRD; returns the errors. */
-export function validateWithCrd(object: KubeObject, schemas: Map<string, Record<string, unknown>>): string[] {
+export function validateWithCrd(
+    object: KubeObject,
+    schemas: Map<string, Record<string, unknown>>,
+): string[] {
     const key = `${String(object.apiVersion)} ${String(object.kind)}`;
     const schema = schemas.get(key);
     if (!schema) return [`no served CRD version for ${key}`];
@@ -119,5 +167,9 @@ export function validateWithCrd(object: KubeObject, schemas: Map<string, Record<
     delete properties.metadata;
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
     const validate = ajv.compile(toJsonSchema({ ...schema, properties }) as object);
-    return validate(rest) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`);
+    return validate(rest)
+        ? []
+        : (validate.errors ?? []).map(
+              (e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`,
+          );
 }

@@ -22,6 +22,7 @@ import {
     MAX_USER_ID_BYTES,
 } from "../components/keys/gpg-key";
 import { SSM_TIER_LIMITS, ssmTierFor } from "../components/keys/stored-secret";
+import { requireTool } from "./schema";
 
 // The tier each algorithm's private key must get: Standard wherever it fits.
 const EXPECTED_TIER: Record<GpgAlgorithm, "Standard" | "Advanced"> = { ed25519: "Standard", rsa3072: "Advanced", rsa4096: "Advanced" };
@@ -85,10 +86,7 @@ describe("SSM parameter tiers", () => {
     });
 
     it("keeps the deploy key (an OpenSSH ED25519 private key) on Standard", function () {
-        if (spawnSync("ssh-keygen", ["-?"]).error) {
-            console.log("    ssh-keygen not found on PATH: skipping the OpenSSH key");
-            this.skip();
-        }
+        requireTool("ssh-keygen", ["-?"], "the OpenSSH key's size");
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "flux-gitops-ssh-"));
         try {
             // The tls provider writes the same openssh-key-v1 format, with an empty comment.

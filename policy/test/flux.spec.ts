@@ -3,7 +3,6 @@
  * Kustomizations.
  */
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
 import {
     fluxApiCurrent,
     fluxApiViolations,
@@ -13,7 +12,7 @@ import {
     REMOVED_VERSIONS,
     SERVED_VERSIONS,
 } from "../flux";
-import { loadCrdSchemas, SHARED_CRDS } from "../../test/schema";
+import { loadCrdSchemas, requireSharedCrds, SHARED_CRDS } from "../../test/schema";
 import { k8s, runResourcePolicy } from "./harness";
 
 describe("flux-api-current: Flux, External Secrets and Gateway API objects use versions that current releases serve", () => {
@@ -75,12 +74,7 @@ describe("flux-api-current: Flux, External Secrets and Gateway API objects use v
         // The reference CRDs beside the project (../shared/crds/SOURCES.md names each release): a
         // version is served when its `served` is true. Gateway API v1.6.1 serves v1beta1 next to v1
         // for Gateway, GatewayClass and HTTPRoute (config/crd/standard/*.yaml at tag v1.6.1).
-        if (!fs.existsSync(SHARED_CRDS)) {
-            console.log(
-                `    reference CRDs not found at ${SHARED_CRDS}: skipping the served-versions check`,
-            );
-            this.skip();
-        }
+        requireSharedCrds("the served-versions check");
         const served = new Map<string, string[]>();
         for (const key of loadCrdSchemas().keys()) {
             const [apiVersion, kind] = key.split(" ");

@@ -15,7 +15,7 @@ import {
     webhookEventsViolations,
     webhookTlsViolations,
 } from "../webhooks";
-import { SHARED_CRDS } from "../../test/schema";
+import { requireSharedCrds, SHARED_CRDS } from "../../test/schema";
 import { FakeResource, k8s, runResourcePolicy } from "./harness";
 
 describe("github-webhook-tls: a GitHub webhook sends over verified TLS and signs its payloads", () => {
@@ -177,12 +177,7 @@ describe("receiver-authenticated: a Flux Receiver authenticates the requests it 
         // notification-controller's Receiver CRD (../shared/crds): spec.type's enum, and the CEL rules
         // "secretRef is required when type is not generic-oidc" / "secretRef cannot be set when type
         // is generic-oidc" (that type authenticates with an OIDC token).
-        if (!fs.existsSync(SHARED_CRDS)) {
-            console.log(
-                `    reference CRDs not found at ${SHARED_CRDS}: skipping the Receiver types check`,
-            );
-            this.skip();
-        }
+        requireSharedCrds("the Receiver types check");
         const crd = YAML.parse(
             fs.readFileSync(
                 path.join(SHARED_CRDS, "notification.toolkit.fluxcd.io_receivers.yaml"),
