@@ -10,7 +10,7 @@ import { adoptionTransform } from "../components/adoption";
 import { appManifestFiles, AppManifestsSpec, baseDirectory } from "../components/app/manifests";
 import { customResource } from "../components/custom-resource";
 import { httpRouteSpec } from "../components/gateway/http-route";
-import { one, record } from "./record";
+import { one, record } from "./helpers/record";
 
 const spec: AppManifestsSpec = {
     appName: "echo-server",

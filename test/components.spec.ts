@@ -13,7 +13,7 @@ import { ImageAutomation, ImageAutomationArgs } from "../components/flux/image-a
 import { fluxObjectNames } from "../components/flux/names";
 import { FluxAlerts } from "../components/monitoring/flux-alerts";
 import { Monitoring, MonitoringArgs } from "../components/monitoring/monitoring";
-import { one, record, recordState, refusal, waitsFor } from "./record";
+import { one, record, recordState, refusal, waitsFor } from "./helpers/record";
 
 const FILE = "github:index/repositoryFile:RepositoryFile";
 const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";

@@ -13,7 +13,7 @@ import {
     splitRegistries,
 } from "../config";
 import { readStackConfig } from "../scripts/offline";
-import { devRaw, problemsOf, secrets } from "./config-helpers";
+import { devRaw, problemsOf, secrets } from "./helpers/config-helpers";
 
 /** The dev stack's typed config with `overrides`. */
 function devConfig(overrides: Record<string, string | undefined>) {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { buildConfig } from "../config";
-import { devRaw, problemsOf, secrets } from "./config-helpers";
+import { devRaw, problemsOf, secrets } from "./helpers/config-helpers";
 
 const ACCOUNT = "123456789012";
 const required = (key: string, hint: string) =>

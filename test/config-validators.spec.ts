@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { buildConfig, DEFAULT_TAG_PATTERN } from "../config";
 import { isRegistryHost } from "../config/registries";
 import { imagePolicySpec } from "../components/flux/specs";
-import { devRaw, problemsOf, secrets } from "./config-helpers";
+import { devRaw, problemsOf, secrets } from "./helpers/config-helpers";
 
 // Values image-reflector-controller would reject or misread (issue 20, item 8). The checks are
 // translations of the Go the controller runs; conformance/validators holds them to that Go.

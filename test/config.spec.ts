@@ -6,8 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT, readStackConfig } from "../scripts/offline";
-import { evaluateStack } from "./evaluations";
-import { devRaw, problemsOf, secrets } from "./config-helpers";
+import { evaluateStack } from "./helpers/evaluations";
+import { devRaw, problemsOf, secrets } from "./helpers/config-helpers";
 
 describe("config", () => {
     it("builds the dev stack's typed config with the recipe's values and derived defaults", () => {

@@ -15,7 +15,7 @@ import {
     evaluateStack as evaluateAfresh,
     PROJECT_ROOT,
 } from "../scripts/offline";
-import { evaluateStack } from "./evaluations";
+import { evaluateStack } from "./helpers/evaluations";
 
 const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {
     config: Record<string, unknown>;

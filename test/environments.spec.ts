@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { Evaluation, kubernetesObjects } from "../scripts/offline";
-import { evaluateStack } from "./evaluations";
-import { object, objectsOfKind, one, ofType } from "./helpers";
+import { evaluateStack } from "./helpers/evaluations";
+import { object, objectsOfKind, one, ofType } from "./helpers/resources";
 
 /**
  * The URNs of the dev stack since each application became one FluxApplication subtree

@@ -5,9 +5,9 @@ import { celStringLiteral, commitStatusAlertSpec, commitStatusProviderSpec } fro
 import { imageReceiverSpec, imageReceiverType, receiverWebhookPath } from "../components/flux/specs";
 import { WEBHOOK_TOKEN_LENGTH } from "../components/keys/webhook-token";
 import { Evaluation, kubernetesObjects, mockPrivateValue, secretPlaceholder } from "../scripts/offline";
-import { evaluateStack } from "./evaluations";
-import { SHARED_CRDS } from "./schema";
-import { object, objectsOfKind, one, ofType, providerOf } from "./helpers";
+import { evaluateStack } from "./helpers/evaluations";
+import { SHARED_CRDS } from "./helpers/schema";
+import { object, objectsOfKind, one, ofType, providerOf } from "./helpers/resources";
 
 const FLUX_NS = "flux-system";
 const WEBHOOK = "github:index/repositoryWebhook:RepositoryWebhook";

@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
 import { Evaluation, GITHUB_SSH_KEYS, kubernetesObjects, mockPrivateValue } from "../scripts/offline";
-import { evaluateStack } from "./evaluations";
+import { evaluateStack } from "./helpers/evaluations";
 import { knownHosts } from "../components/keys/known-hosts";
 import { COMMIT_MESSAGE_TEMPLATE, imagePolicySetter, receiverWebhookPath } from "../components/flux/specs";
 import { dockerConfigAuthsKey, dockerConfigJsonTemplate } from "../components/flux/external-secret-specs";
 import { WEBHOOK_TOKEN_LENGTH } from "../components/keys/webhook-token";
-import { object, objectsOfKind, one, ofType, providerOf } from "./helpers";
+import { object, objectsOfKind, one, ofType, providerOf } from "./helpers/resources";
 
 const FLUX_NS = "flux-system";
 

@@ -21,7 +21,7 @@ import {
     UNKNOWN_VALUE,
 } from "../components/keys/gpg-key";
 import { throughDynamicHost } from "../scripts/engine-rules";
-import { record } from "./record";
+import { record } from "./helpers/record";
 
 const openpgp = loadOpenpgp();
 

@@ -8,8 +8,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT, readStackConfig } from "../scripts/offline";
-import { evaluateStack } from "./evaluations";
-import { FakeEngine, HostRun } from "./host";
+import { evaluateStack } from "./helpers/evaluations";
+import { FakeEngine, HostRun } from "./helpers/host";
 
 // cmd/run/index.js: the exit code that tells the language host the error was already reported to
 // the user, so it adds no "Program exited with non-zero exit code" of its own.

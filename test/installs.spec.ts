@@ -21,9 +21,9 @@ import {
 } from "../components/install/iam";
 import { kubePrometheusStackValues } from "../components/monitoring/specs";
 import { Evaluation, mockParameterArn, RecordedResource } from "../scripts/offline";
-import { evaluateStack } from "./evaluations";
-import { one, ofType, waitsFor } from "./helpers";
-import { loadCrdSchemas, SHARED_CRDS, validateWithCrd } from "./schema";
+import { evaluateStack } from "./helpers/evaluations";
+import { one, ofType, waitsFor } from "./helpers/resources";
+import { loadCrdSchemas, SHARED_CRDS, validateWithCrd } from "./helpers/schema";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const FLUX_INSTANCE = "kubernetes:fluxcd.controlplane.io/v1:FluxInstance";

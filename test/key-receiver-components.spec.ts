@@ -14,7 +14,7 @@ import { DeployKey } from "../components/keys/deploy-key";
 import { GpgSigningKey, GpgSigningKeyArgs } from "../components/keys/gpg-signing-key";
 import { StoredSecret } from "../components/keys/stored-secret";
 import { WebhookToken } from "../components/keys/webhook-token";
-import { one, record, recordState, Registered, shortUrn } from "./record";
+import { one, record, recordState, Registered, shortUrn } from "./helpers/record";
 
 const FLUX_NS = "flux-system";
 const RECEIVER = "kubernetes:notification.toolkit.fluxcd.io/v1:Receiver";

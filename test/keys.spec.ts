@@ -4,15 +4,15 @@ import * as path from "node:path";
 import * as YAML from "yaml";
 import { DISABLE_DEFAULT_PROVIDERS, defaultProviderDenied, needsProvider, tokenPackage } from "../scripts/engine-rules";
 import { Evaluation, PROJECT_ROOT, GITHUB_SSH_KEYS, mockGpgFingerprint, mockPrivateValue, secretPlaceholder } from "../scripts/offline";
-import { evaluateStack } from "./evaluations";
+import { evaluateStack } from "./helpers/evaluations";
 import * as github from "@pulumi/github";
 import { GpgSigningKey } from "../components/keys/gpg-signing-key";
 import { knownHosts } from "../components/keys/known-hosts";
 import { PARAMETER_OPTIONS } from "../components/keys/stored-secret";
 import { appSsmNames, gpgKeySsmName, registryTokenSsmName } from "../components/keys/ssm-names";
 import { WEBHOOK_TOKEN_LENGTH } from "../components/keys/webhook-token";
-import { one, ofType, parentOf, providerOf } from "./helpers";
-import { record } from "./record";
+import { one, ofType, parentOf, providerOf } from "./helpers/resources";
+import { record } from "./helpers/record";
 
 const SSM = "aws:ssm/parameter:Parameter";
 const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, unknown> };

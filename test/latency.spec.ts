@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { Evaluation, kubernetesObjects } from "../scripts/offline";
-import { evaluateStack } from "./evaluations";
+import { evaluateStack } from "./helpers/evaluations";
 import { FluxObject, formatSeconds, latencyBudgets, recipeObjects } from "../scripts/latency";
 
 /** The rendered Kubernetes objects, as the budget reads them. */

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { buildConfig } from "../config";
-import { devRaw, problemsOf, secrets } from "./config-helpers";
+import { devRaw, problemsOf, secrets } from "./helpers/config-helpers";
 
 describe("config rules", () => {
     it("refuses tagExtract without tagPattern: Flux's extract replaces the pattern's groups", () => {

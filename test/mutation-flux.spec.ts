@@ -3,10 +3,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { Evaluation } from "../scripts/offline";
-import { evaluateStack } from "./evaluations";
+import { evaluateStack } from "./helpers/evaluations";
 import { externalSecretSpec } from "../components/flux/external-secret-specs";
-import { object, objectsOfKind } from "./helpers";
-import { SHARED_CRDS } from "./schema";
+import { object, objectsOfKind } from "./helpers/resources";
+import { SHARED_CRDS } from "./helpers/schema";
 
 describe("image automation branches and tag extraction, through the stack", () => {
     let defaults: Evaluation;

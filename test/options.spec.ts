@@ -6,8 +6,8 @@
  */
 import { strict as assert } from "node:assert";
 import { Evaluation } from "../scripts/offline";
-import { evaluateStack } from "./evaluations";
-import { one, ofType } from "./helpers";
+import { evaluateStack } from "./helpers/evaluations";
+import { one, ofType } from "./helpers/resources";
 
 describe("resource options as the engine receives them", () => {
     let dev: Evaluation;

@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { Evaluation, PROJECT_ROOT, RecordedResource, readStackConfig, StackConfigError, withDeadline } from "../scripts/offline";
-import { evaluateStack } from "./evaluations";
+import { evaluateStack } from "./helpers/evaluations";
 import {
     objectFileName,
     placeholderNote,

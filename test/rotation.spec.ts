@@ -20,10 +20,10 @@ import {
 } from "../components/flux/external-secret-specs";
 import { appPullSecretName, fluxObjectNames } from "../components/flux/names";
 import { Evaluation, mockParameterVersion, RecordedResource } from "../scripts/offline";
-import { evaluateStack } from "./evaluations";
-import { one, ofType, objectsOfKind, waitsFor } from "./helpers";
-import { record, Registered } from "./record";
-import { SHARED_CRDS } from "./schema";
+import { evaluateStack } from "./helpers/evaluations";
+import { one, ofType, objectsOfKind, waitsFor } from "./helpers/resources";
+import { record, Registered } from "./helpers/record";
+import { SHARED_CRDS } from "./helpers/schema";
 
 const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
 

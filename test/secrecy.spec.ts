@@ -5,7 +5,7 @@ import { DeployKey } from "../components/keys/deploy-key";
 import { GpgSigningKey } from "../components/keys/gpg-signing-key";
 import { secureStringParameterArgs } from "../components/keys/stored-secret";
 import { WebhookToken } from "../components/keys/webhook-token";
-import { evaluateStack } from "./evaluations";
+import { evaluateStack } from "./helpers/evaluations";
 
 /** Resolves an output's value. */
 function valueOf<T>(output: pulumi.Output<T>): Promise<T> {

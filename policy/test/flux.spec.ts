@@ -13,7 +13,7 @@ import {
     REMOVED_VERSIONS,
     SERVED_VERSIONS,
 } from "../flux";
-import { loadCrdSchemas, SHARED_CRDS } from "../../test/schema";
+import { loadCrdSchemas, SHARED_CRDS } from "../../test/helpers/schema";
 import { k8s, runResourcePolicy } from "./harness";
 
 describe("flux-api-current: Flux, External Secrets and Gateway API objects use versions that current releases serve", () => {

@@ -15,7 +15,7 @@ import {
     webhookEventsViolations,
     webhookTlsViolations,
 } from "../webhooks";
-import { SHARED_CRDS } from "../../test/schema";
+import { SHARED_CRDS } from "../../test/helpers/schema";
 import { FakeResource, k8s, runResourcePolicy } from "./harness";
 
 describe("github-webhook-tls: a GitHub webhook sends over verified TLS and signs its payloads", () => {

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
 import * as YAML from "yaml";
-import { PROJECT_ROOT } from "../scripts/offline";
+import { PROJECT_ROOT } from "../../scripts/offline";
 
 type KubeObject = Record<string, unknown> & { apiVersion?: unknown; kind?: unknown };
 

@@ -9,7 +9,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigOverride, Evaluation, evaluateStack as evaluate, PROJECT_ROOT } from "../scripts/offline";
+import { ConfigOverride, Evaluation, evaluateStack as evaluate, PROJECT_ROOT } from "../../scripts/offline";
 
 interface StrykerContext {
     readonly activeMutant?: string;

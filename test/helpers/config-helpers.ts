@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { buildConfig, ConfigError, RawConfig, SecretConfig } from "../config";
-import { readStackConfig } from "../scripts/offline";
+import { buildConfig, ConfigError, RawConfig, SecretConfig } from "../../config";
+import { readStackConfig } from "../../scripts/offline";
 
 /** The dev stack's plain config as buildConfig receives it (Pulumi.yaml defaults applied). */
 export function devRaw(overrides: Record<string, string | undefined> = {}): RawConfig {

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { RegisterRequest, RecordedOptions, requestOptions, unwrapSecrets } from "../scripts/offline";
+import { RegisterRequest, RecordedOptions, requestOptions, unwrapSecrets } from "../../scripts/offline";
 
 /** One registered resource: type, name, inputs (secret markers removed) and options. */
 export interface Registered {

@@ -12,7 +12,7 @@ import * as resrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { PROJECT_ROOT } from "../scripts/offline";
+import { PROJECT_ROOT } from "../../scripts/offline";
 
 /** The host's entry point, as the language host starts it (`node <runPath> --monitor … .`). */
 export const HOST = path.join(PROJECT_ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "run");

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { Evaluation, RecordedResource } from "../scripts/offline";
+import { Evaluation, RecordedResource } from "../../scripts/offline";
 
 /** All recorded resources of a type. */
 export function ofType(evaluation: Evaluation, type: string): RecordedResource[] {
