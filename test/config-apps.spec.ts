@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { AppConfig, buildConfig, Checks, readApps, registryHost, TEMPLATE_PROJECT } from "../config";
-import { devRaw, problemsOf, secrets } from "./helpers/config-helpers";
+import { devRaw, notKubernetesName, problemsOf, required, secrets } from "./helpers/config-helpers";
 
 /** The applications of the dev stack with `overrides`. */
 function appsOf(overrides: Record<string, string | undefined>): readonly AppConfig[] {
@@ -14,10 +14,6 @@ const additionalApps = (...entries: unknown[]): string => JSON.stringify(entries
 const BILLING = { repository: "billing", image: "ghcr.io/developer-friendly/billing" };
 
 /** The problem of a missing `key`, reported under `label`. */
-const required = (key: string, hint: string, label = `flux-gitops:${key}`) =>
-    `${label} is required (${hint}); set it with \`pulumi config set ${key} <value>\``;
-const notKubernetesName = (key: string, got: string) =>
-    `flux-gitops:${key} must be a Kubernetes name: lowercase letters, digits and "-", at most 63 (got "${got}")`;
 /** A long name shown by its length in a test's title. */
 const shown = (name: string) => (name.length > 20 ? `of ${name.length} characters` : name);
 const notDnsName = (key: string, got: string) =>

@@ -14,6 +14,7 @@ import {
 } from "../config";
 import { readStackConfig } from "../scripts/offline";
 import { devRaw, problemsOf, secrets } from "./helpers/config-helpers";
+import { valueOf } from "./helpers/record";
 
 /** The dev stack's typed config with `overrides`. */
 function devConfig(overrides: Record<string, string | undefined>) {
@@ -31,10 +32,6 @@ function jsonError(text: string): string {
 }
 
 /** The value of an Output that is known (outside a preview). */
-function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply(resolve));
-}
-
 describe("config error", () => {
     it("says '1 problem', in the singular, when there is one", () => {
         assert.equal(

@@ -1,13 +1,9 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { buildConfig } from "../config";
-import { devRaw, problemsOf, secrets } from "./helpers/config-helpers";
+import { devRaw, notKubernetesName, problemsOf, required, secrets } from "./helpers/config-helpers";
 
 const ACCOUNT = "123456789012";
-const required = (key: string, hint: string) =>
-    `flux-gitops:${key} is required (${hint}); set it with \`pulumi config set ${key} <value>\``;
-const notKubernetesName = (key: string, got: string) =>
-    `flux-gitops:${key} must be a Kubernetes name: lowercase letters, digits and "-", at most 63 (got "${got}")`;
 
 describe("config rules: required keys say what they are for", () => {
     const cases: [string, string][] = [

@@ -6,12 +6,9 @@ import { GpgSigningKey } from "../components/keys/gpg-signing-key";
 import { secureStringParameterArgs } from "../components/keys/stored-secret";
 import { WebhookToken } from "../components/keys/webhook-token";
 import { evaluateStack } from "./helpers/evaluations";
+import { valueOf } from "./helpers/record";
 
 /** Resolves an output's value. */
-function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply(resolve));
-}
-
 describe("secret-ness of private values", () => {
     // Components register nothing when imported, so static imports are fine; mocks are set
     // before any of them is constructed.

@@ -15,10 +15,7 @@ import { ownerLabelsTransform } from "../components/labels";
 import { Providers, withProviders } from "../components/providers";
 import { fluxDurationMs, isPositiveFluxDuration } from "../components/validation";
 import { GITHUB_SSH_KEYS } from "../scripts/offline";
-
-function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
-    return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
-}
+import { valueOf } from "./helpers/record";
 
 describe("IAM documents of External Secrets' role", () => {
     const account = "123456789012";

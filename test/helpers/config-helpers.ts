@@ -31,3 +31,11 @@ export function problemsOf(overrides: Record<string, string | undefined>, s: Sec
     }
     assert.fail("expected the config to be rejected");
 }
+
+/** The message for a missing required key: what it is for and the command that sets it. */
+export const required = (key: string, hint: string, label = `flux-gitops:${key}`): string =>
+    `${label} is required (${hint}); set it with \`pulumi config set ${key} <value>\``;
+
+/** The message for a key whose value is not a Kubernetes name. */
+export const notKubernetesName = (key: string, got: string): string =>
+    `flux-gitops:${key} must be a Kubernetes name: lowercase letters, digits and "-", at most 63 (got "${got}")`;

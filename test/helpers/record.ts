@@ -141,3 +141,8 @@ export async function recordState(build: () => unknown): Promise<{
         proto.registerResourceOutputs = registerResourceOutputs;
     }
 }
+
+/** The value an output (or plain input) resolves to, once Pulumi's mocks have resolved it. */
+export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
+}
