@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { PROJECT_ROOT } from "../scripts/offline";
+import { PROJECT_ROOT } from "../../scripts/offline";
 
 interface Step {
     uses?: string;
@@ -60,7 +60,7 @@ describe("the GitHub Actions workflow", () => {
         }
     });
 
-    it("runs the official pulumi/actions (at the minimum CLI version: test/versions.spec.ts), and no other CLI", () => {
+    it("runs the official pulumi/actions (at the minimum CLI version: test/project/versions.spec.ts), and no other CLI", () => {
         assert.ok(jobs.flatMap(([, job]) => pulumiSteps(job)).length >= 3);
         // The CLI comes only from the action: no `npx pulumi` next to it.
         for (const [, job] of jobs) for (const s of job.steps) assert.ok(!s.run?.includes("npx pulumi"), s.run);

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import * as YAML from "yaml";
 import * as os from "node:os";
-import { ConfigError, SECRET_KEYS, UNDECLARED_SECRET_KEYS } from "../config";
+import { ConfigError, SECRET_KEYS, UNDECLARED_SECRET_KEYS } from "../../config";
 import {
     configDeclarations,
     Evaluation,
@@ -13,7 +13,7 @@ import {
     PROJECT_ROOT,
     readStackConfig,
     StackConfigValues,
-} from "../scripts/offline";
+} from "../../scripts/offline";
 
 interface TemplateValue {
     description?: string;

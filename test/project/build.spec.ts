@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { loadCommand, median } from "../scripts/bench";
-import { PROJECT_ROOT } from "../scripts/offline";
+import { loadCommand, median } from "../../scripts/bench";
+import { PROJECT_ROOT } from "../../scripts/offline";
 
 const packageJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
     scripts: Record<string, string>;

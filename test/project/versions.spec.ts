@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { PROJECT_ROOT } from "../scripts/offline";
+import { PROJECT_ROOT } from "../../scripts/offline";
 
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");
 const packageJson = JSON.parse(read("package.json")) as {

@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { APP_KEYS, KNOWN_KEYS, SECRET_KEYS } from "../config";
+import { APP_KEYS, KNOWN_KEYS, SECRET_KEYS } from "../../config";
 import {
     configReference,
     defaultCell,
@@ -18,8 +18,8 @@ import {
     UNDECLARED_GROUP,
     undeclaredKeys,
     withReference,
-} from "../scripts/config-reference";
-import { PROJECT_ROOT } from "../scripts/offline";
+} from "../../scripts/config-reference";
+import { PROJECT_ROOT } from "../../scripts/offline";
 
 const projectText = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8");
 const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");

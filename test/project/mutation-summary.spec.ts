@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mutationScore, summaryMarkdown } from "./stryker/summary";
+import { mutationScore, summaryMarkdown } from "../stryker/summary";
 
 describe("the committed mutation-testing summary", () => {
     it("scores detected mutants over valid ones, leaving out ignored and erroring mutants (mutation-testing-metrics)", () => {
