@@ -71,7 +71,7 @@ describe("keys and secrets of the dev stack", () => {
         assert.equal(providerOf(dev, one(dev, "tls:index/privateKey:PrivateKey", "echo-server-deploy-key-key")).name, "tls");
         for (const r of ofType(dev, "random:index/randomPassword:RandomPassword")) assert.equal(providerOf(dev, r).name, "random");
         // Dynamic resources (the GPG key) cannot name a provider: the engine lets them through only
-        // because the deny list does not name their package (test/engine-rules.spec.ts).
+        // because the deny list does not name their package (test/evaluator/engine-rules.spec.ts).
         const setting = JSON.stringify(project.config[DISABLE_DEFAULT_PROVIDERS]);
         for (const r of dev.resources.filter((x) => needsProvider(x.type, x.custom))) {
             assert.ok(r.provider || !defaultProviderDenied(setting, tokenPackage(r.type)), `${r.type} ${r.name} falls back to a denied default provider`);

@@ -128,7 +128,7 @@ describe("Pulumi.yaml as a `pulumi new` template", () => {
         }
     });
 
-    it("disables the default provider of every provider package by name (test/engine-rules.spec.ts holds the list)", () => {
+    it("disables the default provider of every provider package by name (test/evaluator/engine-rules.spec.ts holds the list)", () => {
         assert.deepEqual(project.config["pulumi:disable-default-providers"], ["aws", "github", "kubernetes", "pulumiservice", "random", "tls"]);
     });
 });

@@ -1,15 +1,15 @@
 /**
  * What `pulumi up` prints for bad config, through the nodejs host's own printing path: the real
- * @pulumi/pulumi cmd/run process runs the real program against a minimal engine (test/host.ts)
+ * @pulumi/pulumi cmd/run process runs the real program against a minimal engine (test/helpers/host.ts)
  * that records the Log requests the CLI would show.
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT_ROOT, readStackConfig } from "../scripts/offline";
-import { evaluateStack } from "./helpers/evaluations";
-import { FakeEngine, HostRun } from "./helpers/host";
+import { PROJECT_ROOT, readStackConfig } from "../../scripts/offline";
+import { evaluateStack } from "../helpers/evaluations";
+import { FakeEngine, HostRun } from "../helpers/host";
 
 // cmd/run/index.js: the exit code that tells the language host the error was already reported to
 // the user, so it adds no "Program exited with non-zero exit code" of its own.

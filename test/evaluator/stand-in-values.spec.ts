@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { mockGpgFingerprint, mockParameterArn, mockParameterVersion } from "../scripts/offline";
-import { evaluateStack } from "./helpers/evaluations";
+import { mockGpgFingerprint, mockParameterArn, mockParameterVersion } from "../../scripts/offline";
+import { evaluateStack } from "../helpers/evaluations";
 
 const SSM = "aws:ssm/parameter:Parameter";
 

@@ -1,12 +1,12 @@
-import { SEEDED_FILE_IGNORE_CHANGES } from "../components/app/app-manifests";
+import { SEEDED_FILE_IGNORE_CHANGES } from "../../components/app/app-manifests";
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { Evaluation, PROJECT_ROOT, RecordedResource, readStackConfig, StackConfigError, withDeadline } from "../scripts/offline";
-import { evaluateStack } from "./helpers/evaluations";
+import { Evaluation, PROJECT_ROOT, RecordedResource, readStackConfig, StackConfigError, withDeadline } from "../../scripts/offline";
+import { evaluateStack } from "../helpers/evaluations";
 import {
     objectFileName,
     placeholderNote,
@@ -18,7 +18,7 @@ import {
     writeRender,
     RENDER_VARIANTS,
     renderVariants,
-} from "../scripts/render";
+} from "../../scripts/render";
 
 interface ListedResource {
     urn: string;

@@ -8,14 +8,14 @@ import {
     defaultProviderRefusal,
     needsProvider,
     tokenPackage,
-} from "../scripts/engine-rules";
+} from "../../scripts/engine-rules";
 import {
     DYNAMIC_RESOURCE,
     EngineRefusal,
     evaluateStack as evaluateAfresh,
     PROJECT_ROOT,
-} from "../scripts/offline";
-import { evaluateStack } from "./helpers/evaluations";
+} from "../../scripts/offline";
+import { evaluateStack } from "../helpers/evaluations";
 
 const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {
     config: Record<string, unknown>;
