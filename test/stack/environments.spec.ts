@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
-import { Evaluation, kubernetesObjects } from "../scripts/offline";
-import { evaluateStack } from "./helpers/evaluations";
-import { object, objectsOfKind, one, ofType } from "./helpers/resources";
+import { Evaluation, kubernetesObjects } from "../../scripts/offline";
+import { evaluateStack } from "../helpers/evaluations";
+import { object, objectsOfKind, one, ofType } from "../helpers/resources";
 
 /**
  * The URNs of the dev stack since each application became one FluxApplication subtree
- * (test/fixtures/dev-urns.json). A change here replaces live resources: add an alias (CONTRIBUTING.md).
+ * (test/stack/fixtures/dev-urns.json). A change here replaces live resources: add an alias (CONTRIBUTING.md).
  */
 const previousDevUrns = require("./fixtures/dev-urns.json") as string[];
 

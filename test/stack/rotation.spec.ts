@@ -11,19 +11,19 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { FluxSecrets } from "../components/flux/flux-secrets";
+import { FluxSecrets } from "../../components/flux/flux-secrets";
 import {
     EXTERNAL_SECRET_READY_TIMEOUT_SECONDS,
     externalSecretAnnotations,
     PARAMETER_VERSIONS_ANNOTATION,
     parameterVersions,
-} from "../components/flux/external-secret-specs";
-import { appPullSecretName, fluxObjectNames } from "../components/flux/names";
-import { Evaluation, mockParameterVersion, RecordedResource } from "../scripts/offline";
-import { evaluateStack } from "./helpers/evaluations";
-import { one, ofType, objectsOfKind, waitsFor } from "./helpers/resources";
-import { record, Registered } from "./helpers/record";
-import { SHARED_CRDS } from "./helpers/schema";
+} from "../../components/flux/external-secret-specs";
+import { appPullSecretName, fluxObjectNames } from "../../components/flux/names";
+import { Evaluation, mockParameterVersion, RecordedResource } from "../../scripts/offline";
+import { evaluateStack } from "../helpers/evaluations";
+import { one, ofType, objectsOfKind, waitsFor } from "../helpers/resources";
+import { record, Registered } from "../helpers/record";
+import { SHARED_CRDS } from "../helpers/schema";
 
 const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
 

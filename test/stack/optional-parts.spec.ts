@@ -5,9 +5,9 @@
  */
 import { strict as assert } from "node:assert";
 import * as YAML from "yaml";
-import { Evaluation } from "../scripts/offline";
-import { evaluateStack } from "./helpers/evaluations";
-import { object, objectsOfKind, one, ofType, waitsFor } from "./helpers/resources";
+import { Evaluation } from "../../scripts/offline";
+import { evaluateStack } from "../helpers/evaluations";
+import { object, objectsOfKind, one, ofType, waitsFor } from "../helpers/resources";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const EXISTING = "http://alertmanager-operated.observability:9093/api/v2/alerts";

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import { kubernetesObjects } from "../scripts/offline";
-import { evaluateStack } from "./helpers/evaluations";
-import { loadCrdSchemas, SHARED_CRDS, validateWithCrd, validateWithModel } from "./helpers/schema";
+import { kubernetesObjects } from "../../scripts/offline";
+import { evaluateStack } from "../helpers/evaluations";
+import { loadCrdSchemas, SHARED_CRDS, validateWithCrd, validateWithModel } from "../helpers/schema";
 
 describe("every Kubernetes object the dev stack emits", () => {
     let objects: Record<string, unknown>[];

@@ -5,9 +5,9 @@
  * `pulumi up` would act on.
  */
 import { strict as assert } from "node:assert";
-import { Evaluation } from "../scripts/offline";
-import { evaluateStack } from "./helpers/evaluations";
-import { one, ofType } from "./helpers/resources";
+import { Evaluation } from "../../scripts/offline";
+import { evaluateStack } from "../helpers/evaluations";
+import { one, ofType } from "../helpers/resources";
 
 describe("resource options as the engine receives them", () => {
     let dev: Evaluation;

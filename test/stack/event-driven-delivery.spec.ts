@@ -1,13 +1,13 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as YAML from "yaml";
-import { celStringLiteral, commitStatusAlertSpec, commitStatusProviderSpec } from "../components/flux/commit-status";
-import { imageReceiverSpec, imageReceiverType, receiverWebhookPath } from "../components/flux/specs";
-import { WEBHOOK_TOKEN_LENGTH } from "../components/keys/webhook-token";
-import { Evaluation, kubernetesObjects, mockPrivateValue, secretPlaceholder } from "../scripts/offline";
-import { evaluateStack } from "./helpers/evaluations";
-import { SHARED_CRDS } from "./helpers/schema";
-import { object, objectsOfKind, one, ofType, providerOf } from "./helpers/resources";
+import { celStringLiteral, commitStatusAlertSpec, commitStatusProviderSpec } from "../../components/flux/commit-status";
+import { imageReceiverSpec, imageReceiverType, receiverWebhookPath } from "../../components/flux/specs";
+import { WEBHOOK_TOKEN_LENGTH } from "../../components/keys/webhook-token";
+import { Evaluation, kubernetesObjects, mockPrivateValue, secretPlaceholder } from "../../scripts/offline";
+import { evaluateStack } from "../helpers/evaluations";
+import { SHARED_CRDS } from "../helpers/schema";
+import { object, objectsOfKind, one, ofType, providerOf } from "../helpers/resources";
 
 const FLUX_NS = "flux-system";
 const WEBHOOK = "github:index/repositoryWebhook:RepositoryWebhook";

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import { Evaluation, kubernetesObjects } from "../scripts/offline";
-import { evaluateStack } from "./helpers/evaluations";
-import { FluxObject, formatSeconds, latencyBudgets, recipeObjects } from "../scripts/latency";
+import { Evaluation, kubernetesObjects } from "../../scripts/offline";
+import { evaluateStack } from "../helpers/evaluations";
+import { FluxObject, formatSeconds, latencyBudgets, recipeObjects } from "../../scripts/latency";
 
 /** The rendered Kubernetes objects, as the budget reads them. */
 const objectsOf = (evaluation: Evaluation): FluxObject[] => kubernetesObjects(evaluation);
