@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { AppConfig, buildConfig, Checks, readApps, registryHost, TEMPLATE_PROJECT } from "../config";
-import { devRaw, notKubernetesName, problemsOf, required, secrets } from "./helpers/config-helpers";
+import { AppConfig, buildConfig, Checks, readApps, registryHost, TEMPLATE_PROJECT } from "../../config";
+import { devRaw, notKubernetesName, problemsOf, required, secrets } from "../helpers/config-helpers";
 
 /** The applications of the dev stack with `overrides`. */
 function appsOf(overrides: Record<string, string | undefined>): readonly AppConfig[] {

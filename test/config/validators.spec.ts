@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { buildConfig, DEFAULT_TAG_PATTERN } from "../config";
-import { isRegistryHost } from "../config/registries";
-import { imagePolicySpec } from "../components/flux/specs";
-import { devRaw, problemsOf, secrets } from "./helpers/config-helpers";
+import { buildConfig, DEFAULT_TAG_PATTERN } from "../../config";
+import { isRegistryHost } from "../../config/registries";
+import { imagePolicySpec } from "../../components/flux/specs";
+import { devRaw, problemsOf, secrets } from "../helpers/config-helpers";
 
 // Values image-reflector-controller would reject or misread (issue 20, item 8). The checks are
 // translations of the Go the controller runs; conformance/validators holds them to that Go.
@@ -245,5 +245,33 @@ describe("validators: durations as Go's time.ParseDuration reads them", () => {
             'flux-gitops:gitInterval must be a positive Flux duration such as 30s, 5m or 1h30m (got "2562048h")',
         ]);
         assert.equal(buildConfig(devRaw({ gitInterval: "2562047h" }), secrets, "dev").flux.gitInterval, "2562047h");
+    });
+});
+
+describe("validators: an image policy's settings that need another", () => {
+    it("refuses tagExtract without tagPattern: Flux's extract replaces the pattern's groups", () => {
+        assert.deepEqual(problemsOf({ tagPattern: "", tagExtract: "$ts" }), [
+            "flux-gitops:tagExtract needs tagPattern to be set",
+        ]);
+        assert.equal(
+            buildConfig(
+                devRaw({ tagPattern: "^main-(?P<ts>[0-9]+)$", tagExtract: "$ts" }),
+                secrets,
+                "dev",
+            ).apps[0].image.tagExtract,
+            "$ts",
+        );
+    });
+
+    it("refuses a semver policy without a range", () => {
+        assert.deepEqual(problemsOf({ imagePolicy: "semver", imageSemverRange: "" }), [
+            "flux-gitops:imageSemverRange is required when imagePolicy is semver",
+        ]);
+        const config = buildConfig(
+            devRaw({ imagePolicy: "semver", imageSemverRange: ">=1.0.0 <2.0.0" }),
+            secrets,
+            "dev",
+        );
+        assert.equal(config.apps[0].image.semverRange, ">=1.0.0 <2.0.0");
     });
 });

@@ -1,15 +1,15 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { buildConfig, ConfigContext, ConfigError, regexProblem, registryHost, splitRegistries } from "../config";
-import { fluxDurationMs, isPositiveFluxDuration } from "../components/validation";
+import { buildConfig, ConfigContext, ConfigError, regexProblem, registryHost, splitRegistries } from "../../config";
+import { fluxDurationMs, isPositiveFluxDuration } from "../../components/validation";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT_ROOT, readStackConfig } from "../scripts/offline";
-import { evaluateStack } from "./helpers/evaluations";
-import { devRaw, problemsOf, secrets } from "./helpers/config-helpers";
+import { PROJECT_ROOT, readStackConfig } from "../../scripts/offline";
+import { evaluateStack } from "../helpers/evaluations";
+import { devRaw, problemsOf, secrets } from "../helpers/config-helpers";
 
-describe("config", () => {
+describe("the stack config, built from a whole stack file (buildConfig)", () => {
     it("builds the dev stack's typed config with the recipe's values and derived defaults", () => {
         const config = buildConfig(devRaw(), secrets, "dev");
         assert.equal(config.awsRegion, "eu-central-1");

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import { goDurationNs } from "../components/validation";
-import { expandTemplate, missingGroups, parseTemplate, re2Error, re2Groups } from "../config/re2";
-import { goQuote, semverConstraintError } from "../config/semver";
+import { goDurationNs } from "../../components/validation";
+import { expandTemplate, missingGroups, parseTemplate, re2Error, re2Groups } from "../../config/re2";
+import { goQuote, semverConstraintError } from "../../config/semver";
 
 // The translations of Go the config checks rest on, on the cases that reach each of their branches,
 // with what the Go code answers. The expectations were taken from the Go code itself (Go 1.26.8

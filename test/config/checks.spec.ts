@@ -11,10 +11,11 @@ import {
     KNOWN_KEYS,
     loadConfig,
     splitRegistries,
-} from "../config";
-import { readStackConfig } from "../scripts/offline";
-import { devRaw, problemsOf, secrets } from "./helpers/config-helpers";
-import { valueOf } from "./helpers/record";
+    TEMPLATE_PROJECT,
+} from "../../config";
+import { readStackConfig } from "../../scripts/offline";
+import { devRaw, problemsOf, secrets } from "../helpers/config-helpers";
+import { valueOf } from "../helpers/record";
 
 /** The dev stack's typed config with `overrides`. */
 function devConfig(overrides: Record<string, string | undefined>) {
@@ -312,6 +313,16 @@ describe("registries value as the CLI hands it over", () => {
 });
 
 describe("secrets set in plain text", () => {
+    // loadConfig reads config under the running project's name (pulumi.getProject()): set it here
+    // rather than rely on a spec that ran before this one.
+    before(() =>
+        pulumi.runtime.setMocks(
+            { newResource: (args) => ({ id: args.name, state: args.inputs }), call: (args) => args.inputs },
+            TEMPLATE_PROJECT,
+            "dev",
+            false,
+        ),
+    );
     const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean };
     let saved: { values: Record<string, string>; secretKeys: string[] };
     beforeEach(() => {
