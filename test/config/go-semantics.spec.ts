@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { goDurationNs } from "../../components/validation";
+import { fluxDurationMs, goDurationNs, isPositiveFluxDuration } from "../../components/validation";
 import { expandTemplate, missingGroups, parseTemplate, re2Error, re2Groups } from "../../config/re2";
 import { goQuote, semverConstraintError } from "../../config/semver";
 
@@ -270,4 +270,19 @@ describe("translation of Go's time.ParseDuration (go1.26 src/time/format.go)", (
             assert.equal(goDurationNs(value), ns);
         });
     }
+});
+
+describe("Flux durations", () => {
+    it("reads fractional amounts with any number of decimals", () => {
+        assert.equal(fluxDurationMs("1.25s"), 1250);
+        assert.equal(fluxDurationMs("1m0.125s"), 60_125);
+        assert.equal(isPositiveFluxDuration("0.25s"), true);
+    });
+
+    it("is not a duration with anything after its last unit", () => {
+        assert.equal(fluxDurationMs("1h30"), undefined);
+        assert.equal(fluxDurationMs("5m1d"), undefined);
+        assert.equal(isPositiveFluxDuration("1h30"), false);
+        assert.equal(isPositiveFluxDuration("1d"), false);
+    });
 });

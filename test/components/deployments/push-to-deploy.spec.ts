@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { evaluateStack } from "./helpers/evaluations";
-import { deploymentSettingsArgs } from "../components/deployments/push-to-deploy";
-import { bench, marginalResources } from "../scripts/bench";
-import { one, ofType, providerOf } from "./helpers/resources";
+import { evaluateStack } from "../../helpers/evaluations";
+import { deploymentSettingsArgs } from "../../../components/deployments/push-to-deploy";
+import { bench, marginalResources } from "../../../scripts/bench";
+import { one, ofType, providerOf } from "../../helpers/resources";
 
 const SETTINGS = "pulumiservice:index:DeploymentSettings";
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { Evaluation, kubernetesObjects, secretPlaceholder } from "../scripts/offline";
-import { evaluateStack } from "./helpers/evaluations";
+import { Evaluation, kubernetesObjects, secretPlaceholder } from "../../../scripts/offline";
+import { evaluateStack } from "../../helpers/evaluations";
 import {
     ALERTMANAGER_CONFIG_MATCHER_STRATEGY,
     alertmanagerAddress,
@@ -9,8 +9,8 @@ import {
     kubePrometheusStackValues,
     alertmanagerConfigSpec,
     mergeValues,
-} from "../components/monitoring/specs";
-import { object, one, parentOf, providerOf } from "./helpers/resources";
+} from "../../../components/monitoring/specs";
+import { object, one, parentOf, providerOf } from "../../helpers/resources";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 

@@ -7,9 +7,9 @@
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ExternalSecrets, ExternalSecretsArgs } from "../components/install/external-secrets";
-import { FluxOperator } from "../components/install/flux-operator";
-import { one, record, refusal, Registered, waitsFor } from "./helpers/record";
+import { ExternalSecrets, ExternalSecretsArgs } from "../../../components/install/external-secrets";
+import { FluxOperator } from "../../../components/install/flux-operator";
+import { one, record, refusal, Registered, waitsFor } from "../../helpers/record";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const ROLE = "aws:iam/role:Role";

@@ -1,16 +1,20 @@
 /**
  * The pure builders behind the components, read directly: the application's base manifests and
- * overlay paths, the adoption transformation, custom resources' metadata and the Gateway API
- * HTTPRoute spec. Exact objects, so that any change to what they generate is noticed.
+ * overlay paths, the adoption transformation, custom resources' metadata, the Gateway API
+ * HTTPRoute spec, the owner labels and the providers handed to a component's children. Exact
+ * objects, so that any change to what they generate is noticed.
  */
 import { strict as assert } from "node:assert";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { adoptionTransform } from "../components/adoption";
-import { appManifestFiles, AppManifestsSpec, baseDirectory } from "../components/app/manifests";
-import { customResource } from "../components/custom-resource";
-import { httpRouteSpec } from "../components/gateway/http-route";
-import { one, record } from "./helpers/record";
+import { adoptionTransform } from "../../components/adoption";
+import { appManifestFiles, AppManifestsSpec, baseDirectory } from "../../components/app/manifests";
+import { customResource } from "../../components/custom-resource";
+import { httpRouteSpec } from "../../components/gateway/http-route";
+import { ownerLabelsTransform } from "../../components/labels";
+import { Providers, withProviders } from "../../components/providers";
+import { one, record, valueOf } from "../helpers/record";
 
 const spec: AppManifestsSpec = {
     appName: "echo-server",
@@ -245,5 +249,60 @@ describe("an HTTPRoute spec (httpRouteSpec)", () => {
                 ],
             },
         );
+    });
+});
+
+describe("owner labels transformation", () => {
+    const transform = ownerLabelsTransform("flux-gitops", "dev");
+    // The transformation reads only the type and the props of the resource.
+    const transformed = (type: string, props: Record<string, unknown>) =>
+        transform({ type, name: "n", props, opts: {}, resource: {} as pulumi.Resource });
+
+    it("adds the owner labels to a Kubernetes object and keeps the labels it sets, which win", async () => {
+        const result = transformed("kubernetes:core/v1:ConfigMap", {
+            metadata: {
+                name: "echo-server",
+                labels: { "app.kubernetes.io/name": "echo-server", "app.kubernetes.io/managed-by": "flux" },
+            },
+            data: { key: "value" },
+        });
+        assert.ok(result);
+        assert.deepEqual(result.props.data, { key: "value" });
+        assert.deepEqual(await valueOf(result.props.metadata as pulumi.Input<Record<string, unknown>>), {
+            name: "echo-server",
+            labels: {
+                "app.kubernetes.io/managed-by": "flux",
+                "app.kubernetes.io/name": "echo-server",
+                "pulumi.com/project": "flux-gitops",
+                "pulumi.com/stack": "dev",
+            },
+        });
+    });
+
+    it("leaves Helm resources to their chart, even with a metadata input", () => {
+        assert.equal(transformed("kubernetes:helm.sh/v3:Release", { metadata: { name: "flux" }, chart: "flux-operator" }), undefined);
+    });
+
+    it("leaves the resources of other providers alone, even with a metadata input", () => {
+        assert.equal(transformed("example:index:Widget", { metadata: { name: "w" } }), undefined);
+    });
+
+    it("leaves a Kubernetes resource without metadata as it is", () => {
+        assert.equal(transformed("kubernetes:yaml/v2:ConfigGroup", { files: ["manifests.yaml"] }), undefined);
+    });
+});
+
+describe("the providers a component's children get (withProviders)", () => {
+    // Stand-ins: withProviders only picks from the record.
+    const providers = { aws: { name: "aws" }, kubernetes: { name: "kubernetes" }, tls: { name: "tls" } } as unknown as Providers;
+
+    it("hands the named providers, in the order named", () => {
+        assert.deepEqual(withProviders(providers, "kubernetes", "aws"), { providers: [providers.kubernetes, providers.aws] });
+    });
+
+    it("leaves out a provider the stack does not have (Pulumi Cloud without push-to-deploy), which Pulumi would fail to read", () => {
+        // A ComponentResource reads each entry's package (`provider.getPackage()`, sdk/nodejs/resource.ts
+        // convertToProvidersMap): an undefined entry would throw a TypeError there.
+        assert.deepEqual(withProviders(providers, "aws", "pulumiService"), { providers: [providers.aws] });
     });
 });

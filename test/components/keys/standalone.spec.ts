@@ -7,14 +7,14 @@
 import { strict as assert } from "node:assert";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { fluxObjectNames } from "../components/flux/names";
-import { ReceiverType, receiverWebhookPath } from "../components/flux/specs";
-import { ImageWebhookReceiver, ImageWebhookReceiverArgs, WebhookReceiver, WebhookReceiverArgs } from "../components/flux/webhook-receiver";
-import { DeployKey } from "../components/keys/deploy-key";
-import { GpgSigningKey, GpgSigningKeyArgs } from "../components/keys/gpg-signing-key";
-import { StoredSecret } from "../components/keys/stored-secret";
-import { WebhookToken } from "../components/keys/webhook-token";
-import { one, record, recordState, Registered, shortUrn } from "./helpers/record";
+import { fluxObjectNames } from "../../../components/flux/names";
+import { ReceiverType, receiverWebhookPath } from "../../../components/flux/specs";
+import { ImageWebhookReceiver, ImageWebhookReceiverArgs, WebhookReceiver, WebhookReceiverArgs } from "../../../components/flux/webhook-receiver";
+import { DeployKey } from "../../../components/keys/deploy-key";
+import { GpgSigningKey, GpgSigningKeyArgs } from "../../../components/keys/gpg-signing-key";
+import { StoredSecret } from "../../../components/keys/stored-secret";
+import { WebhookToken } from "../../../components/keys/webhook-token";
+import { one, record, recordState, Registered, shortUrn } from "../../helpers/record";
 
 const FLUX_NS = "flux-system";
 const RECEIVER = "kubernetes:notification.toolkit.fluxcd.io/v1:Receiver";

@@ -12,10 +12,10 @@ import {
     isExistingFile,
     repositoryFileId,
     SEEDED_FILE_IGNORE_CHANGES,
-} from "../components/app/app-manifests";
-import { evaluateStack } from "./helpers/evaluations";
-import { ofType } from "./helpers/resources";
-import { record, Registered } from "./helpers/record";
+} from "../../../components/app/app-manifests";
+import { evaluateStack } from "../../helpers/evaluations";
+import { ofType } from "../../helpers/resources";
+import { record, Registered } from "../../helpers/record";
 
 const FILE = "github:index/repositoryFile:RepositoryFile";
 const BASE = ["kustomize/base/kustomization.yaml", "kustomize/base/deployment.yaml", "kustomize/base/service.yaml"];

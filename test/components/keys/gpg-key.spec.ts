@@ -19,9 +19,9 @@ import {
     MAX_USER_ID_BYTES,
     reencryptGpgKey,
     UNKNOWN_VALUE,
-} from "../components/keys/gpg-key";
-import { throughDynamicHost } from "../scripts/engine-rules";
-import { record } from "./helpers/record";
+} from "../../../components/keys/gpg-key";
+import { throughDynamicHost } from "../../../scripts/engine-rules";
+import { record } from "../../helpers/record";
 
 const openpgp = loadOpenpgp();
 

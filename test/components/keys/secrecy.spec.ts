@@ -1,12 +1,12 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as github from "@pulumi/github";
-import { DeployKey } from "../components/keys/deploy-key";
-import { GpgSigningKey } from "../components/keys/gpg-signing-key";
-import { secureStringParameterArgs } from "../components/keys/stored-secret";
-import { WebhookToken } from "../components/keys/webhook-token";
-import { evaluateStack } from "./helpers/evaluations";
-import { valueOf } from "./helpers/record";
+import { DeployKey } from "../../../components/keys/deploy-key";
+import { GpgSigningKey } from "../../../components/keys/gpg-signing-key";
+import { secureStringParameterArgs } from "../../../components/keys/stored-secret";
+import { WebhookToken } from "../../../components/keys/webhook-token";
+import { evaluateStack } from "../../helpers/evaluations";
+import { valueOf } from "../../helpers/record";
 
 /** Resolves an output's value. */
 describe("secret-ness of private values", () => {

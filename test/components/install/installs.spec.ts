@@ -4,26 +4,28 @@
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import { ConfigError } from "../config";
+import { ConfigError } from "../../../config";
 import {
     clusterSecretStoreSpec,
     EXTERNAL_SECRETS_CHART,
     EXTERNAL_SECRETS_REPO,
     externalSecretsTrustPolicy,
     externalSecretsValues,
-} from "../components/install/external-secrets";
-import { FLUX_OPERATOR_CHART, fluxInstanceSpec } from "../components/install/flux-operator";
+} from "../../../components/install/external-secrets";
+import { FLUX_OPERATOR_CHART, fluxInstanceSpec } from "../../../components/install/flux-operator";
 import {
     externalSecretsReadPolicy,
+    irsaTrustPolicy,
     oidcIssuerOf,
+    podIdentityTrustPolicy,
     PolicyDocument,
     SSM_READ_ACTIONS,
-} from "../components/install/iam";
-import { kubePrometheusStackValues } from "../components/monitoring/specs";
-import { Evaluation, mockParameterArn, RecordedResource } from "../scripts/offline";
-import { evaluateStack } from "./helpers/evaluations";
-import { one, ofType, waitsFor } from "./helpers/resources";
-import { loadCrdSchemas, SHARED_CRDS, validateWithCrd } from "./helpers/schema";
+} from "../../../components/install/iam";
+import { kubePrometheusStackValues } from "../../../components/monitoring/specs";
+import { Evaluation, mockParameterArn, RecordedResource } from "../../../scripts/offline";
+import { evaluateStack } from "../../helpers/evaluations";
+import { one, ofType, waitsFor } from "../../helpers/resources";
+import { loadCrdSchemas, SHARED_CRDS, validateWithCrd } from "../../helpers/schema";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const FLUX_INSTANCE = "kubernetes:fluxcd.controlplane.io/v1:FluxInstance";
@@ -646,6 +648,75 @@ describe("what the stack installs", () => {
                 kubePrometheusStackValues("kps", { crds: { upgradeJob: { enabled: false } } }).crds,
                 { upgradeJob: { enabled: false } },
             );
+        });
+    });
+});
+
+describe("IAM documents of External Secrets' role", () => {
+    const account = "123456789012";
+    const parameter = `arn:aws:ssm:eu-central-1:${account}:parameter/github/echo-server/deploy-key`;
+    const serviceAccount = { namespace: "external-secrets", name: "external-secrets" };
+    const oidcProvider = `arn:aws:iam::${account}:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC123`;
+
+    it("writes every document in the current policy language version, 2012-10-17", () => {
+        // IAM JSON policy elements: Version. Without it, IAM reads a document in the old 2008-10-17
+        // language, where policy variables are plain text.
+        // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+        assert.deepEqual(externalSecretsReadPolicy({ parameterArns: [parameter], region: "eu-central-1" }), {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "ReadStackParameters",
+                    Effect: "Allow",
+                    Action: ["ssm:GetParameter", "ssm:GetParameters"],
+                    Resource: [parameter],
+                },
+            ],
+        });
+        assert.equal(podIdentityTrustPolicy(serviceAccount, "flux-dev").Version, "2012-10-17");
+        assert.equal(irsaTrustPolicy(serviceAccount, oidcProvider).Version, "2012-10-17");
+    });
+
+    describe("the read policy's parameter ARNs", () => {
+        const read = (arn: string) => () => externalSecretsReadPolicy({ parameterArns: [arn], region: "eu-central-1" });
+
+        it("accepts the parameter ARNs of the other AWS partitions (aws-cn, aws-us-gov)", () => {
+            const china = `arn:aws-cn:ssm:cn-north-1:${account}:parameter/github/echo-server/deploy-key`;
+            const govCloud = `arn:aws-us-gov:ssm:us-gov-west-1:${account}:parameter/github/echo-server/deploy-key`;
+            const policy = externalSecretsReadPolicy({ parameterArns: [govCloud, china], region: "cn-north-1" });
+            assert.deepEqual(policy.Statement[0].Resource, [china, govCloud]);
+        });
+
+        it("refuses a wildcard after a path, which would grant every parameter under it", () => {
+            const everyGithubParameter = `arn:aws:ssm:eu-central-1:${account}:parameter/github/*`;
+            assert.throws(read(everyGithubParameter), {
+                message: `not the ARN of one SSM parameter: "${everyGithubParameter}"`,
+            });
+        });
+
+        it("refuses an ARN with anything in front of it", () => {
+            assert.throws(read(` ${parameter}`), { message: `not the ARN of one SSM parameter: " ${parameter}"` });
+            assert.throws(read(`*${parameter}`), /not the ARN of one SSM parameter/);
+        });
+    });
+
+    describe("the issuer of an IAM OIDC provider (IRSA)", () => {
+        it("is everything after oidc-provider/, in any partition", () => {
+            assert.equal(
+                oidcIssuerOf(`arn:aws-us-gov:iam::${account}:oidc-provider/oidc.eks.us-gov-west-1.amazonaws.com/id/ABC123`),
+                "oidc.eks.us-gov-west-1.amazonaws.com/id/ABC123",
+            );
+        });
+
+        it("is refused for any other ARN, naming the value", () => {
+            const role = `arn:aws:iam::${account}:role/external-secrets`;
+            assert.throws(() => oidcIssuerOf(role), { message: `not an IAM OIDC provider ARN: "${role}"` });
+            assert.throws(() => irsaTrustPolicy(serviceAccount, role), { message: `not an IAM OIDC provider ARN: "${role}"` });
+        });
+
+        it("is refused for a provider ARN with whitespace around it (a copied line), not read from the middle", () => {
+            assert.throws(() => oidcIssuerOf(` ${oidcProvider}`), /not an IAM OIDC provider ARN/);
+            assert.throws(() => oidcIssuerOf(`${oidcProvider}\n`), /not an IAM OIDC provider ARN/);
         });
     });
 });

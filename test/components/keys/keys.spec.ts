@@ -2,17 +2,17 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { DISABLE_DEFAULT_PROVIDERS, defaultProviderDenied, needsProvider, tokenPackage } from "../scripts/engine-rules";
-import { Evaluation, PROJECT_ROOT, GITHUB_SSH_KEYS, mockGpgFingerprint, mockPrivateValue, secretPlaceholder } from "../scripts/offline";
-import { evaluateStack } from "./helpers/evaluations";
+import { DISABLE_DEFAULT_PROVIDERS, defaultProviderDenied, needsProvider, tokenPackage } from "../../../scripts/engine-rules";
+import { Evaluation, PROJECT_ROOT, GITHUB_SSH_KEYS, mockGpgFingerprint, mockPrivateValue, secretPlaceholder } from "../../../scripts/offline";
+import { evaluateStack } from "../../helpers/evaluations";
 import * as github from "@pulumi/github";
-import { GpgSigningKey } from "../components/keys/gpg-signing-key";
-import { knownHosts } from "../components/keys/known-hosts";
-import { PARAMETER_OPTIONS } from "../components/keys/stored-secret";
-import { appSsmNames, gpgKeySsmName, registryTokenSsmName } from "../components/keys/ssm-names";
-import { WEBHOOK_TOKEN_LENGTH } from "../components/keys/webhook-token";
-import { one, ofType, parentOf, providerOf } from "./helpers/resources";
-import { record } from "./helpers/record";
+import { GpgSigningKey } from "../../../components/keys/gpg-signing-key";
+import { knownHosts } from "../../../components/keys/known-hosts";
+import { PARAMETER_OPTIONS } from "../../../components/keys/stored-secret";
+import { appSsmNames, gpgKeySsmName, registryTokenSsmName } from "../../../components/keys/ssm-names";
+import { WEBHOOK_TOKEN_LENGTH } from "../../../components/keys/webhook-token";
+import { one, ofType, parentOf, providerOf } from "../../helpers/resources";
+import { record } from "../../helpers/record";
 
 const SSM = "aws:ssm/parameter:Parameter";
 const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, unknown> };
@@ -294,5 +294,32 @@ describe("keys and secrets of the dev stack", () => {
         assert.equal(registryTokenSsmName("echo-server", "docker.io"), "/github/echo-server/registry-token");
         assert.equal(registryTokenSsmName("echo-server", "ghcr.io"), "/github/echo-server/ghcr-token");
         assert.equal(gpgKeySsmName("bot"), "/github/gpg-keys/bot");
+    });
+});
+
+describe("known_hosts for GitHub", () => {
+    const expected = `github.com ${GITHUB_SSH_KEYS[1]}\ngithub.com ${GITHUB_SSH_KEYS[0]}\n`;
+
+    it("ignores blank entries and whitespace around each key", () => {
+        assert.equal(knownHosts(["", `  ${GITHUB_SSH_KEYS[0]}\n`, " \n", `${GITHUB_SSH_KEYS[1]} `]), expected);
+    });
+
+    it("warns through Pulumi's log by default when it skips a key of an unknown type", () => {
+        // pulumi.log is this module (@pulumi/pulumi re-exports it as is).
+        const log = require("@pulumi/pulumi/log") as { warn: (message: string) => Promise<void> };
+        const original = log.warn;
+        const warnings: string[] = [];
+        log.warn = (message) => {
+            warnings.push(message);
+            return Promise.resolve();
+        };
+        try {
+            assert.equal(knownHosts([...GITHUB_SSH_KEYS, "ssh-mldsa65 AAAAC3NzaC1tbGRzYTY1AAAAIA=="]), expected);
+        } finally {
+            log.warn = original;
+        }
+        assert.deepEqual(warnings, [
+            "skipping GitHub's SSH host key of type ssh-mldsa65: known_hosts is written for ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa",
+        ]);
     });
 });

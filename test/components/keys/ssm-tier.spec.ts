@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { OPENSSH_ED25519_PRIVATE_KEY_MAX_LENGTH } from "../components/keys/deploy-key";
+import { OPENSSH_ED25519_PRIVATE_KEY_MAX_LENGTH } from "../../../components/keys/deploy-key";
 import {
     armoredPrivateKeyLength,
     GPG_ALGORITHMS,
@@ -20,8 +20,8 @@ import {
     gpgPrivateKeyMaxLength,
     loadOpenpgp,
     MAX_USER_ID_BYTES,
-} from "../components/keys/gpg-key";
-import { SSM_TIER_LIMITS, ssmTierFor } from "../components/keys/stored-secret";
+} from "../../../components/keys/gpg-key";
+import { SSM_TIER_LIMITS, ssmTierFor } from "../../../components/keys/stored-secret";
 
 // The tier each algorithm's private key must get: Standard wherever it fits.
 const EXPECTED_TIER: Record<GpgAlgorithm, "Standard" | "Advanced"> = { ed25519: "Standard", rsa3072: "Advanced", rsa4096: "Advanced" };

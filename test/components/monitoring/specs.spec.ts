@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { alertmanagerConfigSpec, kubePrometheusStackValues, mergeValues, unsupportedValues } from "../components/monitoring/specs";
+import { alertmanagerConfigSpec, kubePrometheusStackValues, mergeValues, unsupportedValues } from "../../../components/monitoring/specs";
 
 /**
  * The pure builders of components/monitoring/specs.ts, called directly: the chart values and the

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { appManifestFiles, baseDirectory } from "../components/app/manifests";
+import { appManifestFiles, baseDirectory } from "../../../components/app/manifests";
 
 const spec = {
     appName: "echo-server",

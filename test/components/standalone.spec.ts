@@ -6,14 +6,14 @@
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { AppManifests, AppManifestsArgs } from "../components/app/app-manifests";
-import { FluxApplication, FluxApplicationArgs } from "../components/app/flux-application";
-import { PushToDeploy, PushToDeploySpec } from "../components/deployments/push-to-deploy";
-import { ImageAutomation, ImageAutomationArgs } from "../components/flux/image-automation";
-import { fluxObjectNames } from "../components/flux/names";
-import { FluxAlerts } from "../components/monitoring/flux-alerts";
-import { Monitoring, MonitoringArgs } from "../components/monitoring/monitoring";
-import { one, record, recordState, refusal, waitsFor } from "./helpers/record";
+import { AppManifests, AppManifestsArgs } from "../../components/app/app-manifests";
+import { FluxApplication, FluxApplicationArgs } from "../../components/app/flux-application";
+import { PushToDeploy, PushToDeploySpec } from "../../components/deployments/push-to-deploy";
+import { ImageAutomation, ImageAutomationArgs } from "../../components/flux/image-automation";
+import { fluxObjectNames } from "../../components/flux/names";
+import { FluxAlerts } from "../../components/monitoring/flux-alerts";
+import { Monitoring, MonitoringArgs } from "../../components/monitoring/monitoring";
+import { one, record, recordState, refusal, waitsFor } from "../helpers/record";
 
 const FILE = "github:index/repositoryFile:RepositoryFile";
 const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";

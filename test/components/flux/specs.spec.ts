@@ -7,9 +7,9 @@ import {
     imagePolicySpec,
     imageRepositorySpec,
     RECEIVER_EVENTS,
-} from "../components/flux/specs";
+} from "../../../components/flux/specs";
 
-describe("Flux spec builders", () => {
+describe("Flux object specs, built without resources (components/flux/specs.ts)", () => {
     it("scans a public image anonymously: no secretRef at all", () => {
         assert.deepEqual(
             imageRepositorySpec({ image: "docker.io/library/nginx", interval: "5m" }),
