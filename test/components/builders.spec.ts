@@ -9,20 +9,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { adoptionTransform } from "../../components/adoption";
-import { appManifestFiles, AppManifestsSpec, baseDirectory } from "../../components/app/manifests";
+import { appManifestFiles, baseDirectory } from "../../components/app/manifests";
 import { customResource } from "../../components/custom-resource";
 import { httpRouteSpec } from "../../components/gateway/http-route";
 import { ownerLabelsTransform } from "../../components/labels";
 import { Providers, withProviders } from "../../components/providers";
+import { ECHO_SERVER_MANIFESTS } from "../helpers/app-manifests";
 import { one, record, valueOf } from "../helpers/record";
 
-const spec: AppManifestsSpec = {
-    appName: "echo-server",
-    image: "ghcr.io/developer-friendly/echo-server",
-    port: 8080,
-    overlayPath: "./kustomize/overlays/dev",
-    imagePolicy: { name: "echo-server", namespace: "flux-system" },
-};
+const spec = ECHO_SERVER_MANIFESTS;
 
 describe("the application's base manifests, as written", () => {
     const files = appManifestFiles(spec);

@@ -4,14 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { appManifestFiles, baseDirectory } from "../../../components/app/manifests";
+import { ECHO_SERVER_MANIFESTS } from "../../helpers/app-manifests";
 
-const spec = {
-    appName: "echo-server",
-    image: "ghcr.io/developer-friendly/echo-server",
-    port: 8080,
-    overlayPath: "./kustomize/overlays/dev",
-    imagePolicy: { name: "echo-server", namespace: "flux-system" },
-};
+const spec = ECHO_SERVER_MANIFESTS;
 
 describe("the application's kustomize manifests", () => {
     let dir: string;
