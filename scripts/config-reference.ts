@@ -3,7 +3,7 @@
  * REFERENCE_START and REFERENCE_END) from Pulumi.yaml: every declared key with its type, default,
  * secret flag and description, grouped by the `# --- Group ---` comments, then the keys the
  * program reads that Pulumi.yaml only documents in its "Also read, but not declared here" comment.
- * test/config-reference.spec.ts fails when the README's section differs from what this generates.
+ * test/project/config-reference.spec.ts fails when the README's section differs from what this generates.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -435,7 +435,7 @@ function derivedNumber(text: string, range: number): number {
 /**
  * An SSM parameter's version under the evaluator: derived from its name, so each parameter has its
  * own (AWS numbers each parameter's writes on its own) and a wire that pins another parameter's
- * version is seen. test/offline.spec.ts checks that the stacks' parameters do not share one.
+ * version is seen. test/evaluator/stand-in-values.spec.ts checks that the stacks' parameters do not share one.
  */
 export function mockParameterVersion(parameterName: string): number {
     return derivedNumber(parameterName, 9973);

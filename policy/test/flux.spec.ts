@@ -12,7 +12,7 @@ import {
     REMOVED_VERSIONS,
     SERVED_VERSIONS,
 } from "../flux";
-import { loadCrdSchemas, requireSharedCrds, SHARED_CRDS } from "../../test/schema";
+import { loadCrdSchemas, requireSharedCrds, SHARED_CRDS } from "../../test/helpers/schema";
 import { k8s, runResourcePolicy } from "./harness";
 
 describe("flux-api-current: Flux, External Secrets and Gateway API objects use versions that current releases serve", () => {

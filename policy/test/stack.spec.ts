@@ -10,7 +10,7 @@ import * as path from "node:path";
 import Ajv from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { Evaluation } from "../../scripts/offline";
-import { evaluateStack } from "../../test/evaluations";
+import { evaluateStack } from "../../test/helpers/evaluations";
 import { matchesPath, outputPaths, plaintextSecretOutputs } from "../keys";
 import { DEFAULTS, policies } from "../policies";
 import { FakeResource, isStackPolicy, runResourcePolicy, runStackPolicy } from "./harness";

@@ -15,7 +15,7 @@ import {
     webhookEventsViolations,
     webhookTlsViolations,
 } from "../webhooks";
-import { requireSharedCrds, SHARED_CRDS } from "../../test/schema";
+import { requireSharedCrds, SHARED_CRDS } from "../../test/helpers/schema";
 import { FakeResource, k8s, runResourcePolicy } from "./harness";
 
 describe("github-webhook-tls: a GitHub webhook sends over verified TLS and signs its payloads", () => {

@@ -4,7 +4,7 @@
  * to the file in place, runs the given spec files with mocha (stopping at the first failure), and
  * prints the mutants no spec kills. The file is restored afterwards, also on Ctrl-C.
  *
- *   node test/stryker/check-survivors.mjs components/monitoring/specs.ts test/monitoring-specs.spec.ts
+ *   node test/stryker/check-survivors.mjs components/monitoring/specs.ts test/components/monitoring/specs.spec.ts
  *
  * It edits the working tree: do not commit while it runs. A Stryker run is still what counts.
  */

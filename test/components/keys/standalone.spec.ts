@@ -1,0 +1,207 @@
+/**
+ * The webhook receivers, the deploy key and the GPG signing key, each built on
+ * its own under Pulumi's mocks: the exact inputs each registration gets, what it waits for
+ * (`dependencies`: the URNs of the RegisterResourceRequest), under which parent it is created, and
+ * what the component records as its outputs in the state (its RegisterResourceOutputsRequest).
+ */
+import { strict as assert } from "node:assert";
+import * as github from "@pulumi/github";
+import * as pulumi from "@pulumi/pulumi";
+import { fluxObjectNames } from "../../../components/flux/names";
+import { ReceiverType, receiverWebhookPath } from "../../../components/flux/specs";
+import { ImageWebhookReceiver, ImageWebhookReceiverArgs, WebhookReceiver, WebhookReceiverArgs } from "../../../components/flux/webhook-receiver";
+import { DeployKey } from "../../../components/keys/deploy-key";
+import { GpgSigningKey, GpgSigningKeyArgs } from "../../../components/keys/gpg-signing-key";
+import { StoredSecret } from "../../../components/keys/stored-secret";
+import { WebhookToken } from "../../../components/keys/webhook-token";
+import { one, record, recordState, Registered, shortUrn } from "../../helpers/record";
+
+const FLUX_NS = "flux-system";
+const RECEIVER = "kubernetes:notification.toolkit.fluxcd.io/v1:Receiver";
+const WEBHOOK = "github:index/repositoryWebhook:RepositoryWebhook";
+const PARAMETER = "aws:ssm/parameter:Parameter";
+const USER_GPG_KEY = "github:index/userGpgKey:UserGpgKey";
+const GPG_KEY = "pulumi-nodejs:dynamic:Resource";
+const TOKEN_VALUE = "w".repeat(40);
+
+/** How the engine marks a secret value in a serialized Struct (sdk/nodejs/runtime/rpc.ts). */
+const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
+const secret = (value: unknown): Record<string, unknown> => ({ [SECRET_SIG.key]: SECRET_SIG.value, value });
+
+/** What a registration waits for, as `type::name`, sorted. */
+const waitsFor = (r: Registered): string[] => r.options.dependencies.map(shortUrn).sort();
+
+/**
+ * What the providers compute and the mocks cannot (they echo the inputs): a parameter's ARN and
+ * version, the signing key's fingerprint, id and armored halves. Added as inputs, so they come back.
+ */
+const COMPUTED: Record<string, Record<string, unknown>> = {
+    [PARAMETER]: { arn: "arn:aws:ssm:eu-west-1:123456789012:parameter/p", version: 3 },
+    [GPG_KEY]: { fingerprint: "F".repeat(40), keyId: "K".repeat(16), publicKey: "PUBLIC", privateKey: "PRIVATE" },
+    "random:index/randomPassword:RandomPassword": { result: TOKEN_VALUE },
+};
+const computed: pulumi.ResourceTransformation = (a) => (a.type in COMPUTED ? { props: { ...a.props, ...COMPUTED[a.type] }, opts: a.opts } : undefined);
+
+const TOKEN = "t".repeat(40);
+const HOSTNAME = "hooks.example.com";
+const names = fluxObjectNames("echo");
+
+describe("the webhook receivers and the keys on their own", () => {
+    describe("WebhookReceiver", () => {
+        const args: WebhookReceiverArgs = {
+            fluxNamespace: FLUX_NS,
+            names,
+            repository: "echo",
+            token: TOKEN,
+            hostname: HOSTNAME,
+            baseDomain: "example.com",
+            gateway: { name: "gateway", namespace: "gateway" },
+        };
+
+        it("records its hostname and its webhook URL, kept secret, in the state", async () => {
+            const { outputs } = await recordState(() => new WebhookReceiver("echo-receiver", args));
+            const url = `https://${HOSTNAME}${receiverWebhookPath(TOKEN, { name: names.receiver, namespace: FLUX_NS })}`;
+            assert.deepEqual(outputs.get("flux-gitops:flux:WebhookReceiver::echo-receiver"), { hostname: HOSTNAME, webhookUrl: secret(url) });
+        });
+    });
+
+    describe("ImageWebhookReceiver", () => {
+        const args = (type: ReceiverType): ImageWebhookReceiverArgs => ({
+            fluxNamespace: FLUX_NS,
+            names,
+            type,
+            repository: "echo",
+            token: TOKEN,
+            hostname: HOSTNAME,
+        });
+        const url = `https://${HOSTNAME}${receiverWebhookPath(TOKEN, { name: names.imageReceiver, namespace: FLUX_NS })}`;
+
+        it("for ghcr.io (type github): creates the repository's package webhook only once the Receiver exists", async () => {
+            const registered = await record(() => new ImageWebhookReceiver("echo-image-receiver", args("github")));
+            const webhook = one(registered, WEBHOOK, "echo-image-receiver");
+            assert.deepEqual(webhook.inputs.events, ["package"]);
+            assert.deepEqual(waitsFor(webhook), [`${RECEIVER}::echo-image-receiver`]);
+        });
+
+        it("for any other registry (Docker Hub, Quay, ACR, generic-hmac): creates the Receiver and no GitHub webhook, its URL being an output to register in the registry", async () => {
+            for (const type of ["dockerhub", "quay", "acr", "generic-hmac"] as const) {
+                const built: { receiver?: ImageWebhookReceiver } = {};
+                const registered = await record(() => {
+                    built.receiver = new ImageWebhookReceiver("echo-image-receiver", args(type));
+                });
+                assert.equal((one(registered, RECEIVER, "echo-image-receiver").inputs.spec as { type: string }).type, type);
+                assert.deepEqual(registered.filter((r) => r.type === WEBHOOK).map((r) => r.name), [], type);
+                assert.equal(built.receiver?.webhook, undefined, type);
+            }
+        });
+
+        it("records its webhook URL, kept secret, in the state", async () => {
+            const { outputs } = await recordState(() => new ImageWebhookReceiver("echo-image-receiver", args("dockerhub")));
+            assert.deepEqual(outputs.get("flux-gitops:flux:ImageWebhookReceiver::echo-image-receiver"), { webhookUrl: secret(url) });
+        });
+    });
+
+    describe("DeployKey", () => {
+        it("records its parameter, the parameter's name, the deploy key's id and the private key, kept secret, in the state", async () => {
+            const { outputs } = await recordState(
+                () => new DeployKey("echo-deploy-key", { repository: "echo", title: "Flux", allowWrite: false, parameterName: "/github/echo/deploy-key" }),
+            );
+            const state = outputs.get("flux-gitops:keys:DeployKey::echo-deploy-key");
+            assert.ok(state, "DeployKey registered no outputs");
+            // The mocks echo inputs as state: the public key and the ARN, outputs of the providers, stay unset here.
+            assert.deepEqual(Object.keys(state).sort(), ["deployKeyId", "parameter", "parameterName", "privateKey"]);
+            assert.equal(state.parameterName, "/github/echo/deploy-key");
+            assert.deepEqual(state.parameter, { name: "/github/echo/deploy-key" });
+            assert.equal((state.privateKey as Record<string, unknown>)[SECRET_SIG.key], SECRET_SIG.value);
+        });
+    });
+
+    describe("StoredSecret", () => {
+        it("records the parameter's name, its ARN and its name with the version, in the state", async () => {
+            const { outputs } = await recordState(
+                () => new StoredSecret("slack-ssm", { parameterName: "/monitoring/slack", value: "https://hooks", description: "Slack" }, { transformations: [computed] }),
+            );
+            assert.deepEqual(outputs.get("flux-gitops:keys:StoredSecret::slack-ssm"), {
+                parameterName: "/monitoring/slack",
+                parameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/p",
+                parameter: { name: "/monitoring/slack", version: 3 },
+            });
+        });
+    });
+
+    describe("WebhookToken", () => {
+        it("describes its parameter, and records the token, kept secret, and the parameter's name, ARN and version, in the state", async () => {
+            const { outputs, registered } = await recordState(
+                () => new WebhookToken("echo-receiver-token", { parameterName: "/github/echo/receiver-token" }, { transformations: [computed] }),
+            );
+            assert.equal(
+                one(registered, PARAMETER, "echo-receiver-token-ssm").inputs.description,
+                "Token of the Flux webhook Receiver (GitHub webhook secret)",
+            );
+            assert.deepEqual(outputs.get("flux-gitops:keys:WebhookToken::echo-receiver-token"), {
+                token: secret(TOKEN_VALUE),
+                parameterName: "/github/echo/receiver-token",
+                parameterArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/p",
+                parameter: { name: "/github/echo/receiver-token", version: 3 },
+            });
+        });
+    });
+
+    describe("GpgSigningKey", () => {
+        const args = (extra: Partial<GpgSigningKeyArgs> = {}, opts?: pulumi.ComponentResourceOptions) => (): GpgSigningKey =>
+            new GpgSigningKey(
+                "bot-gpg",
+                {
+                    userName: "Bot",
+                    email: "bot@example.com",
+                    algorithm: "ed25519",
+                    parameterName: "/github/gpg-keys/bot",
+                    passphraseParameterName: "/github/gpg-keys/bot-passphrase",
+                    botProvider: new github.Provider("github-bot", { owner: "bot" }),
+                    ...extra,
+                },
+                opts,
+            );
+
+        it("hands the rotation value to the key unchanged, and an empty one when none is given", async () => {
+            assert.equal(one(await record(args({ rotation: "2025-06" })), GPG_KEY, "bot-gpg-key").inputs.rotation, "2025-06");
+            assert.equal(one(await record(args()), GPG_KEY, "bot-gpg-key").inputs.rotation, "");
+        });
+
+        it("describes the key's and the passphrase's parameters with the bot's e-mail", async () => {
+            const registered = await record(args({ passphrase: "correct horse" }));
+            assert.equal(
+                one(registered, PARAMETER, "bot-gpg-ssm").inputs.description,
+                "Armored GPG private key that signs Flux image-update commits as bot@example.com",
+            );
+            assert.equal(
+                one(registered, PARAMETER, "bot-gpg-passphrase-ssm").inputs.description,
+                "Passphrase of the GPG key that signs Flux commits as bot@example.com",
+            );
+        });
+
+        it("records the key's identity, its halves (the private one kept secret) and both parameters, in the state", async () => {
+            const { outputs } = await recordState(args({ passphrase: "correct horse" }, { transformations: [computed] }));
+            const parameter = { name: "/github/gpg-keys/bot", version: 3 };
+            const passphraseParameter = { name: "/github/gpg-keys/bot-passphrase", version: 3 };
+            const arn = "arn:aws:ssm:eu-west-1:123456789012:parameter/p";
+            assert.deepEqual(outputs.get("flux-gitops:keys:GpgSigningKey::bot-gpg"), {
+                parameter,
+                passphraseParameter,
+                fingerprint: "F".repeat(40),
+                keyId: "K".repeat(16),
+                publicKey: "PUBLIC",
+                privateKey: secret("PRIVATE"),
+                parameterName: parameter.name,
+                passphraseParameterName: passphraseParameter.name,
+                parameterArns: [arn, arn],
+            });
+        });
+
+        it("writes the passphrase only once GitHub has the key, in a StoredSecret under the signing key", async () => {
+            const { registered, parents } = await recordState(args({ passphrase: "correct horse" }));
+            assert.deepEqual(waitsFor(one(registered, PARAMETER, "bot-gpg-passphrase-ssm")), [`${USER_GPG_KEY}::bot-gpg`]);
+            assert.equal(parents.get("flux-gitops:keys:StoredSecret::bot-gpg-passphrase-ssm"), "flux-gitops:keys:GpgSigningKey::bot-gpg");
+        });
+    });
+});
