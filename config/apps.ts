@@ -60,6 +60,15 @@ export const APP = {
         description:
             "Name of the application repository under `owner`; also the name of the app's Flux objects.",
         prompt: { description: "Name of the application repository under owner (Flux deploys its kustomize overlay)" },
+        check: (c, k) => {
+            const repository = c.required(k, "the application repository under owner");
+            if (repository && (!GITHUB_REPOSITORY.test(repository) || repository === "." || repository === "..")) {
+                c.problem(k, `is not a valid GitHub repository name (got "${repository}")`);
+            } else {
+                c.dnsLabel(k, repository);
+            }
+            return repository;
+        },
     }),
     image: setting({
         key: "image",
@@ -68,6 +77,16 @@ export const APP = {
         description:
             "Image repository without tag, e.g. ghcr.io/<owner>/<app>.",
         prompt: { description: "Image repository of the application without tag, e.g. ghcr.io/<owner>/<app>" },
+        check: (c, k) => {
+            const image = c.required(k, "the image repository, e.g. ghcr.io/<owner>/<app>");
+            if (image && !IMAGE_REPOSITORY.test(image)) {
+                c.problem(k, `must be an image repository without tag or digest, e.g. ghcr.io/org/app (got "${image}")`);
+            } else if (image) {
+                const problem = imageProblem(image);
+                if (problem) c.problem(k, problem);
+            }
+            return image;
+        },
     }),
     imagePublic: setting({
         key: "imagePublic",
@@ -85,6 +104,7 @@ export const APP = {
         group: "GitHub",
         description:
             "Branch Flux reconciles and image automation checks out.",
+        check: (c, k) => c.branch(k, c.str(k)),
     }),
     overlayPath: setting({
         key: "overlayPath",
@@ -126,6 +146,7 @@ export const APP = {
         group: "Ingress (Gateway API)",
         description:
             "Hostname of the webhook receiver (\"\" = a random subdomain of baseDomain, generated once).",
+        check: (c, k) => c.hostname(k, c.optional(k)),
     }),
     tagPattern: setting({
         key: "tagPattern",
@@ -330,22 +351,11 @@ interface AppContext {
 
 /** Reads one application through `c`. */
 function readApp(c: Checks, ctx: AppContext): AppConfig {
-    const repository = c.required("repository", "the application repository under owner");
-    if (repository && (!GITHUB_REPOSITORY.test(repository) || repository === "." || repository === "..")) {
-        c.problem("repository", `is not a valid GitHub repository name (got "${repository}")`);
-    } else {
-        c.dnsLabel("repository", repository);
-    }
-    const branch = c.branch("branch", c.str("branch"));
+    const repository = APP.repository.read(c);
+    const branch = APP.branch.read(c);
     const pushBranch = c.branch("pushBranch", c.str("pushBranch") || branch);
 
-    const image = c.required("image", "the image repository, e.g. ghcr.io/<owner>/<app>");
-    if (image && !IMAGE_REPOSITORY.test(image)) {
-        c.problem("image", `must be an image repository without tag or digest, e.g. ghcr.io/org/app (got "${image}")`);
-    } else if (image) {
-        const problem = imageProblem(image);
-        if (problem) c.problem("image", problem);
-    }
+    const image = APP.image.read(c);
     const policy = APP.imagePolicy.read(c);
     const order = APP.imagePolicyOrder.read(c);
     const semverRange = c.str("imageSemverRange");
@@ -380,7 +390,7 @@ function readApp(c: Checks, ctx: AppContext): AppConfig {
         overlayPath,
         port: APP.appPort.read(c),
         hostname: c.hostname("appHostname", c.optional("appHostname")) ?? (ctx.baseDomain ? `${repository}.${ctx.baseDomain}` : ""),
-        receiverHostname: c.hostname("receiverHostname", c.optional("receiverHostname")),
+        receiverHostname: APP.receiverHostname.read(c),
         seedManifests: APP.seedManifests.read(c),
         image: {
             repository: image,

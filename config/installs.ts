@@ -147,6 +147,11 @@ export const INSTALLS = {
         description:
             "Name of the EKS cluster, for the Pod Identity association of External Secrets (\"\" = unset).",
         prompt: { description: "Name of the EKS cluster of that context (External Secrets gets its AWS role through EKS Pod Identity)" },
+        check: (c, k) => {
+            const v = c.required(k, "the EKS cluster of the Pod Identity association");
+            if (v && !EKS_CLUSTER_NAME.test(v)) c.problem(k, `is not an EKS cluster name (got "${v}")`);
+            return v;
+        },
     }),
     eksOidcProviderArn: setting({
         key: "eksOidcProviderArn",
@@ -155,6 +160,16 @@ export const INSTALLS = {
         group: "What the stack installs into the cluster",
         description:
             "ARN of the cluster's IAM OIDC provider, for IRSA (\"\" = unset).",
+        check: (c, k) => {
+            const v = c.required(k, "the ARN of the cluster's IAM OIDC provider, for IRSA");
+            if (v && !OIDC_PROVIDER_ARN.test(v)) {
+                c.problem(
+                    k,
+                    `must be an IAM OIDC provider ARN such as arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/EXAMPLE (got "${v}")`,
+                );
+            }
+            return v;
+        },
     }),
 };
 
@@ -180,20 +195,9 @@ function readExternalSecretsInstall(c: Checks): ExternalSecretsInstallConfig {
     const auth = INSTALLS.externalSecretsAuth.read(c);
     let eksClusterName: string | undefined;
     let oidcProviderArn: string | undefined;
-    if (auth === "podIdentity") {
-        eksClusterName = c.required("eksClusterName", "the EKS cluster of the Pod Identity association");
-        if (eksClusterName && !EKS_CLUSTER_NAME.test(eksClusterName)) {
-            c.problem("eksClusterName", `is not an EKS cluster name (got "${eksClusterName}")`);
-        }
-    } else if (auth === "irsa") {
-        oidcProviderArn = c.required("eksOidcProviderArn", "the ARN of the cluster's IAM OIDC provider, for IRSA");
-        if (oidcProviderArn && !OIDC_PROVIDER_ARN.test(oidcProviderArn)) {
-            c.problem(
-                "eksOidcProviderArn",
-                `must be an IAM OIDC provider ARN such as arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/EXAMPLE (got "${oidcProviderArn}")`,
-            );
-        }
-    }
+    // Each is required only by its way of getting AWS credentials.
+    if (auth === "podIdentity") eksClusterName = INSTALLS.eksClusterName.read(c);
+    else if (auth === "irsa") oidcProviderArn = INSTALLS.eksOidcProviderArn.read(c);
     const kmsKeyArn = c.optional("ssmKmsKeyId");
     if (kmsKeyArn !== undefined && !KMS_KEY_ARN.test(kmsKeyArn)) {
         c.problem(
