@@ -91,24 +91,25 @@ const fluxReady = fluxOperator?.ready ?? [];
 // its role that covers some of them: this one the shared parameters above, each application's its
 // own (FluxApplication). An ExternalSecret waits for the grants of what it reads, so its first sync
 // does not meet AccessDenied and back off.
-const grant = externalSecrets && eso ? { role: externalSecrets.role, kmsKeyArn: eso.kmsKeyArn, region: config.awsRegion } : undefined;
+const externalSecretsAccess = externalSecrets && eso ? { role: externalSecrets.role, kmsKeyArn: eso.kmsKeyArn, region: config.awsRegion } : undefined;
 const sharedSecrets = [...Object.values(registryTokens), slackWebhook, discordWebhook, botGithubToken];
-const sharedAccess = grant
+const sharedAccess = externalSecretsAccess
     ? new ExternalSecretsAccess(
           "external-secrets-access",
-          { ...grant, parameterArns: [...gpgKey.parameterArns, ...sharedSecrets.flatMap((s) => (s ? [s.parameterArn] : []))] },
+          { ...externalSecretsAccess, parameterArns: [...gpgKey.parameterArns, ...sharedSecrets.flatMap((s) => (s ? [s.parameterArn] : []))] },
           options("aws"),
       )
     : undefined;
 // What every ExternalSecret of the stack waits for: the store (and the controller's AWS identity)
 // and the grant of the shared parameters.
-const sharedSecretsReady = [...(externalSecrets?.ready ?? []), ...(sharedAccess ? [sharedAccess.policy] : [])];
+const secretStoreReady = [...(externalSecrets?.ready ?? []), ...(sharedAccess ? [sharedAccess.policy] : [])];
 
 // --- One delivery loop per application ---------------------------------------------------------
 // GitHub's SSH host keys as published by GitHub, so a rotation is picked up by the next `up`.
 const githubKnownHosts = github.getSshKeysOutput({ provider: providers.githubOrg }).keys.apply((keys) => knownHosts(keys));
 
-const shared = { gpgKey, botGithubToken, registryTokens, knownHosts: githubKnownHosts, fluxReady, secretStoreReady: sharedSecretsReady, externalSecretsAccess: grant };
+// What every application gets from the stack: the bot's keys, the registry tokens, what to wait for.
+const shared = { gpgKey, botGithubToken, registryTokens, knownHosts: githubKnownHosts, fluxReady, secretStoreReady, externalSecretsAccess };
 // Seeding adopts the files a branch already has (another stack's base, this stack's earlier
 // seeding). Whether a resource is imported must be known when it is registered, so GitHub is
 // asked first; the applications are registered once the answers are in.
@@ -136,7 +137,7 @@ const monitoring = mon.install
               discordWebhookParameter: discordWebhook?.parameter,
               clusterSecretStore: flux.clusterSecretStore,
               refreshInterval: flux.externalSecretRefreshInterval,
-              secretStoreReady: sharedSecretsReady,
+              secretStoreReady,
           },
           options("kubernetes"),
       )
