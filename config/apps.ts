@@ -3,6 +3,7 @@ import { appSsmNames } from "../components/keys/ssm-names";
 import { Checks, GITHUB_REPOSITORY, RawConfig } from "./checks";
 import { missingGroups, re2Error, re2Groups, Re2Groups } from "./re2";
 import { semverConstraintError } from "./semver";
+import { setting } from "./settings";
 
 /** How ImagePolicy orders tags (`spec.policy.<kind>`). */
 export type ImagePolicyKind = "numerical" | "semver" | "alphabetical";
@@ -50,12 +51,207 @@ export interface AppConfig {
     };
 }
 
+/** The settings of an application: the first one's top-level keys, each also a key of an `additionalApps` entry. */
+export const APP = {
+    repository: setting({
+        key: "repository",
+        type: "string",
+        group: "GitHub",
+        description:
+            "Name of the application repository under `owner`; also the name of the app's Flux objects.",
+        prompt: { description: "Name of the application repository under owner (Flux deploys its kustomize overlay)" },
+        check: (c, k) => {
+            const repository = c.required(k, "the application repository under owner");
+            if (repository && (!GITHUB_REPOSITORY.test(repository) || repository === "." || repository === "..")) {
+                c.problem(k, `is not a valid GitHub repository name (got "${repository}")`);
+            } else {
+                c.dnsLabel(k, repository);
+            }
+            return repository;
+        },
+    }),
+    image: setting({
+        key: "image",
+        type: "string",
+        group: "Container image",
+        description:
+            "Image repository without tag, e.g. ghcr.io/<owner>/<app>.",
+        prompt: { description: "Image repository of the application without tag, e.g. ghcr.io/<owner>/<app>" },
+        check: (c, k) => {
+            const image = c.required(k, "the image repository, e.g. ghcr.io/<owner>/<app>");
+            if (image && !IMAGE_REPOSITORY.test(image)) {
+                c.problem(k, `must be an image repository without tag or digest, e.g. ghcr.io/org/app (got "${image}")`);
+            } else if (image) {
+                const problem = imageProblem(image);
+                if (problem) c.problem(k, problem);
+            }
+            return image;
+        },
+    }),
+    imagePublic: setting({
+        key: "imagePublic",
+        type: "boolean",
+        default: false,
+        group: "Container image",
+        description:
+            "The image is public, so Flux scans its tags anonymously, without registry credentials.",
+        check: (c, k) => (c.str(k) === "" ? false : c.bool(k)),
+    }),
+    branch: setting({
+        key: "branch",
+        type: "string",
+        default: "main",
+        group: "GitHub",
+        description:
+            "Branch Flux reconciles and image automation checks out.",
+        check: (c, k) => c.branch(k, c.str(k)),
+    }),
+    overlayPath: setting({
+        key: "overlayPath",
+        type: "string",
+        default: "",
+        group: "Kubernetes and Flux",
+        description:
+            "Path of the environment's kustomize overlay in the repository (\"\" = ./kustomize/overlays/<stack>).",
+    }),
+    appNamespace: setting({
+        key: "appNamespace",
+        type: "string",
+        default: "",
+        group: "Kubernetes and Flux",
+        description:
+            "Namespace the application is deployed to (\"\" = the repository name).",
+    }),
+    appPort: setting({
+        key: "appPort",
+        type: "integer",
+        default: 8080,
+        group: "Kubernetes and Flux",
+        description:
+            "Port the application listens on.",
+        check: (c, k) => c.port(k),
+    }),
+    appHostname: setting({
+        key: "appHostname",
+        type: "string",
+        default: "",
+        group: "Ingress (Gateway API)",
+        description:
+            "Hostname of the application's HTTPRoute (\"\" = <repository>.<baseDomain>).",
+    }),
+    receiverHostname: setting({
+        key: "receiverHostname",
+        type: "string",
+        default: "",
+        group: "Ingress (Gateway API)",
+        description:
+            "Hostname of the webhook receiver (\"\" = a random subdomain of baseDomain, generated once).",
+        check: (c, k) => c.hostname(k, c.optional(k)),
+    }),
+    tagPattern: setting({
+        key: "tagPattern",
+        type: "string",
+        default: "",
+        group: "Container image",
+        description:
+            "filterTags regular expression (Go RE2 syntax) selecting candidate tags. \"\" = the policy's default: ^[0-9]+$ for numerical and alphabetical, no filter for semver (the semver policy skips tags that are not versions); \".*\" keeps every tag.",
+    }),
+    tagExtract: setting({
+        key: "tagExtract",
+        type: "string",
+        default: "",
+        group: "Container image",
+        description:
+            "filterTags extract expression, e.g. $ts (\"\" = the whole tag).",
+    }),
+    imagePolicy: setting({
+        key: "imagePolicy",
+        type: "string",
+        default: "numerical",
+        group: "Container image",
+        description:
+            "How ImagePolicy picks the newest tag: numerical, semver or alphabetical.",
+        check: (c, k) => c.oneOf(k, IMAGE_POLICY_KINDS),
+    }),
+    imagePolicyOrder: setting({
+        key: "imagePolicyOrder",
+        type: "string",
+        default: "asc",
+        group: "Container image",
+        description:
+            "Sort order for numerical and alphabetical policies: asc or desc (asc = highest wins).",
+        check: (c, k) => c.oneOf(k, SORT_ORDERS),
+    }),
+    imageSemverRange: setting({
+        key: "imageSemverRange",
+        type: "string",
+        default: ">=0.0.0",
+        group: "Container image",
+        description:
+            "Semver range for the semver policy.",
+    }),
+    imageAutomation: setting({
+        key: "imageAutomation",
+        type: "boolean",
+        default: true,
+        group: "Container image",
+        description:
+            "Let Flux commit image updates to the repository (gives the deploy key write access).",
+        check: (c, k) => c.bool(k),
+    }),
+    pushBranch: setting({
+        key: "pushBranch",
+        type: "string",
+        default: "",
+        group: "Container image",
+        description:
+            "Branch image automation pushes its commits to (\"\" = branch).",
+    }),
+    seedManifests: setting({
+        key: "seedManifests",
+        type: "boolean",
+        default: true,
+        group: "Kubernetes and Flux",
+        description:
+            "Commit the environment's kustomize overlay (and the base, unless the branch has it already) into the repository once.",
+        check: (c, k) => c.bool(k),
+    }),
+    ssmDeployKeyName: setting({
+        key: "ssmDeployKeyName",
+        type: "string",
+        default: "",
+        group: "AWS SSM Parameter Store",
+        description:
+            "SSM name of the deploy private key (\"\" = /github/<repository>/deploy-key).",
+    }),
+    ssmWebhookTokenName: setting({
+        key: "ssmWebhookTokenName",
+        type: "string",
+        default: "",
+        group: "AWS SSM Parameter Store",
+        description:
+            "SSM name of the receiver webhook token (\"\" = /github/<repository>/receiver-token).",
+    }),
+};
+
 /** Keys an `additionalApps` entry may set; the ones not set come from the top-level keys of the same name. */
-export const APP_KEYS = [
-    "repository", "image", "imagePublic", "branch", "overlayPath", "appNamespace", "appPort", "appHostname", "receiverHostname",
-    "tagPattern", "tagExtract", "imagePolicy", "imagePolicyOrder", "imageSemverRange", "imageAutomation",
-    "pushBranch", "seedManifests", "ssmDeployKeyName", "ssmWebhookTokenName",
-] as const;
+export const APP_KEYS: readonly string[] = Object.values(APP).map((s) => s.key);
+
+/** The applications' settings: each application's, then the list of more applications. */
+export const APPS = {
+    ...APP,
+    additionalApps: setting({
+        key: "additionalApps",
+        type: "string",
+        docType: "list of objects",
+        declared: false,
+        group: "Container image",
+        description:
+            `More applications. Each entry takes repository and image, and may set ${APP_KEYS.filter((k) => k !== "repository" && k !== "image").join(", ")}. ` +
+            "What an entry does not set comes from the top-level key of the same name, except the names and hosts, which derive from " +
+            "its repository, and tagPattern and tagExtract, which an entry with another imagePolicy does not take.",
+    }),
+};
 // Keys of the tag filter: inherited only by an entry with the first application's imagePolicy.
 const POLICY_KEYS = new Set(["tagPattern", "tagExtract"]);
 // Keys that name or locate one application: never inherited from the first application.
@@ -155,24 +351,13 @@ interface AppContext {
 
 /** Reads one application through `c`. */
 function readApp(c: Checks, ctx: AppContext): AppConfig {
-    const repository = c.required("repository", "the application repository under owner");
-    if (repository && (!GITHUB_REPOSITORY.test(repository) || repository === "." || repository === "..")) {
-        c.problem("repository", `is not a valid GitHub repository name (got "${repository}")`);
-    } else {
-        c.dnsLabel("repository", repository);
-    }
-    const branch = c.branch("branch", c.str("branch"));
+    const repository = APP.repository.read(c);
+    const branch = APP.branch.read(c);
     const pushBranch = c.branch("pushBranch", c.str("pushBranch") || branch);
 
-    const image = c.required("image", "the image repository, e.g. ghcr.io/<owner>/<app>");
-    if (image && !IMAGE_REPOSITORY.test(image)) {
-        c.problem("image", `must be an image repository without tag or digest, e.g. ghcr.io/org/app (got "${image}")`);
-    } else if (image) {
-        const problem = imageProblem(image);
-        if (problem) c.problem("image", problem);
-    }
-    const policy = c.oneOf("imagePolicy", IMAGE_POLICY_KINDS);
-    const order = c.oneOf("imagePolicyOrder", SORT_ORDERS);
+    const image = APP.image.read(c);
+    const policy = APP.imagePolicy.read(c);
+    const order = APP.imagePolicyOrder.read(c);
     const semverRange = c.str("imageSemverRange");
     if (policy === "semver" && !semverRange) c.problem("imageSemverRange", "is required when imagePolicy is semver");
     else if (policy === "semver") {
@@ -203,20 +388,20 @@ function readApp(c: Checks, ctx: AppContext): AppConfig {
         branch,
         namespace: c.dnsLabel("appNamespace", c.str("appNamespace") || repository.toLowerCase()),
         overlayPath,
-        port: c.port("appPort"),
+        port: APP.appPort.read(c),
         hostname: c.hostname("appHostname", c.optional("appHostname")) ?? (ctx.baseDomain ? `${repository}.${ctx.baseDomain}` : ""),
-        receiverHostname: c.hostname("receiverHostname", c.optional("receiverHostname")),
-        seedManifests: c.bool("seedManifests"),
+        receiverHostname: APP.receiverHostname.read(c),
+        seedManifests: APP.seedManifests.read(c),
         image: {
             repository: image,
             registry: registryHost(image),
-            public: c.str("imagePublic") === "" ? false : c.bool("imagePublic"),
+            public: APP.imagePublic.read(c),
             policy,
             order,
             semverRange,
             tagPattern,
             tagExtract,
-            automation: c.bool("imageAutomation"),
+            automation: APP.imageAutomation.read(c),
             pushBranch,
         },
         ssm: {
@@ -246,7 +431,7 @@ function parseAdditionalApps(c: Checks, value: string | undefined): Record<strin
 export function readApps(c: Checks, raw: RawConfig, ctx: AppContext): AppConfig[] {
     const apps = [readApp(c, ctx)];
     parseAdditionalApps(c, raw.additionalApps).forEach((entry, i) => {
-        const unknown = Object.keys(entry).filter((k) => !(APP_KEYS as readonly string[]).includes(k));
+        const unknown = Object.keys(entry).filter((k) => !APP_KEYS.includes(k));
         if (unknown.length > 0) {
             c.problem(`additionalApps[${i}]`, `has unknown keys ${unknown.join(", ")} (allowed: ${APP_KEYS.join(", ")})`);
         }
@@ -279,6 +464,3 @@ export function readApps(c: Checks, raw: RawConfig, ctx: AppContext): AppConfig[
     }
     return apps;
 }
-
-/** The top-level keys read for the applications. */
-export const APPS_KEYS = [...APP_KEYS, "additionalApps"] as const;

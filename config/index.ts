@@ -3,17 +3,19 @@
  * part, and returned as one typed object. Every problem of every part is reported together.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AppConfig, APPS_KEYS, readApps } from "./apps";
+import { AppConfig, APPS, readApps } from "./apps";
+import { AWS } from "./aws";
 import { Checks, ConfigError, RawConfig, TEMPLATE_PROJECT, unknownKeyProblems } from "./checks";
-import { CLUSTER_KEYS, ClusterConfig, readCluster } from "./cluster";
-import { DEPLOYMENTS_KEYS, DeploymentsConfig, readDeployments } from "./deployments";
-import { FLUX_KEYS, FluxConfig, readFlux } from "./flux";
-import { GITHUB_KEYS, GithubConfig, readGithub } from "./github";
-import { INGRESS_KEYS, IngressConfig, readIngress } from "./ingress";
-import { INSTALLS_KEYS, InstallsConfig, readInstalls } from "./installs";
-import { KEYS_KEYS, KeysConfig, readKeys, readSsm, readSsmPrefix, SSM_KEYS, SsmConfig } from "./keys";
-import { MONITORING_KEYS, MonitoringConfig, readMonitoring } from "./monitoring";
-import { readRegistries, RegistryCredentials } from "./registries";
+import { CLUSTER, ClusterConfig, readCluster } from "./cluster";
+import { DEPLOYMENTS, DeploymentsConfig, readDeployments } from "./deployments";
+import { FLUX, FluxConfig, readFlux } from "./flux";
+import { GITHUB, GithubConfig, readGithub } from "./github";
+import { INGRESS, IngressConfig, readIngress } from "./ingress";
+import { INSTALLS, InstallsConfig, readInstalls } from "./installs";
+import { KEYS, KeysConfig, readKeys, readSsm, readSsmPrefix, SSM, SsmConfig } from "./keys";
+import { MONITORING, MonitoringConfig, readMonitoring } from "./monitoring";
+import { readRegistries, REGISTRIES, RegistryCredentials } from "./registries";
+import { Setting, settingList } from "./settings";
 
 export * from "./apps";
 export * from "./checks";
@@ -27,6 +29,7 @@ export type { KeysConfig, SsmConfig } from "./keys";
 export type { MonitoringConfig } from "./monitoring";
 export { GHCR, registryTokenParameter } from "./registries";
 export type { RegistryCredentials } from "./registries";
+export type { Setting, SettingType } from "./settings";
 
 /** Secret config values. Only their presence is validated; their values stay inside Outputs. */
 export interface SecretConfig {
@@ -79,31 +82,26 @@ export interface StackConfig {
     readonly installs: InstallsConfig;
 }
 
-/** Names of the plain keys read from the project's config namespace. */
-export const PLAIN_KEYS = [
-    ...GITHUB_KEYS, ...APPS_KEYS, ...KEYS_KEYS, ...SSM_KEYS, ...CLUSTER_KEYS, ...FLUX_KEYS, ...INGRESS_KEYS,
-    ...MONITORING_KEYS, ...DEPLOYMENTS_KEYS, ...INSTALLS_KEYS,
-] as const;
-
-/** Names of the secret keys. */
-export const SECRET_KEYS = [
-    "registryToken", "botGithubToken", "githubToken", "gpgPassphrase", "slackWebhookUrl", "discordWebhookUrl", "kubeconfig",
-] as const;
-
 /**
- * Secret keys that Pulumi.yaml does not declare, because they are optional: a declared secret
- * without a default is required, and one with a default fails the CLI's check that a secret's value
- * is encrypted (pulumi/pulumi pkg/workspace/config.go `validateStackConfigValue`, v3.274.0).
+ * Every setting the program reads, each declared once in the module of its concern. Their order is
+ * the order of Pulumi.yaml and of the README's reference (by group, scripts/project-file.ts).
  */
-export const UNDECLARED_SECRET_KEYS = [
-    "githubToken", "gpgPassphrase", "kubeconfig", "registryToken", "slackWebhookUrl", "discordWebhookUrl",
-] as const;
+export const SETTINGS: readonly Setting[] = [AWS, GITHUB, APPS, KEYS, SSM, CLUSTER, FLUX, INSTALLS, INGRESS, MONITORING, DEPLOYMENTS, REGISTRIES].flatMap(settingList);
 
 /** The structured key of per-registry credentials: usernames plain, tokens secret. */
-export const REGISTRIES_KEY = "registries";
+export const REGISTRIES_KEY = REGISTRIES.registries.key;
+
+/** Names of the plain keys read from the project's config namespace. */
+export const PLAIN_KEYS: readonly string[] = SETTINGS.filter((s) => !s.secret && !s.key.includes(":") && s.key !== REGISTRIES_KEY).map((s) => s.key);
+
+/** Names of the secret keys. */
+export const SECRET_KEYS: readonly string[] = SETTINGS.filter((s) => s.secret).map((s) => s.key);
+
+/** Secret keys that Pulumi.yaml does not declare, because they are optional (Setting.declared). */
+export const UNDECLARED_SECRET_KEYS: readonly string[] = SETTINGS.filter((s) => s.secret && s.declared === false).map((s) => s.key);
 
 /** Every key the program reads from its namespace. */
-export const KNOWN_KEYS: readonly string[] = [...new Set<string>([...PLAIN_KEYS, ...SECRET_KEYS, REGISTRIES_KEY])];
+export const KNOWN_KEYS: readonly string[] = SETTINGS.filter((s) => !s.key.includes(":")).map((s) => s.key);
 
 /**
  * Whether the CLI passed a key as a secret (PULUMI_CONFIG_SECRET_KEYS). Exported by
@@ -114,8 +112,9 @@ function isConfigSecret(key: string): boolean {
     return runtimeConfig.isConfigSecret(key);
 }
 
-// registryToken is required only by a private ghcr.io image (readRegistries), the webhooks never.
-const REQUIRED_SECRETS = ["botGithubToken"] as const;
+// The declared secrets (a declaration without a default is required). registryToken is required
+// only by a private ghcr.io image (readRegistries), the webhooks never.
+const REQUIRED_SECRETS = SETTINGS.filter((s) => s.secret && s.declared !== false && s.default === undefined).map((s) => s.key as keyof SecretConfig);
 
 /**
  * Validates raw config and returns the typed config, or throws one ConfigError listing every
@@ -134,11 +133,7 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
     for (const k of REQUIRED_SECRETS) {
         if (!secrets[k]) c.problem(k, `is required; set it with \`pulumi config set --secret ${k} <value>\``);
     }
-    const awsRegion = c.str("aws:region");
-    if (!awsRegion) problems.push("aws:region is required; set it with `pulumi config set aws:region <region>`");
-    else if (!/^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(awsRegion)) {
-        problems.push(`aws:region is not an AWS region such as eu-central-1 (got "${awsRegion}")`);
-    }
+    const awsRegion = AWS.region.read(c);
 
     const github = readGithub(c, secrets, context.env ?? {});
     const cluster = readCluster(c, secrets);
@@ -226,7 +221,7 @@ export function loadConfig(): StackConfig {
     const config = new pulumi.Config(project);
     const raw: Record<string, string | undefined> = {};
     for (const k of PLAIN_KEYS) raw[k] = config.get(k);
-    raw["aws:region"] = new pulumi.Config("aws").get("region");
+    raw[AWS.region.key] = new pulumi.Config("aws").get("region");
     const secrets: Record<string, pulumi.Output<string>> = {};
     const plaintextSecrets: string[] = [];
     for (const k of SECRET_KEYS) {
@@ -234,7 +229,7 @@ export function loadConfig(): StackConfig {
         // Presence is checked on the raw value so that a missing secret is reported with the others.
         if (pulumi.runtime.getConfig(full) === undefined) continue;
         secrets[k] = config.requireSecret(k);
-        if ((UNDECLARED_SECRET_KEYS as readonly string[]).includes(k) && !isConfigSecret(full)) {
+        if (UNDECLARED_SECRET_KEYS.includes(k) && !isConfigSecret(full)) {
             plaintextSecrets.push(k);
         }
     }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AppConfig } from "./apps";
+import { setting } from "./settings";
 import { Checks } from "./checks";
 
 /** The credentials Flux reads one registry with. */
@@ -11,6 +12,19 @@ export interface RegistryCredentials {
     readonly token: pulumi.Output<string>;
     readonly parameterName: string;
 }
+
+/** The structured key of per-registry credentials: usernames plain, tokens secret. */
+export const REGISTRIES = {
+    registries: setting({
+        key: "registries",
+        type: "string",
+        docType: "object",
+        declared: false,
+        group: "Container image",
+        description:
+            'Credentials per registry host other than ghcr.io: {"<host>": {"username": "<user>"}}, each token set with `pulumi config set --secret --path \'registries["<host>"].token\'`.',
+    }),
+};
 
 /** GitHub's registry: the bot reads it with `registryToken` (a token of the bot with read:packages). */
 export const GHCR = "ghcr.io";

@@ -16,6 +16,8 @@ import { GatewayRef } from "../gateway/http-route";
 import { DeployKey } from "../keys/deploy-key";
 import { ParameterRef } from "../keys/stored-secret";
 import { WebhookToken } from "../keys/webhook-token";
+import type { AppConfig, StackConfig } from "../../config";
+import type { FluxConfig } from "../../config/flux";
 
 /** Flux's reconcile intervals for one application. */
 export interface FluxIntervals {
@@ -26,6 +28,19 @@ export interface FluxIntervals {
     readonly timeout: string;
     readonly imageScan: string;
     readonly imageUpdate: string;
+}
+
+/** An application's reconcile intervals, from the stack's Flux settings. */
+export function fluxIntervals(flux: FluxConfig): FluxIntervals {
+    return {
+        git: flux.gitInterval,
+        gitTimeout: flux.gitTimeout,
+        kustomization: flux.kustomizationInterval,
+        retry: flux.kustomizationRetryInterval,
+        timeout: flux.kustomizationTimeout,
+        imageScan: flux.imageInterval,
+        imageUpdate: flux.imageUpdateInterval,
+    };
 }
 
 export interface FluxApplicationArgs {
@@ -75,15 +90,8 @@ export interface FluxApplicationArgs {
         /** SSM parameter of the bot's GitHub token (commit statuses: read and write). */
         readonly githubTokenParameter: ParameterRef;
     };
-    readonly flux: {
-        readonly namespace: string;
-        readonly intervals: FluxIntervals;
-        /** ClusterSecretStore backed by AWS Parameter Store. */
-        readonly clusterSecretStore: string;
-        readonly externalSecretRefreshInterval: string;
-        /** `known_hosts` for github.com. */
-        readonly knownHosts: pulumi.Input<string>;
-    };
+    /** The stack's Flux settings (namespace, intervals, ClusterSecretStore), and `known_hosts` for github.com. */
+    readonly flux: FluxConfig & { readonly knownHosts: pulumi.Input<string> };
     readonly ssm: {
         readonly deployKey: string;
         readonly webhookToken: string;
@@ -116,6 +124,65 @@ export interface FluxApplicationArgs {
         /** KMS key ARN of the SecureString parameters, when not the AWS managed key. */
         readonly kmsKeyArn?: string;
         readonly region: string;
+    };
+}
+
+/** What the stack shares with each application: the bot's keys, the registry tokens, what to wait for. */
+export interface SharedWithApplications {
+    /** The bot's GPG key (its parameters; image automation waits for it). */
+    readonly gpgKey: pulumi.Resource & { readonly parameter: ParameterRef; readonly passphraseParameter?: ParameterRef };
+    /** The bot's GitHub token in SSM (commit statuses). */
+    readonly botGithubToken: { readonly parameter: ParameterRef };
+    /** Each registry's token in SSM, by registry host. */
+    readonly registryTokens: Readonly<Record<string, { readonly parameter: ParameterRef }>>;
+    /** `known_hosts` for github.com. */
+    readonly knownHosts: pulumi.Input<string>;
+    readonly fluxReady: pulumi.Resource[];
+    readonly secretStoreReady: pulumi.Resource[];
+    readonly externalSecretsAccess?: FluxApplicationArgs["externalSecretsAccess"];
+}
+
+/** An application's arguments from its config and the stack's, but for what its seeding finds in the repository. */
+export function fluxApplicationArgs(app: AppConfig, config: StackConfig, shared: SharedWithApplications): FluxApplicationArgs {
+    const registry = app.image.public ? undefined : config.registries[app.image.registry];
+    const { ingress, github } = config;
+    return {
+        owner: github.owner,
+        repository: app.repository,
+        branch: app.branch,
+        stack: config.stack,
+        namespace: app.namespace,
+        overlayPath: app.overlayPath,
+        port: app.port,
+        hostname: app.hostname,
+        image: {
+            repository: app.image.repository,
+            registryHost: app.image.registry,
+            policy: app.image,
+            automation: app.image.automation,
+            pushBranch: app.image.pushBranch,
+            registry: registry && {
+                host: registry.host,
+                username: registry.username,
+                tokenParameter: shared.registryTokens[registry.host].parameter,
+            },
+        },
+        bot: {
+            name: github.botName,
+            email: github.botEmail,
+            gpgKey: shared.gpgKey,
+            gpgKeyParameter: shared.gpgKey.parameter,
+            gpgPassphraseParameter: shared.gpgKey.passphraseParameter,
+            githubTokenParameter: shared.botGithubToken.parameter,
+        },
+        flux: { ...config.flux, knownHosts: shared.knownHosts },
+        ssm: { ...app.ssm, kmsKeyId: config.ssm.kmsKeyId },
+        receiver: { hostname: app.receiverHostname, baseDomain: ingress.baseDomain },
+        gateway: { name: ingress.gatewayName, namespace: ingress.gatewayNamespace, sectionName: ingress.gatewaySectionName },
+        protectKeys: config.keys.protectKeys,
+        fluxReady: shared.fluxReady,
+        secretStoreReady: shared.secretStoreReady,
+        externalSecretsAccess: shared.externalSecretsAccess,
     };
 }
 
@@ -245,7 +312,7 @@ export class FluxApplication extends pulumi.ComponentResource {
               )
             : undefined;
 
-        const intervals = args.flux.intervals;
+        const intervals = fluxIntervals(args.flux);
         // A private image's pull Secret in the application's namespace, from the same parameter as
         // Flux's registry Secret: the seeded Deployment names it in imagePullSecrets. The store is a
         // ClusterSecretStore without `conditions`, so ExternalSecrets of every namespace may use it

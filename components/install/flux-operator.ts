@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { FluxClusterType } from "../../config/installs";
+import type { FluxClusterType, FluxInstallConfig } from "../../config/installs";
 import { WAIT_FOR_READY } from "../custom-resource";
 
 /**
@@ -51,9 +51,8 @@ export function fluxInstanceSpec(args: FluxInstanceSpecArgs): Record<string, unk
 export interface FluxOperatorArgs {
     /** Flux's namespace: the operator's and the FluxInstance's (created by the release). */
     readonly namespace: string;
-    /** Exact chart version. */
-    readonly chartVersion: string;
-    readonly instance: FluxInstanceSpecArgs;
+    /** The exact chart version, the Flux version and the cluster type (config/installs.ts). */
+    readonly install: FluxInstallConfig;
 }
 
 /**
@@ -77,7 +76,7 @@ export class FluxOperator extends pulumi.ComponentResource {
                 // The namespace may exist already (a cluster bootstrapped with `flux bootstrap`).
                 createNamespace: true,
                 chart: FLUX_OPERATOR_CHART,
-                version: args.chartVersion,
+                version: args.install.operatorChartVersion,
                 atomic: true,
                 cleanupOnFail: true,
                 maxHistory: 10,
@@ -96,7 +95,7 @@ export class FluxOperator extends pulumi.ComponentResource {
                     namespace: args.namespace,
                     annotations: { ...WAIT_FOR_READY },
                 },
-                spec: fluxInstanceSpec(args.instance),
+                spec: fluxInstanceSpec({ version: args.install.distributionVersion, clusterType: args.install.clusterType }),
             },
             { parent: this, dependsOn: [this.release] },
         );

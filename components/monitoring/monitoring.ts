@@ -23,7 +23,7 @@ export interface MonitoringArgs {
     /** Exact chart version. */
     readonly chartVersion: string;
     /** Seconds Helm may take to install or upgrade. */
-    readonly timeoutSeconds: number;
+    readonly helmTimeoutSeconds: number;
     /** Extra chart values, merged over ours. */
     readonly extraValues: Record<string, unknown>;
     /** Name of the AlertmanagerConfig and of the Secret with the webhook URLs. */
@@ -73,7 +73,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 version: args.chartVersion,
                 repositoryOpts: { repo: KUBE_PROMETHEUS_STACK_REPO },
                 values: kubePrometheusStackValues(args.releaseName, args.extraValues),
-                timeout: args.timeoutSeconds,
+                timeout: args.helmTimeoutSeconds,
                 // A failed install or upgrade rolls back instead of leaving a half-applied release.
                 atomic: true,
                 cleanupOnFail: true,

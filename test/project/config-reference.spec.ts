@@ -1,12 +1,14 @@
 /**
- * The README's configuration reference is generated from Pulumi.yaml (`npm run docs`,
- * scripts/config-reference.ts); these tests fail when the README is stale, and hold Pulumi.yaml's
- * list of keys "read but not declared" equal to the keys config/ really reads.
+ * Pulumi.yaml's settings are generated from their declarations in config/ (scripts/project-file.ts)
+ * and the README's configuration reference from Pulumi.yaml (scripts/config-reference.ts), both by
+ * `npm run docs`; these tests fail when either is stale, and hold Pulumi.yaml's list of keys "read
+ * but not declared" equal to the keys config/ really reads.
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { APP_KEYS, KNOWN_KEYS, SECRET_KEYS } from "../../config";
+import * as YAML from "yaml";
+import { APP_KEYS, KNOWN_KEYS, PLAIN_KEYS, SECRET_KEYS, Setting, SETTINGS, UNDECLARED_SECRET_KEYS } from "../../config";
 import {
     configReference,
     defaultCell,
@@ -20,6 +22,7 @@ import {
     withReference,
 } from "../../scripts/config-reference";
 import { PROJECT_ROOT } from "../../scripts/offline";
+import { projectSettingsText, settingsProblem, withProjectSettings, wrap } from "../../scripts/project-file";
 
 const projectText = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8");
 const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
@@ -190,7 +193,7 @@ describe("Pulumi.yaml's keys read but not declared", () => {
 
     it("are marked secret exactly when config/ reads them as secrets", () => {
         for (const u of undeclared)
-            assert.equal(u.secret, (SECRET_KEYS as readonly string[]).includes(u.key), u.key);
+            assert.equal(u.secret, SECRET_KEYS.includes(u.key), u.key);
     });
 
     it("describe every key an additionalApps entry may set (config/apps.ts APP_KEYS)", () => {
@@ -205,5 +208,100 @@ describe("Pulumi.yaml's keys read but not declared", () => {
         const region = entries.find((e) => e.key === "aws:region");
         assert.equal(region?.default, "eu-central-1");
         assert.equal(region?.required, false);
+    });
+});
+
+describe("Pulumi.yaml's settings, generated from config/ (npm run docs, scripts/project-file.ts)", () => {
+    const declaration = (s: Partial<Setting> & Pick<Setting, "key">): Setting => ({
+        type: "string",
+        group: "GitHub",
+        description: "A setting.",
+        ...s,
+    });
+
+    it("are in Pulumi.yaml exactly as generated from the declarations", () => {
+        const expected = withProjectSettings(projectText, projectSettingsText(SETTINGS));
+        assert.ok(
+            projectText === expected,
+            `Pulumi.yaml's settings differ from config/'s declarations; run \`npm run docs\`.\n` +
+                `Lines only in Pulumi.yaml (-) and only in the generated text (+):\n${lineDiff(projectText, expected)}`,
+        );
+    });
+
+    it("declare each setting as config/ does: type, default, secret and description survive YAML", () => {
+        const project = YAML.parse(projectText) as {
+            config: Record<string, unknown>;
+            template: { config: Record<string, { description: string; default?: unknown; secret?: boolean }> };
+        };
+        for (const s of SETTINGS) {
+            const value = project.config[s.key];
+            if (s.declared === false) {
+                // Only another package's key has a bare default; the others are read undeclared.
+                assert.deepEqual(value, s.default, s.key);
+            } else {
+                const d = value as Record<string, unknown>;
+                assert.equal(d.type, s.type, s.key);
+                assert.equal(d.default, s.default, s.key);
+                assert.equal(d.secret, s.secret, s.key);
+                assert.equal(d.description, s.description, s.key);
+            }
+            const prompt = project.template.config[s.key];
+            assert.equal(prompt?.description, s.prompt?.description, `${s.key}'s prompt`);
+            assert.equal(prompt?.default, s.prompt?.default, `${s.key}'s prompt default`);
+            if (prompt) assert.equal(prompt.secret, s.secret, `${s.key}'s prompt is secret as the setting is`);
+        }
+        assert.deepEqual(
+            Object.keys(project.template.config),
+            SETTINGS.filter((s) => s.prompt).map((s) => s.key),
+        );
+    });
+
+    it("derive the keys the program reads, the secrets and the ones Pulumi.yaml cannot declare", () => {
+        assert.deepEqual(KNOWN_KEYS, SETTINGS.map((s) => s.key).filter((k) => k !== "aws:region"));
+        assert.deepEqual([...UNDECLARED_SECRET_KEYS].sort(), [
+            "discordWebhookUrl",
+            "githubToken",
+            "gpgPassphrase",
+            "kubeconfig",
+            "registryToken",
+            "slackWebhookUrl",
+        ]);
+        assert.deepEqual([...SECRET_KEYS].sort(), [...UNDECLARED_SECRET_KEYS, "botGithubToken"].sort());
+        assert.ok(!PLAIN_KEYS.includes("registries") && !PLAIN_KEYS.includes("botGithubToken"));
+        assert.ok(PLAIN_KEYS.includes("additionalApps") && PLAIN_KEYS.includes("owner"));
+    });
+
+    it("refuses declarations Pulumi cannot hold or `pulumi new` would not ask for", () => {
+        const ok = [declaration({ key: "owner", prompt: { description: "Owner" } })];
+        assert.equal(settingsProblem(ok), undefined);
+        assert.equal(
+            settingsProblem([...ok, declaration({ key: "owner", default: "" })]),
+            "settings declared twice: owner",
+        );
+        assert.equal(
+            settingsProblem([declaration({ key: "owner" })]),
+            "owner is required, but `pulumi new` does not ask for it",
+        );
+        assert.equal(
+            settingsProblem([declaration({ key: "token", secret: true, default: "x" })]),
+            "token is a secret with a default, which the CLI refuses (declare it with declared: false)",
+        );
+        assert.equal(
+            settingsProblem([declaration({ key: "token", declared: false, default: "x" })]),
+            "token is not declared but has a default: only another package's key takes a bare default",
+        );
+        assert.equal(settingsProblem([declaration({ key: "x", description: " " })]), "x has no description");
+        assert.throws(() => projectSettingsText([declaration({ key: "owner" })]), /config\/ declarations: owner is required/);
+    });
+
+    it("replace only what follows the template's config: line, and say when it is missing", () => {
+        assert.equal(withProjectSettings("name: p\ntemplate:\n  config:\n    old: {}\n", "  config:\n    new: {}\n"), "name: p\ntemplate:\n  config:\n    new: {}\n");
+        assert.throws(() => withProjectSettings("name: p\n", "x"), /Pulumi.yaml needs the template's " {2}config:" line/);
+    });
+
+    it("wrap comments at the width, keeping a longer word whole", () => {
+        assert.deepEqual(wrap("aa bb cc  dd", 5), ["aa bb", "cc dd"]);
+        assert.deepEqual(wrap("abcdefgh ij", 4), ["abcdefgh", "ij"]);
+        assert.deepEqual(wrap("", 4), []);
     });
 });

@@ -100,13 +100,13 @@ describe("Pulumi.yaml as a `pulumi new` template", () => {
         // A prompt needs no declaration: newcmd's resolveTemplateConfig (pkg/cmd/pulumi/project/newcmd/config.go)
         // stores each answer under the project's name, encrypted when the prompt says secret.
         for (const key of UNDECLARED_SECRET_KEYS) {
-            assert.ok((SECRET_KEYS as readonly string[]).includes(key), `${key} is a secret the program reads`);
+            assert.ok(SECRET_KEYS.includes(key), `${key} is a secret the program reads`);
             assert.equal(declarations[key], undefined, `${key} is not declared`);
             assert.equal(key in templateConfig, key === "registryToken", `${key} is asked for only if the default stack needs it`);
         }
         assert.equal(templateConfig.registryToken.secret, true);
         // What the offline render stands in as if set are optional secrets of the program.
-        for (const key of OPTIONAL_SECRETS) assert.ok((UNDECLARED_SECRET_KEYS as readonly string[]).includes(key), key);
+        for (const key of OPTIONAL_SECRETS) assert.ok(UNDECLARED_SECRET_KEYS.includes(key), key);
     });
 
     it("asks for what makes the stack the new user's: owner, bot, repository, image, domain, cluster and region", () => {
@@ -124,7 +124,7 @@ describe("Pulumi.yaml as a `pulumi new` template", () => {
             // Bare keys belong to the project (pkg/cmd/pulumi/project/newcmd/config.go), so each names a
             // declared key, or a secret the program reads undeclared (then asked for as a secret).
             if (key in declarations) assert.equal(value.secret === true, declarations[key].secret === true, `${key} secret as declared`);
-            else assert.ok((UNDECLARED_SECRET_KEYS as readonly string[]).includes(key) && value.secret === true, `${key} is read by the program`);
+            else assert.ok(UNDECLARED_SECRET_KEYS.includes(key) && value.secret === true, `${key} is read by the program`);
         }
     });
 

@@ -117,8 +117,7 @@ describe("the installs on their own", () => {
                 () =>
                     new FluxOperator("flux", {
                         namespace: "flux-system",
-                        chartVersion: "0.58.1",
-                        instance: { version: "2.9.x", clusterType: "kubernetes" },
+                        install: { operatorChartVersion: "0.58.1", distributionVersion: "2.9.x", clusterType: "kubernetes" },
                     }),
             );
 
