@@ -165,6 +165,7 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
         ...(monitoring.slackWebhookUrl ? [ssm.slackWebhookUrl] : []),
         ...(monitoring.discordWebhookUrl ? [ssm.discordWebhookUrl] : []),
         ssm.botGithubToken,
+        ...(github.app ? [ssm.githubAppPrivateKey] : []),
     ];
     if (new Set(ssmNames).size !== ssmNames.length) {
         problems.push(`the SSM parameter names must differ from each other (got ${ssmNames.join(", ")})`);
