@@ -74,8 +74,9 @@ const slackWebhook = mon.slackWebhookUrl
 const discordWebhook = mon.discordWebhookUrl
     ? stored("discord-webhook-url", ssm.discordWebhookUrl, mon.discordWebhookUrl, "Discord webhook URL for Flux info events (Alertmanager)")
     : undefined;
-// The bot's GitHub token in SSM, from where each application's commit-status Provider reads it.
-const botGithubToken = stored("bot-github-token", ssm.botGithubToken, gh.botToken, `GitHub token of ${gh.botUser}: Flux posts commit statuses with it`);
+// The bot's GitHub token in SSM, for each application's commit-status Provider; in App mode Flux posts as the App.
+const botGithubToken = gh.app ? undefined : stored("bot-github-token", ssm.botGithubToken, gh.botToken, `GitHub token of ${gh.botUser}: Flux posts commit statuses with it`);
+const githubAppPrivateKey = gh.app && stored("github-app-private-key", ssm.githubAppPrivateKey, gh.app.privateKey, `Private key of GitHub App ${gh.app.id}: Flux reads and pushes as the App`, keyOptions);
 
 // --- What the stack installs: Flux (Flux Operator), External Secrets and its store -------------
 // Switched off, the cluster's own Flux / store is used and nothing waits for it.
@@ -92,7 +93,7 @@ const fluxReady = fluxOperator?.ready ?? [];
 // own (FluxApplication). An ExternalSecret waits for the grants of what it reads, so its first sync
 // does not meet AccessDenied and back off.
 const externalSecretsAccess = externalSecrets && eso ? { role: externalSecrets.role, kmsKeyArn: eso.kmsKeyArn, region: config.awsRegion } : undefined;
-const sharedSecrets = [...Object.values(registryTokens), slackWebhook, discordWebhook, botGithubToken];
+const sharedSecrets = [...Object.values(registryTokens), slackWebhook, discordWebhook, botGithubToken, githubAppPrivateKey];
 const sharedAccess = externalSecretsAccess
     ? new ExternalSecretsAccess(
           "external-secrets-access",
@@ -105,11 +106,11 @@ const sharedAccess = externalSecretsAccess
 const secretStoreReady = [...(externalSecrets?.ready ?? []), ...(sharedAccess ? [sharedAccess.policy] : [])];
 
 // --- One delivery loop per application ---------------------------------------------------------
-// GitHub's SSH host keys as published by GitHub, so a rotation is picked up by the next `up`.
-const githubKnownHosts = github.getSshKeysOutput({ provider: providers.githubOrg }).keys.apply((keys) => knownHosts(keys));
+// GitHub's SSH host keys as published by GitHub, so a rotation is picked up by the next `up` (none in App mode: https).
+const githubKnownHosts = gh.app ? "" : github.getSshKeysOutput({ provider: providers.githubOrg }).keys.apply((keys) => knownHosts(keys));
 
 // What every application gets from the stack: the bot's keys, the registry tokens, what to wait for.
-const shared = { gpgKey, botGithubToken, registryTokens, knownHosts: githubKnownHosts, fluxReady, secretStoreReady, externalSecretsAccess };
+const shared = { gpgKey, botGithubToken, githubAppPrivateKey, registryTokens, knownHosts: githubKnownHosts, fluxReady, secretStoreReady, externalSecretsAccess };
 // Seeding adopts the files a branch already has (another stack's base, this stack's earlier
 // seeding). Whether a resource is imported must be known when it is registered, so GitHub is
 // asked first; the applications are registered once the answers are in.
@@ -169,7 +170,8 @@ export const ssmParameters = {
     gpgKey: gpgKey.parameterName,
     slackWebhookUrl: slackWebhook?.parameterName,
     discordWebhookUrl: discordWebhook?.parameterName,
-    botGithubToken: botGithubToken.parameterName,
+    botGithubToken: botGithubToken?.parameterName,
+    ...(githubAppPrivateKey ? { githubAppPrivateKey: githubAppPrivateKey.parameterName } : {}),
 };
 export const deployKeyId = of(0, (a) => a.deployKeyId);
 export const deployKeyPublicKey = of(0, (a) => a.deployKeyPublicKey);

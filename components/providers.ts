@@ -11,7 +11,7 @@ import type { StackConfig } from "../config";
 export interface Providers {
     /** AWS, for the SSM parameters; tags every resource it creates. */
     readonly aws: aws.Provider;
-    /** GitHub as the organisation: deploy keys, webhooks, repository files. */
+    /** GitHub as the organisation (a token, or the GitHub App): deploy keys, webhooks, repository files. */
     readonly githubOrg: github.Provider;
     /** GitHub as the bot user: only the bot's own GPG key (least privilege). */
     readonly githubBot: github.Provider;
@@ -35,6 +35,33 @@ export function awsTags(config: StackConfig): Record<string, string> {
     };
 }
 
+/**
+ * Removes the `token` input of a provider: @pulumi/github 6.15.0 provider.js fills `token` from
+ * GITHUB_TOKEN whenever none is given (`args.token ? … : undefined) ?? getEnv("GITHUB_TOKEN")`), so
+ * in App mode an exported GITHUB_TOKEN would otherwise reach the org provider's inputs and state.
+ */
+export const withoutToken: pulumi.ResourceTransformation = ({ props, opts }) => {
+    const { token: _token, ...rest } = props;
+    return { props: rest, opts };
+};
+
+/** The organisation's GitHub provider: as the App in App mode, else with the organisation token. */
+function githubOrgProvider(config: StackConfig): github.Provider {
+    const { owner, orgToken, app } = config.github;
+    if (app) {
+        // App auth wins over a token (terraform-provider-github v6.13.0 github/provider.go: the token
+        // is read only when no App is configured); `owner` is required with it there. 6.15.0 does not
+        // mark appAuth secret itself: the PEM's secretness carries through its JSON.stringify.
+        return new github.Provider(
+            "github-org",
+            { owner, appAuth: { id: app.id, installationId: app.installationId, pemFile: pulumi.secret(app.privateKey) } },
+            { transformations: [withoutToken] },
+        );
+    }
+    // orgToken undefined: the provider falls back to GITHUB_TOKEN (or `gh auth token`).
+    return new github.Provider("github-org", { owner, token: orgToken });
+}
+
 /** Creates the stack's providers, each configured from the validated config only. */
 export function createProviders(config: StackConfig): Providers {
     return {
@@ -42,11 +69,7 @@ export function createProviders(config: StackConfig): Providers {
             region: config.awsRegion as aws.Region,
             defaultTags: { tags: awsTags(config) },
         }),
-        githubOrg: new github.Provider("github-org", {
-            owner: config.github.owner,
-            // undefined: the provider falls back to GITHUB_TOKEN (or `gh auth token`).
-            token: config.github.orgToken,
-        }),
+        githubOrg: githubOrgProvider(config),
         githubBot: new github.Provider("github-bot", {
             owner: config.github.botUser,
             // Always explicit: falling back to GITHUB_TOKEN would register the key on the wrong account.

@@ -9,7 +9,7 @@ import { Checks, ConfigError, RawConfig, TEMPLATE_PROJECT, unknownKeyProblems } 
 import { CLUSTER, ClusterConfig, readCluster } from "./cluster";
 import { DEPLOYMENTS, DeploymentsConfig, readDeployments } from "./deployments";
 import { FLUX, FluxConfig, readFlux } from "./flux";
-import { GITHUB, GithubConfig, readGithub } from "./github";
+import { GITHUB, GithubConfig, PemShape, pemShape, readGithub } from "./github";
 import { INGRESS, IngressConfig, readIngress } from "./ingress";
 import { INSTALLS, InstallsConfig, readInstalls } from "./installs";
 import { KEYS, KeysConfig, readKeys, readSsm, readSsmPrefix, SSM, SsmConfig } from "./keys";
@@ -22,7 +22,8 @@ export * from "./checks";
 export type { ClusterConfig } from "./cluster";
 export type { DeploymentsConfig } from "./deployments";
 export type { FluxConfig } from "./flux";
-export type { GithubConfig } from "./github";
+export type { GithubAppConfig, GithubConfig, PemShape } from "./github";
+export { GITHUB_APP_ENV, GITHUB_APP_KEYS, pemShape } from "./github";
 export type { IngressConfig } from "./ingress";
 export type { ExternalSecretsInstallConfig, FluxInstallConfig, InstallsConfig } from "./installs";
 export type { KeysConfig, SsmConfig } from "./keys";
@@ -38,6 +39,10 @@ export interface SecretConfig {
     readonly slackWebhookUrl?: pulumi.Output<string>;
     readonly discordWebhookUrl?: pulumi.Output<string>;
     readonly githubToken?: pulumi.Output<string>;
+    /** GitHub App mode: the App's private key. */
+    readonly githubAppPrivateKey?: pulumi.Output<string>;
+    /** The shape of githubAppPrivateKey's value (pemShape), judged where the value is read. */
+    readonly githubAppPrivateKeyShape?: PemShape;
     readonly gpgPassphrase?: pulumi.Output<string>;
     /** The passphrase was set to "": no passphrase (SSM refuses an empty value). */
     readonly gpgPassphraseEmpty?: boolean;
@@ -160,6 +165,7 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
         ...(monitoring.slackWebhookUrl ? [ssm.slackWebhookUrl] : []),
         ...(monitoring.discordWebhookUrl ? [ssm.discordWebhookUrl] : []),
         ssm.botGithubToken,
+        ...(github.app ? [ssm.githubAppPrivateKey] : []),
     ];
     if (new Set(ssmNames).size !== ssmNames.length) {
         problems.push(`the SSM parameter names must differ from each other (got ${ssmNames.join(", ")})`);
@@ -211,6 +217,11 @@ export function splitRegistries(value: string | undefined): { entries: string | 
     return { entries: JSON.stringify(entries), tokens };
 }
 
+/** The shape of the App's private key, judged on the raw value, which goes no further. */
+function appKeyShape(value: string | undefined): PemShape | undefined {
+    return value === undefined ? undefined : pemShape(value);
+}
+
 /**
  * Reads the stack's config once (the only place that touches pulumi.Config) and validates it.
  * Throws ConfigError before any resource is registered.
@@ -248,6 +259,7 @@ export function loadConfig(): StackConfig {
         {
             ...secrets,
             gpgPassphraseEmpty: pulumi.runtime.getConfig(`${project}:gpgPassphrase`) === "",
+            githubAppPrivateKeyShape: appKeyShape(pulumi.runtime.getConfig(`${project}:githubAppPrivateKey`)),
             registryTokens: registries.tokens,
         },
         pulumi.getStack(),

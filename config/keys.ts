@@ -28,6 +28,8 @@ export interface SsmConfig {
     readonly discordWebhookUrl: string;
     /** The bot's GitHub token, for Flux's commit statuses: `<prefix>/github/bot-tokens/<botUser>`. */
     readonly botGithubToken: string;
+    /** GitHub App mode: the App's private key (stack-wide, as the alert channels' URLs). */
+    readonly githubAppPrivateKey: string;
     readonly kmsKeyId?: string;
 }
 
@@ -176,6 +178,7 @@ export function readSsm(
         slackWebhookUrl: c.ssmName("ssmSlackWebhookName", `/flux-gitops/${stack}/slack-webhook-url`),
         discordWebhookUrl: c.ssmName("ssmDiscordWebhookName", `/flux-gitops/${stack}/discord-webhook-url`),
         botGithubToken: `${prefix}/github/bot-tokens/${botUser}`,
+        githubAppPrivateKey: `/flux-gitops/${stack}/github-app-private-key`,
         kmsKeyId: c.optional("ssmKmsKeyId"),
     };
     return ssm;

@@ -15,6 +15,8 @@ import type {
 export const SSM_PARAMETER = "aws:ssm/parameter:Parameter";
 export const GITHUB_WEBHOOK = "github:index/repositoryWebhook:RepositoryWebhook";
 export const GITHUB_DEPLOY_KEY = "github:index/repositoryDeployKey:RepositoryDeployKey";
+export const GITHUB_USER_GPG_KEY = "github:index/userGpgKey:UserGpgKey";
+export const GITHUB_PROVIDER = "pulumi:providers:github";
 export const TLS_PRIVATE_KEY = "tls:index/privateKey:PrivateKey";
 export const DYNAMIC_RESOURCE = "pulumi-nodejs:dynamic:Resource";
 export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";

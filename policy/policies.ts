@@ -15,6 +15,7 @@ import {
     kustomizationPrune,
 } from "./flux";
 import { GATEWAY_DEFAULTS, httpRouteHsts } from "./gateway";
+import { githubAppHttpsGit, githubAppNoDeployKey, githubAppNoToken } from "./github";
 import { helmChartPinned } from "./install";
 import {
     deployKeyLeastPrivilege,
@@ -49,5 +50,8 @@ export function policies(): (ResourceValidationPolicy | StackValidationPolicy)[]
         kustomizationPrune(),
         helmChartPinned(),
         noPlaintextSecretOutputs(),
+        githubAppNoToken(),
+        githubAppNoDeployKey(),
+        githubAppHttpsGit(),
     ];
 }

@@ -7,6 +7,7 @@
  * out/<variant>/ and out/<variant>.resources.json, and out/variants.json listing them: the inputs
  * of the Go suites in conformance/.
  */
+import { generateKeyPairSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
@@ -225,6 +226,14 @@ function redactedOutputs(evaluation: Evaluation): Record<string, unknown> {
     );
 }
 
+/**
+ * A GitHub App private key for the App-mode render: a fresh RSA key in the PKCS#1 PEM GitHub
+ * issues. Secret values are redacted in the render, so a new key each run changes no output.
+ */
+function renderAppPrivateKey(): string {
+    return generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+}
+
 /** One render the conformance suites judge: a stack file with config overrides. */
 export interface RenderVariant {
     /** Folder name under out/ (`out/<name>/`, `out/<name>.resources.json`). */
@@ -270,6 +279,16 @@ export const RENDER_VARIANTS: readonly RenderVariant[] = [
         stack: "dev",
         overrides: { installFlux: "false", installExternalSecrets: "false", imageAutomation: "false", seedManifests: "false" },
         description: "dev with installFlux, installExternalSecrets, imageAutomation and seedManifests off",
+    },
+    {
+        name: "dev-app",
+        stack: "dev",
+        overrides: {
+            githubAppId: "123456",
+            githubAppInstallationId: "7890123",
+            githubAppPrivateKey: { secret: renderAppPrivateKey() },
+        },
+        description: "dev in GitHub App mode: Flux over https as the App, no deploy key",
     },
     {
         name: "dev-slack",

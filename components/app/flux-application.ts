@@ -5,7 +5,7 @@ import { AppManifests } from "./app-manifests";
 import { appManifestFiles, AppManifestsSpec } from "./manifests";
 import { AppDelivery } from "../flux/app-delivery";
 import { CommitStatus } from "../flux/commit-status";
-import { FluxSecrets, parameterExternalSecret, registrySecretValues } from "../flux/flux-secrets";
+import { FluxSecrets, GithubAppSecretArgs, parameterExternalSecret, registrySecretValues } from "../flux/flux-secrets";
 import { ImageAutomation } from "../flux/image-automation";
 import { appPullSecretName, fluxObjectNames } from "../flux/names";
 import { ExternalSecretsAccess } from "../install/external-secrets";
@@ -87,9 +87,14 @@ export interface FluxApplicationArgs {
         readonly gpgKey: pulumi.Resource;
         readonly gpgKeyParameter: ParameterRef;
         readonly gpgPassphraseParameter?: ParameterRef;
-        /** SSM parameter of the bot's GitHub token (commit statuses: read and write). */
-        readonly githubTokenParameter: ParameterRef;
+        /** SSM parameter of the bot's GitHub token (commit statuses: read and write); not in App mode. */
+        readonly githubTokenParameter?: ParameterRef;
     };
+    /**
+     * GitHub App mode: Flux reads and pushes over https as the App and posts commit statuses as
+     * the App; no deploy key is made. undefined: the deploy key and the bot's token.
+     */
+    readonly githubApp?: GithubAppSecretArgs;
     /** The stack's Flux settings (namespace, intervals, ClusterSecretStore), and `known_hosts` for github.com. */
     readonly flux: FluxConfig & { readonly knownHosts: pulumi.Input<string> };
     readonly ssm: {
@@ -131,8 +136,10 @@ export interface FluxApplicationArgs {
 export interface SharedWithApplications {
     /** The bot's GPG key (its parameters; image automation waits for it). */
     readonly gpgKey: pulumi.Resource & { readonly parameter: ParameterRef; readonly passphraseParameter?: ParameterRef };
-    /** The bot's GitHub token in SSM (commit statuses). */
-    readonly botGithubToken: { readonly parameter: ParameterRef };
+    /** The bot's GitHub token in SSM (commit statuses); undefined in App mode. */
+    readonly botGithubToken?: { readonly parameter: ParameterRef };
+    /** GitHub App mode: the App's private key in SSM. */
+    readonly githubAppPrivateKey?: { readonly parameter: ParameterRef };
     /** Each registry's token in SSM, by registry host. */
     readonly registryTokens: Readonly<Record<string, { readonly parameter: ParameterRef }>>;
     /** `known_hosts` for github.com. */
@@ -173,8 +180,12 @@ export function fluxApplicationArgs(app: AppConfig, config: StackConfig, shared:
             gpgKey: shared.gpgKey,
             gpgKeyParameter: shared.gpgKey.parameter,
             gpgPassphraseParameter: shared.gpgKey.passphraseParameter,
-            githubTokenParameter: shared.botGithubToken.parameter,
+            githubTokenParameter: shared.botGithubToken?.parameter,
         },
+        githubApp:
+            github.app && shared.githubAppPrivateKey
+                ? { id: github.app.id, installationId: github.app.installationId, privateKeyParameter: shared.githubAppPrivateKey.parameter }
+                : undefined,
         flux: { ...config.flux, knownHosts: shared.knownHosts },
         ssm: { ...app.ssm, kmsKeyId: config.ssm.kmsKeyId },
         receiver: { hostname: app.receiverHostname, baseDomain: ingress.baseDomain },
@@ -209,9 +220,10 @@ export function seededFilePaths(args: Pick<FluxApplicationArgs, "repository" | "
  * that follow its repository and image, the seeded manifests, its routes and the GitHub webhook.
  */
 export class FluxApplication extends pulumi.ComponentResource {
-    public readonly deployKeyId: pulumi.Output<string>;
-    public readonly deployKeyPublicKey: pulumi.Output<string>;
-    public readonly ssmParameters: { readonly deployKey: pulumi.Output<string>; readonly webhookToken: pulumi.Output<string> };
+    /** The deploy key's ID on GitHub; undefined in App mode (no deploy key). */
+    public readonly deployKeyId: pulumi.Output<string | undefined>;
+    public readonly deployKeyPublicKey: pulumi.Output<string | undefined>;
+    public readonly ssmParameters: { readonly deployKey: pulumi.Output<string | undefined>; readonly webhookToken: pulumi.Output<string> };
     public readonly receiverHostname: pulumi.Output<string>;
     /** `https://<receiver host>/hook/<digest>` (secret: derived from the token). */
     public readonly webhookUrl: pulumi.Output<string>;
@@ -234,18 +246,21 @@ export class FluxApplication extends pulumi.ComponentResource {
         const fluxNamespace = args.flux.namespace;
         const keyOptions = { parent: this, protect: args.protectKeys };
 
-        const deployKey = new DeployKey(
-            `${name}-deploy-key`,
-            {
-                repository: args.repository,
-                title: `flux-${args.stack}`,
-                // Only image automation pushes; without it Flux only reads.
-                allowWrite: args.image.automation,
-                parameterName: args.ssm.deployKey,
-                kmsKeyId: args.ssm.kmsKeyId,
-            },
-            keyOptions,
-        );
+        // GitHub App mode: Flux authenticates as the App, so there is no deploy key at all.
+        const deployKey = args.githubApp
+            ? undefined
+            : new DeployKey(
+                  `${name}-deploy-key`,
+                  {
+                      repository: args.repository,
+                      title: `flux-${args.stack}`,
+                      // Only image automation pushes; without it Flux only reads.
+                      allowWrite: args.image.automation,
+                      parameterName: args.ssm.deployKey,
+                      kmsKeyId: args.ssm.kmsKeyId,
+                  },
+                  keyOptions,
+              );
         const webhookToken = new WebhookToken(
             `${name}-receiver-token`,
             { parameterName: args.ssm.webhookToken, kmsKeyId: args.ssm.kmsKeyId },
@@ -266,7 +281,7 @@ export class FluxApplication extends pulumi.ComponentResource {
                   `${name}-external-secrets-access`,
                   {
                       ...args.externalSecretsAccess,
-                      parameterArns: [deployKey.parameterArn, webhookToken.parameterArn, ...(imageWebhookToken ? [imageWebhookToken.parameterArn] : [])],
+                      parameterArns: [...(deployKey ? [deployKey.parameterArn] : []), webhookToken.parameterArn, ...(imageWebhookToken ? [imageWebhookToken.parameterArn] : [])],
                   },
                   { parent: this },
               )
@@ -280,8 +295,9 @@ export class FluxApplication extends pulumi.ComponentResource {
                 names,
                 storeName: args.flux.clusterSecretStore,
                 refreshInterval: args.flux.externalSecretRefreshInterval,
-                deployKeyParameter: deployKey.parameter,
-                knownHosts: args.flux.knownHosts,
+                git: deployKey
+                    ? { deployKeyParameter: deployKey.parameter, knownHosts: args.flux.knownHosts }
+                    : { githubApp: args.githubApp! },
                 // Only image automation reads the registry and signs commits: without it, neither
                 // the registry token nor the bot's GPG key is brought into the cluster.
                 registry: args.image.automation ? args.image.registry : undefined,
@@ -329,11 +345,12 @@ export class FluxApplication extends pulumi.ComponentResource {
                 owner: args.owner,
                 repository: args.repository,
                 branch: args.branch,
+                githubApp: args.githubApp !== undefined,
                 path: args.overlayPath,
                 appNamespace: args.namespace,
                 intervals,
                 // Flux can read the repository once the key is registered and its Secret exists.
-                dependsOn: [deployKey, ...secretsReady, ...(manifests ? [manifests] : []), ...(args.fluxReady ?? [])],
+                dependsOn: [...(deployKey ? [deployKey] : []), ...secretsReady, ...(manifests ? [manifests] : []), ...(args.fluxReady ?? [])],
                 // The pods pull with it: Flux applies the Deployment once the Secret is synced.
                 inAppNamespace: (namespace) => {
                     if (!pull) return [];
@@ -419,6 +436,7 @@ export class FluxApplication extends pulumi.ComponentResource {
                 owner: args.owner,
                 repository: args.repository,
                 stack: args.stack,
+                secretName: args.githubApp ? names.githubAppSecret : names.commitStatusSecret,
                 dependsOn: [delivery.kustomization, ...secretsReady],
             },
             { parent: this },
@@ -437,15 +455,15 @@ export class FluxApplication extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        this.deployKeyId = deployKey.deployKeyId;
-        this.deployKeyPublicKey = deployKey.publicKey;
-        this.ssmParameters = { deployKey: deployKey.parameterName, webhookToken: webhookToken.parameterName };
+        this.deployKeyId = deployKey ? deployKey.deployKeyId : pulumi.output(undefined);
+        this.deployKeyPublicKey = deployKey ? deployKey.publicKey : pulumi.output(undefined);
+        this.ssmParameters = { deployKey: deployKey ? deployKey.parameterName : pulumi.output(undefined), webhookToken: webhookToken.parameterName };
         this.receiverHostname = receiver.hostname;
         this.webhookUrl = receiver.webhookUrl;
         this.imageReceiverType = imageReceiver ? imageReceiverKind : undefined;
         this.imageWebhookUrl = imageReceiver ? imageReceiver.webhookUrl : pulumi.output(undefined);
         this.appUrl = pulumi.output(`https://${args.hostname}`);
-        this.parameterArns = [deployKey.parameterArn, webhookToken.parameterArn, ...(imageWebhookToken ? [imageWebhookToken.parameterArn] : [])];
+        this.parameterArns = [...(deployKey ? [deployKey.parameterArn] : []), webhookToken.parameterArn, ...(imageWebhookToken ? [imageWebhookToken.parameterArn] : [])];
         this.registerOutputs({
             deployKeyId: this.deployKeyId,
             deployKeyPublicKey: this.deployKeyPublicKey,

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { customResource } from "../custom-resource";
 import { FluxObjectNames } from "./names";
-import { gitRepositorySpec, githubSshUrl, KUSTOMIZE_API, kustomizationSpec, SOURCE_API } from "./specs";
+import { gitRepositorySpec, githubHttpsUrl, githubSshUrl, KUSTOMIZE_API, kustomizationSpec, SOURCE_API } from "./specs";
 
 export interface AppDeliveryArgs {
     /** Namespace of the Flux objects. */
@@ -11,6 +11,11 @@ export interface AppDeliveryArgs {
     readonly owner: string;
     readonly repository: string;
     readonly branch: string;
+    /**
+     * GitHub App mode: follow the repository over https as the App, with the App Secret
+     * (`names.githubAppSecret`); else over ssh with the deploy key (`names.gitSecret`).
+     */
+    readonly githubApp?: boolean;
     /** Overlay path in the repository. */
     readonly path: string;
     /** Namespace the application is deployed into (created here). */
@@ -32,7 +37,8 @@ export interface AppDeliveryArgs {
 }
 
 /**
- * The GitRepository that follows the application's repository over ssh and the Kustomization
+ * The GitRepository that follows the application's repository (over ssh, or over https as the
+ * GitHub App) and the Kustomization
  * that applies its environment overlay to the application's namespace.
  */
 export class AppDelivery extends pulumi.ComponentResource {
@@ -57,11 +63,12 @@ export class AppDelivery extends pulumi.ComponentResource {
                 name: n.gitRepository,
                 namespace: args.fluxNamespace,
                 spec: gitRepositorySpec({
-                    url: githubSshUrl(args.owner, args.repository),
+                    ...(args.githubApp
+                        ? { url: githubHttpsUrl(args.owner, args.repository), provider: "github" as const, secretName: n.githubAppSecret }
+                        : { url: githubSshUrl(args.owner, args.repository), secretName: n.gitSecret }),
                     branch: args.branch,
                     interval: args.intervals.git,
                     timeout: args.intervals.gitTimeout,
-                    secretName: n.gitSecret,
                 }),
             },
             { parent: this, dependsOn: args.dependsOn },

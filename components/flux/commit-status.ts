@@ -19,7 +19,11 @@ export function commitStatusContext(stack: string): string {
 export interface CommitStatusProviderSpecArgs {
     readonly owner: string;
     readonly repository: string;
-    /** Secret with `token`: a GitHub token that may write commit statuses. */
+    /**
+     * Secret with `token` (a GitHub token that may write commit statuses), or with the GitHub App's
+     * keys and no `token`, `password` or `address` (notification-controller v1.9.3
+     * internal/notifier/github_helpers.go `NewGitHubClient`: the App only without a token).
+     */
     readonly secretName: string;
     readonly stack: string;
 }
@@ -61,13 +65,15 @@ export interface CommitStatusArgs {
     readonly repository: string;
     /** The stack's name: the status context is `flux/<stack>`. */
     readonly stack: string;
+    /** The Secret the Provider posts with: `token` (the bot's), or the GitHub App's keys. */
+    readonly secretName: string;
     /** Objects that must exist first (the token's ExternalSecret, the Kustomization). */
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
  * The application's commit status: each commit the Kustomization applies gets `flux/<stack>`
- * set to success or failure on GitHub, posted with the bot's token.
+ * set to success or failure on GitHub, posted with the bot's token or as the GitHub App.
  */
 export class CommitStatus extends pulumi.ComponentResource {
     public readonly provider: k8s.apiextensions.CustomResource;
@@ -86,7 +92,7 @@ export class CommitStatus extends pulumi.ComponentResource {
                 spec: commitStatusProviderSpec({
                     owner: args.owner,
                     repository: args.repository,
-                    secretName: n.commitStatusSecret,
+                    secretName: args.secretName,
                     stack: args.stack,
                 }),
             },

@@ -18,10 +18,11 @@ export interface FluxSecretsArgs {
     /** ClusterSecretStore backed by AWS Parameter Store. */
     readonly storeName: string;
     readonly refreshInterval: string;
-    /** SSM parameter of the deploy private key. */
-    readonly deployKeyParameter: ParameterRef;
-    /** `known_hosts` content for github.com (public data, templated into the Secret). */
-    readonly knownHosts: pulumi.Input<string>;
+    /**
+     * How Flux authenticates to GitHub: the deploy key (its SSM parameter) and `known_hosts` for
+     * github.com (public data, templated into the Secret), or the GitHub App.
+     */
+    readonly git: { readonly deployKeyParameter: ParameterRef; readonly knownHosts: pulumi.Input<string> } | { readonly githubApp: GithubAppSecretArgs };
     /**
      * The credentials of the application's registry: its host, the user and the SSM parameter of
      * the token issued for it. undefined for a public image: then there is no pull Secret at all.
@@ -38,10 +39,42 @@ export interface FluxSecretsArgs {
     readonly webhookTokenParameter: ParameterRef;
     /** SSM parameter of the image Receiver's token; undefined when there is no image Receiver. */
     readonly imageWebhookTokenParameter?: ParameterRef;
-    /** SSM parameter of the bot's GitHub token, for the commit-status Provider. */
-    readonly commitStatusTokenParameter: ParameterRef;
+    /** SSM parameter of the bot's GitHub token, for the commit-status Provider; not in App mode. */
+    readonly commitStatusTokenParameter?: ParameterRef;
     /** What the ExternalSecrets wait for (the ClusterSecretStore, Flux's namespace). */
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/** The GitHub App a Secret authenticates Flux as. */
+export interface GithubAppSecretArgs {
+    /** The App's ID (digits). */
+    readonly id: string;
+    /** The installation's ID (digits). */
+    readonly installationId: string;
+    /** SSM parameter of the App's private key (PEM). */
+    readonly privateKeyParameter: ParameterRef;
+}
+
+/**
+ * The keys source-controller and notification-controller read for a GitHub App (fluxcd/pkg
+ * runtime/v0.110.1 secrets/secrets.go `KeyGitHubAppID`, `KeyGitHubAppInstallationID`,
+ * `KeyGitHubAppPrivateKey`). Exactly one installation key (converter.go `GitHubAppDataFromSecret`
+ * refuses both the ID and the owner), and no `token`, `password` or `address`: notification-controller
+ * would post with a token instead of the App, or to another address (v1.9.3
+ * internal/server/event_handlers.go `createNotifier`, internal/notifier/github_helpers.go).
+ * The IDs are public and templated in; the private key comes from SSM.
+ */
+export function githubAppSecretValues(app: GithubAppSecretArgs): { values: ParameterValue[]; template: SecretTemplate } {
+    return {
+        values: [{ secretKey: "githubAppPrivateKey", parameter: app.privateKeyParameter }],
+        template: {
+            templateData: {
+                githubAppID: app.id,
+                githubAppInstallationID: app.installationId,
+                githubAppPrivateKey: "{{ .githubAppPrivateKey }}",
+            },
+        },
+    };
 }
 
 /** One key of a target Secret and the SSM parameter it comes from. */
@@ -152,13 +185,23 @@ export class FluxSecrets extends pulumi.ComponentResource {
             );
 
         const n = args.names;
-        const git = externalSecret(
-            "git-ssh",
-            n.gitSecret,
-            [{ secretKey: "identity", parameter: args.deployKeyParameter }],
-            // known_hosts is public: it is templated in as is, next to the private identity.
-            { templateData: { identity: "{{ .identity }}", known_hosts: args.knownHosts } },
-        );
+        // GitHub App mode: one Secret for the GitRepository (and so image automation's pushes) and
+        // the commit-status Provider; no deploy key and no bot token in the cluster.
+        const gitArgs = args.git;
+        const inApp = "githubApp" in gitArgs;
+        let git: k8s.apiextensions.CustomResource;
+        if ("githubApp" in gitArgs) {
+            const app = githubAppSecretValues(gitArgs.githubApp);
+            git = externalSecret("github-app", n.githubAppSecret, app.values, app.template);
+        } else {
+            git = externalSecret(
+                "git-ssh",
+                n.gitSecret,
+                [{ secretKey: "identity", parameter: gitArgs.deployKeyParameter }],
+                // known_hosts is public: it is templated in as is, next to the private identity.
+                { templateData: { identity: "{{ .identity }}", known_hosts: gitArgs.knownHosts } },
+            );
+        }
         // The pull Secret names exactly the registry its token was issued for.
         const pull = args.registry ? registrySecretValues(args.registry) : undefined;
         const registry = pull ? externalSecret("registry", n.registrySecret, pull.values, pull.template) : undefined;
@@ -186,17 +229,18 @@ export class FluxSecrets extends pulumi.ComponentResource {
                   )
                 : undefined;
         // The github Provider reads key `token` (docs/spec/v1beta3/providers.md, "Personal Access Token").
-        const commitStatus = externalSecret("github-status-token", n.commitStatusSecret, [
-            { secretKey: "token", parameter: args.commitStatusTokenParameter },
-        ]);
+        const commitStatus =
+            args.commitStatusTokenParameter && !inApp
+                ? externalSecret("github-status-token", n.commitStatusSecret, [{ secretKey: "token", parameter: args.commitStatusTokenParameter }])
+                : undefined;
 
         this.externalSecrets = {
-            [n.gitSecret]: git,
+            [inApp ? n.githubAppSecret : n.gitSecret]: git,
             ...(registry ? { [n.registrySecret]: registry } : {}),
             ...(signing ? { [n.signingSecret]: signing } : {}),
             [n.receiverSecret]: receiver,
             ...(imageReceiver ? { [n.imageReceiverSecret]: imageReceiver } : {}),
-            [n.commitStatusSecret]: commitStatus,
+            ...(commitStatus ? { [n.commitStatusSecret]: commitStatus } : {}),
         };
         this.registerOutputs({});
     }

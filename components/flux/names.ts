@@ -22,6 +22,12 @@ export interface FluxObjectNames {
     readonly imageReceiverSecret: string;
     /** Secret with `token`: the bot's GitHub token the commit-status Provider posts with. */
     readonly commitStatusSecret: string;
+    /**
+     * GitHub App mode: Secret with `githubAppID`, `githubAppInstallationID` and `githubAppPrivateKey`,
+     * which the GitRepository and the commit-status Provider both read (instead of gitSecret and
+     * commitStatusSecret).
+     */
+    readonly githubAppSecret: string;
 }
 
 /**
@@ -44,6 +50,7 @@ export function fluxObjectNames(app: string): FluxObjectNames {
         receiverSecret: `${app}-receiver-token`,
         imageReceiverSecret: `${app}-image-receiver-token`,
         commitStatusSecret: `${app}-github-status-token`,
+        githubAppSecret: `${app}-github-app`,
     };
 }
 

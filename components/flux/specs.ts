@@ -22,13 +22,15 @@ export interface ObjectRef {
 }
 
 export interface GitRepositorySpecArgs {
-    /** ssh URL of the repository, e.g. ssh://git@github.com/org/repo. */
+    /** URL of the repository: ssh://git@github.com/org/repo, or https://github.com/org/repo as the App. */
     readonly url: string;
     readonly branch: string;
     readonly interval: string;
     readonly timeout: string;
-    /** Secret with `identity` and `known_hosts`. */
+    /** Secret with `identity` and `known_hosts`, or with the App's keys (`provider: github`). */
     readonly secretName: string;
+    /** `github`: authenticate as the GitHub App of the Secret; undefined: the default (generic). */
+    readonly provider?: "github";
 }
 
 /** `ssh://git@github.com/<owner>/<repo>`: the form Flux's GitRepository expects for ssh. */
@@ -36,9 +38,21 @@ export function githubSshUrl(owner: string, repository: string): string {
     return `ssh://git@github.com/${owner}/${repository}`;
 }
 
+/**
+ * `https://github.com/<owner>/<repo>`: the App's installation token is sent as HTTP basic auth
+ * (`x-access-token:<token>`), which source-controller uses only over http(s) (fluxcd/pkg
+ * git/v0.52.0 gogit/transport.go `transportAuth`; over ssh it asks for `identity` instead).
+ */
+export function githubHttpsUrl(owner: string, repository: string): string {
+    return `https://github.com/${owner}/${repository}`;
+}
+
 export function gitRepositorySpec(args: GitRepositorySpecArgs): object {
     return {
         url: args.url,
+        // source-controller v1.9.1 api/v1/gitrepository_types.go: enum generic, aws, azure, github
+        // (github since v1.5.0); with github, `secretRef` must hold the App's keys (getAuthOpts).
+        ...(args.provider ? { provider: args.provider } : {}),
         ref: { branch: args.branch },
         interval: args.interval,
         timeout: args.timeout,

@@ -304,6 +304,7 @@ var channelsOfVariant = map[string]map[string]bool{
 	"prod":        {"discord": true, "slack": true},
 	"dev-apps":    {"discord": true, "slack": true},
 	"dev-off":     {"discord": true, "slack": true},
+	"dev-app":     {"discord": true, "slack": true},
 	"dev-slack":   {"slack": true},
 	"dev-discord": {"discord": true},
 }

@@ -5,7 +5,9 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
@@ -13,6 +15,7 @@ import (
 	"net/url"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -44,6 +47,9 @@ const (
 	roleProvider = "provider" // Provider spec.secretRef (not alertmanager): notification-controller
 	roleRegistry = "registry" // ImageRepository spec.secretRef: image-reflector-controller; a seeded Deployment's imagePullSecrets: the kubelet
 	roleWebhook  = "webhook"  // AlertmanagerConfig receivers' apiURL: prometheus-operator
+	// roleGitHubApp: GitRepository spec.secretRef with spec.provider github (source-controller),
+	// also read by the commit-status Provider of type github (notification-controller).
+	roleGitHubApp = "github-app"
 )
 
 // consumer is what reads one Secret.
@@ -82,7 +88,10 @@ func consumers(t *testing.T, r *render.Render) map[string]*consumer {
 			c = &consumer{role: role}
 			out[k] = c
 		}
-		if c.role != role {
+		if c.role != role && (c.role == roleGitHubApp && role == roleProvider || c.role == roleProvider && role == roleGitHubApp) {
+			// One App Secret serves the GitRepository and the commit-status Provider.
+			c.role = roleGitHubApp
+		} else if c.role != role {
 			t.Errorf("%s: Secret %s is read as %s by %s and as %s by %s", r.Name, k, c.role, c.by[0].ID(), role, o.ID())
 		}
 		c.by = append(c.by, o)
@@ -99,7 +108,11 @@ func consumers(t *testing.T, r *render.Render) map[string]*consumer {
 		}
 	}
 	for _, o := range r.Kind("GitRepository") {
-		add(o, roleGit, str(o.Object, "spec", "secretRef", "name"))
+		if str(o.Object, "spec", "provider") == "github" {
+			add(o, roleGitHubApp, str(o.Object, "spec", "secretRef", "name"))
+		} else {
+			add(o, roleGit, str(o.Object, "spec", "secretRef", "name"))
+		}
 	}
 	for _, o := range r.Kind("ImageUpdateAutomation") {
 		add(o, roleSigning, str(o.Object, "spec", "git", "commit", "signingKey", "secretRef", "name"))
@@ -134,6 +147,7 @@ func consumers(t *testing.T, r *render.Render) map[string]*consumer {
 // samples are the values the test puts in SSM: real keys of the kinds the consumers parse.
 type samples struct {
 	identity   []byte // an OpenSSH ed25519 private key
+	appKey     []byte // a GitHub App private key: RSA, PKCS#1 PEM, as GitHub issues it
 	gpg        []byte // an armored OpenPGP private key, clear
 	gpgLocked  []byte // the same key, encrypted with passphrase
 	passphrase []byte
@@ -152,8 +166,13 @@ func newSamples(t *testing.T) *samples {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
 	s := &samples{identity: pem.EncodeToMemory(block), passphrase: []byte("correct horse battery staple"),
-		token: "ghp_0123456789abcdefABCDEF0123456789abcd"}
+		token:  "ghp_0123456789abcdefABCDEF0123456789abcd",
+		appKey: pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(rsaKey)})}
 	entity, err := openpgp.NewEntity("bot", "", "bot@example.com", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -203,6 +222,8 @@ func (s *samples) value(role, key string, es *externalSecret) []byte {
 	switch {
 	case role == roleGit && key == "identity":
 		return s.identity
+	case role == roleGitHubApp && key == "githubAppPrivateKey":
+		return s.appKey
 	case role == roleSigning && key == "git.asc":
 		if hasKey(es, "passphrase") {
 			return s.gpgLocked
@@ -271,6 +292,8 @@ func TestEveryTargetKeyIsWhatItsConsumerReads(t *testing.T) {
 				switch c.role {
 				case roleGit:
 					checkGit(t, id, c, rs, s)
+				case roleGitHubApp:
+					checkGitHubApp(t, id, c, rs, s)
 				case roleSigning:
 					checkSigning(t, id, rs)
 				case roleReceiver:
@@ -370,6 +393,63 @@ func checkGit(t *testing.T, id string, c *consumer, rs rendered, s *samples) {
 		}
 		if len(accepted) == 0 {
 			t.Errorf("%s: known_hosts accepts no GitHub host key", id)
+		}
+	}
+}
+
+// checkGitHubApp reads the App Secret as its two readers do. source-controller v1.9.1
+// internal/controller/gitrepository_controller.go `getAuthOpts` (provider github) and
+// notification-controller v1.9.3 internal/notifier/github_helpers.go take the App's data through
+// fluxcd/pkg runtime/v0.110.1 secrets/converter.go `GitHubAppDataFromSecret` (reproduced: that
+// module needs controller-runtime v0.24, see roleProvider): githubAppID and githubAppPrivateKey,
+// and exactly one of githubAppInstallationID and githubAppInstallationOwner. fluxcd/pkg
+// auth/v0.54.1 githubapp/client.go ParseInts the IDs and parses the key as an RSA PEM. The
+// Provider posts as the App only without `token` or `password`, and a Secret `address` would
+// replace its spec.address (internal/server/event_handlers.go `createNotifier`). The App's token
+// reaches git as basic auth, which fluxcd/pkg/git v0.52.0 carries over https only.
+func checkGitHubApp(t *testing.T, id string, c *consumer, rs rendered, s *samples) {
+	t.Helper()
+	d := rs.secret.Data
+	if got, want := strings.Join(sortedKeys(d), ","), "githubAppID,githubAppInstallationID,githubAppPrivateKey"; got != want {
+		t.Errorf("%s: App Secret has keys %s, want exactly %s", id, got, want)
+	}
+	for _, k := range []string{"githubAppID", "githubAppInstallationID"} {
+		if n, err := strconv.ParseInt(string(d[k]), 10, 64); err != nil || n <= 0 {
+			t.Errorf("%s: %s = %q is not a positive integer (%v)", id, k, d[k], err)
+		}
+	}
+	if !bytes.Equal(d["githubAppPrivateKey"], s.appKey) {
+		t.Errorf("%s: githubAppPrivateKey is not the SSM key as it is", id)
+	} else if block, _ := pem.Decode(d["githubAppPrivateKey"]); block == nil {
+		t.Errorf("%s: githubAppPrivateKey is no PEM", id)
+	} else if _, err := x509.ParsePKCS1PrivateKey(block.Bytes); err != nil {
+		t.Errorf("%s: githubAppPrivateKey is no RSA key: %v", id, err)
+	}
+	for _, repo := range c.by {
+		switch repo.GetKind() {
+		case "GitRepository":
+			u, err := url.Parse(str(repo.Object, "spec", "url"))
+			if err != nil {
+				t.Errorf("%s: %v", repo.ID(), err)
+				continue
+			}
+			opts, err := git.NewAuthOptions(*u, d)
+			if err != nil {
+				t.Errorf("%s: source-controller refuses the Secret of %s: %v", id, repo.ID(), err)
+				continue
+			}
+			if opts.Transport != git.HTTPS || opts.Username != "" || opts.Password != "" || opts.BearerToken != "" {
+				t.Errorf("%s: %s gets transport %s with credentials from the Secret, want https and only the App's token", id, repo.ID(), opts.Transport)
+			}
+			// What getAuthOpts sets from githubapp.GetCredentials.
+			opts.Username, opts.Password = "x-access-token", "ghs_installation_token"
+			if err := opts.Validate(); err != nil {
+				t.Errorf("%s: %s with the App's token: %v", id, repo.ID(), err)
+			}
+		case "Provider":
+			if str(repo.Object, "spec", "type") != "github" {
+				t.Errorf("%s: %s of type %q reads the App Secret", id, repo.ID(), str(repo.Object, "spec", "type"))
+			}
 		}
 	}
 }

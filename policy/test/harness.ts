@@ -15,6 +15,8 @@ export interface FakeResource {
     readonly name: string;
     readonly props: Record<string, unknown>;
     readonly urn?: string;
+    /** The URN of the resource's provider (what `PolicyResource.provider.urn` holds). */
+    readonly providerUrn?: string;
 }
 
 /** A Kubernetes object as pulumi-kubernetes registers it (`kubernetes:<apiVersion>:<Kind>`). */
@@ -98,6 +100,7 @@ export async function runStackPolicy(
                     name: r.name,
                     urn: urnOf(r),
                     props: r.props,
+                    provider: r.providerUrn ? { urn: r.providerUrn } : undefined,
                     opts: {},
                     dependencies: [],
                     propertyDependencies: {},

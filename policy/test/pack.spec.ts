@@ -9,8 +9,8 @@ import Ajv from "ajv";
 import { policies } from "../policies";
 import { isStackPolicy } from "./harness";
 
-describe("the pack: thirteen policies in the README's order, each named, described and levelled", () => {
-    it("has the thirteen policies, kebab-case, each described with remediation, mandatory unless advisory by design", () => {
+describe("the pack: sixteen policies in the README's order, each named, described and levelled", () => {
+    it("has the sixteen policies, kebab-case, each described with remediation, mandatory unless advisory by design", () => {
         const all = policies();
         assert.deepEqual(
             all.map((p) => [p.name, p.enforcementLevel, isStackPolicy(p) ? "stack" : "resource"]),
@@ -28,6 +28,9 @@ describe("the pack: thirteen policies in the README's order, each named, describ
                 ["kustomization-prune", "mandatory", "resource"],
                 ["helm-chart-pinned", "mandatory", "resource"],
                 ["no-plaintext-secret-outputs", "mandatory", "stack"],
+                ["github-app-no-token", "mandatory", "stack"],
+                ["github-app-no-deploy-key", "mandatory", "stack"],
+                ["github-app-https-git", "mandatory", "stack"],
             ],
         );
         for (const p of all) {
@@ -108,6 +111,21 @@ describe("the pack: thirteen policies in the README's order, each named, describ
                     "no-plaintext-secret-outputs",
                     "Stack outputs whose names suggest keys, tokens or passwords are secret.",
                     "Export the value with pulumi.secret() (or not at all) and list it in the policy's secretOutputs config.",
+                ],
+                [
+                    "github-app-no-token",
+                    "In GitHub App mode no GitHub provider but the bot's GPG-key provider carries a token.",
+                    "Drop githubToken and GITHUB_TOKEN from the stack; the organisation provider authenticates with appAuth.",
+                ],
+                [
+                    "github-app-no-deploy-key",
+                    "In GitHub App mode no repository deploy key is registered.",
+                    "Remove the RepositoryDeployKey: Flux reads and pushes as the App.",
+                ],
+                [
+                    "github-app-https-git",
+                    "In GitHub App mode every GitRepository reads over https, not SSH.",
+                    "Point the GitRepository at https://github.com/<owner>/<repo> with provider: github and the App's Secret.",
                 ],
             ],
         );
@@ -279,6 +297,9 @@ describe("the pack's public face: severity, enforcement level and config schema"
                 },
             },
         },
+        "github-app-no-token": { severity: "high", enforcementLevel: "mandatory", configSchema: undefined },
+        "github-app-no-deploy-key": { severity: "high", enforcementLevel: "mandatory", configSchema: undefined },
+        "github-app-https-git": { severity: "high", enforcementLevel: "mandatory", configSchema: undefined },
     };
 
     it("declares each policy's severity, enforcement level and exact config schema", () => {

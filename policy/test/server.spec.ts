@@ -78,13 +78,18 @@ describe("the policy pack served over the analyzer protocol", function () {
         pack?.kill();
     });
 
-    it("describes itself: name, version from its package.json, the thirteen policies with their levels", async () => {
+    it("describes itself: name, version from its package.json, the sixteen policies with their levels", async () => {
         const info: any = await unary(client, "getAnalyzerInfo", new Empty());
         assert.equal(info.getName(), "flux-gitops");
         assert.equal(info.getVersion(), "0.1.0");
         const levels = Object.fromEntries(Object.entries(analyzerProto.EnforcementLevel).map(([k, v]) => [v, k]));
         const policies = info.getPoliciesList().map((p: any) => [p.getName(), levels[p.getEnforcementlevel()]]);
-        assert.equal(policies.length, 13);
+        assert.equal(policies.length, 16);
+        assert.deepEqual(policies.slice(13), [
+            ["github-app-no-token", "MANDATORY"],
+            ["github-app-no-deploy-key", "MANDATORY"],
+            ["github-app-https-git", "MANDATORY"],
+        ]);
         assert.deepEqual(policies.slice(0, 4), [
             ["ssm-secure-string", "MANDATORY"],
             ["github-webhook-tls", "MANDATORY"],

@@ -11,6 +11,7 @@ import Ajv from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { Evaluation } from "../../scripts/offline";
 import { evaluateStack } from "../../test/helpers/evaluations";
+import { APP_MODE } from "../../test/helpers/github-app";
 import { matchesPath, outputPaths, plaintextSecretOutputs } from "../keys";
 import { DEFAULTS, policies } from "../policies";
 import { FakeResource, isStackPolicy, runResourcePolicy, runStackPolicy } from "./harness";
@@ -23,6 +24,8 @@ function stackResources(evaluation: Evaluation): Mutable[] {
         name: r.name,
         urn: r.urn,
         props: structuredClone(r.inputs) as Record<string, any>,
+        // A recorded provider reference is `<provider urn>::<id>`.
+        providerUrn: r.provider?.split("::").slice(0, -1).join("::"),
     }));
     // The mocks do not register the root Stack resource; CrossGuard hands its outputs to stack policies.
     resources.push({
@@ -56,6 +59,23 @@ function all(resources: Mutable[], type: string): Mutable[] {
     assert.ok(found.length > 0, `the stack has no ${type}`);
     return found;
 }
+
+/** The GitHub App mode policies: how to break the dev stack in App mode, and how many violations that must give. */
+const APP_BREAKAGES: Record<string, (resources: Mutable[]) => number> = {
+    "github-app-no-token": (rs) => {
+        // As @pulumi/github's provider.js would leave it with GITHUB_TOKEN exported.
+        only(rs, "pulumi:providers:github", (r) => r.name === "github-org").props.token = "ghp_from_the_environment";
+        return 1;
+    },
+    "github-app-no-deploy-key": (rs) => {
+        rs.push({ type: "github:index/repositoryDeployKey:RepositoryDeployKey", name: "echo-server-deploy-key", urn: "urn:deploy-key", props: { readOnly: true } });
+        return 1;
+    },
+    "github-app-https-git": (rs) => {
+        only(rs, "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository").props.spec.url = "ssh://git@github.com/developer-friendly/echo-server";
+        return 1;
+    },
+};
 
 /** For each policy: how to break the dev stack once, and how many violations that must give. */
 const BREAKAGES: Record<string, (resources: Mutable[]) => number> = {
@@ -135,7 +155,7 @@ describe("the policy pack over the dev stack", () => {
         });
     }
 
-    for (const policy of policies()) {
+    for (const policy of policies().filter((p) => p.name in BREAKAGES)) {
         it(`catches ${policy.name} when one of the stack's own resources is broken`, async () => {
             const resources = stackResources(dev);
             const expected = BREAKAGES[policy.name](resources);
@@ -145,7 +165,30 @@ describe("the policy pack over the dev stack", () => {
     }
 
     it("covers every policy with a breakage", () => {
-        assert.deepEqual(Object.keys(BREAKAGES).sort(), policies().map((p) => p.name).sort());
+        assert.deepEqual([...Object.keys(BREAKAGES), ...Object.keys(APP_BREAKAGES)].sort(), policies().map((p) => p.name).sort());
+    });
+
+    describe("in GitHub App mode", () => {
+        let app: Evaluation;
+        before(async () => {
+            app = await evaluateStack("dev", APP_MODE);
+        });
+
+        it("reports no violation of any policy on the dev stack in App mode", async () => {
+            const resources = stackResources(app);
+            const found: Record<string, string[]> = {};
+            for (const policy of policies()) found[policy.name] = await violations(policy, resources);
+            assert.deepEqual(found, Object.fromEntries(policies().map((p) => [p.name, []])));
+        });
+
+        for (const policy of policies().filter((p) => p.name in APP_BREAKAGES)) {
+            it(`catches ${policy.name} when one of the App-mode stack's own resources is broken`, async () => {
+                const resources = stackResources(app);
+                const expected = APP_BREAKAGES[policy.name](resources);
+                const found = await violations(policy, resources);
+                assert.equal(found.length, expected, found.join("\n"));
+            });
+        }
     });
 
     it("exports every output named like a key, token or password as a real secret", () => {

@@ -50,6 +50,7 @@ describe("the stack config, built from a whole stack file (buildConfig)", () => 
             prefix: "",
             discordWebhookUrl: "/flux-gitops/dev/discord-webhook-url",
             botGithubToken: "/github/bot-tokens/developer-friendly-bot",
+            githubAppPrivateKey: "/flux-gitops/dev/github-app-private-key",
             kmsKeyId: undefined,
         });
         assert.equal(config.keys.gpgAlgorithm, "ed25519");

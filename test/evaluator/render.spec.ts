@@ -322,7 +322,7 @@ describe("npm run render:conformance", () => {
         this.timeout(60_000);
         assert.deepEqual(
             RENDER_VARIANTS.map((v) => v.name),
-            ["dev", "prod", "dev-apps", "dev-off", "dev-slack", "dev-discord"],
+            ["dev", "prod", "dev-apps", "dev-off", "dev-app", "dev-slack", "dev-discord"],
         );
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "flux-gitops-variants-"));
         try {

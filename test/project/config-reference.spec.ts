@@ -260,6 +260,7 @@ describe("Pulumi.yaml's settings, generated from config/ (npm run docs, scripts/
         assert.deepEqual(KNOWN_KEYS, SETTINGS.map((s) => s.key).filter((k) => k !== "aws:region"));
         assert.deepEqual([...UNDECLARED_SECRET_KEYS].sort(), [
             "discordWebhookUrl",
+            "githubAppPrivateKey",
             "githubToken",
             "gpgPassphrase",
             "kubeconfig",

@@ -1,13 +1,16 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as vm from "node:vm";
 import * as YAML from "yaml";
-import { PROJECT_ROOT } from "../../scripts/offline";
+import { PROJECT_ROOT, readStackConfig } from "../../scripts/offline";
 
 interface Step {
+    id?: string;
     uses?: string;
     run?: string;
     if?: string;
+    env?: Record<string, string>;
     with?: Record<string, unknown>;
 }
 interface Job {
@@ -17,7 +20,8 @@ interface Job {
     env?: Record<string, string>;
     steps: Step[];
 }
-const workflow = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, ".github", "workflows", "pulumi.yml"), "utf8")) as {
+const workflowText = fs.readFileSync(path.join(PROJECT_ROOT, ".github", "workflows", "pulumi.yml"), "utf8");
+const workflow = YAML.parse(workflowText) as {
     permissions: Record<string, string>;
     jobs: Record<string, Job>;
 };
@@ -86,7 +90,8 @@ describe("the GitHub Actions workflow", () => {
             const settings = job.steps.find((s) => s.run?.includes("readStackConfig(process.env.STACK)"));
             assert.ok(settings, `${name} reads the stack's settings`);
             for (const step of job.steps.slice(job.steps.indexOf(settings) + 1)) {
-                assert.equal(step.if, "steps.stack.outputs.deployments != 'true'", `${name}: ${step.uses ?? step.run}`);
+                assert.ok(step.if?.startsWith("steps.stack.outputs.deployments != 'true'"), `${name}: ${step.uses ?? step.run}`);
+                assert.ok(!(step.if ?? "").slice("steps.stack.outputs.deployments != 'true'".length).includes("||"), `${name}: ${step.if}`);
             }
         }
     });
@@ -97,5 +102,76 @@ describe("the GitHub Actions workflow", () => {
                 assert.equal(step.with?.["aws-region"], "${{ steps.stack.outputs.region }}");
             }
         }
+    });
+
+    describe("GitHub App", () => {
+        // actions/create-github-app-token v3.1.1: `git rev-list -n1 v3.1.1` in its repository;
+        // action.yml @v3.1.1 has client-id, private-key, owner, repositories, permission-<name>
+        // (repository-hooks for webhooks) and the output `token`.
+        const ACTION = "actions/create-github-app-token@1b10c78c7865c340bc4f6099eb2f838309f1e8c3";
+        const pulumiJobs = jobs.filter(([, j]) => pulumiSteps(j).length > 0);
+        const mintOf = (job: Job) => job.steps.filter((s) => s.uses?.startsWith("actions/create-github-app-token@"));
+
+        it("mints the organisation token with the App, pinned by full commit SHA, only for a stack in PAT mode", () => {
+            assert.equal(pulumiJobs.length, 3);
+            for (const [name, job] of pulumiJobs) {
+                const mint = mintOf(job);
+                assert.equal(mint.length, 1, name);
+                assert.equal(mint[0].uses, ACTION, name);
+                assert.equal(mint[0].id, "org-token");
+                assert.equal(mint[0].if, "steps.stack.outputs.deployments != 'true' && steps.stack.outputs.app != 'true' && vars.APP_CLIENT_ID != ''", name);
+                assert.deepEqual(
+                    { ...mint[0].with, "permission-administration": undefined, "permission-contents": undefined, "permission-repository-hooks": undefined },
+                    {
+                        "client-id": "${{ vars.APP_CLIENT_ID }}",
+                        "private-key": "${{ secrets.APP_PRIVATE_KEY }}",
+                        owner: "${{ github.repository_owner }}",
+                        repositories: "${{ vars.APP_REPOSITORIES }}",
+                        "permission-administration": undefined,
+                        "permission-contents": undefined,
+                        "permission-repository-hooks": undefined,
+                        "permission-metadata": "read",
+                    },
+                    name,
+                );
+                // A preview only reads; only the deploy job's token may write.
+                const level = name === "deploy" ? "write" : "read";
+                for (const k of ["permission-administration", "permission-contents", "permission-repository-hooks"]) assert.equal(mint[0].with?.[k], level, `${name} ${k}`);
+            }
+            // The release the SHA is, said beside it.
+            assert.equal(workflowText.split("\n").filter((l) => l.includes(`uses: ${ACTION} # v3.1.1`)).length, 3);
+            // No action is referenced by a mutable ref that merely looks like this one.
+            assert.ok(!/create-github-app-token@v/.test(workflowText));
+        });
+
+        it("hands a GitHub token only to the Pulumi step, and none to a stack in App mode", () => {
+            for (const [name, job] of pulumiJobs) {
+                assert.equal(job.env?.GITHUB_TOKEN, undefined, `${name}: no job-wide GITHUB_TOKEN`);
+                for (const step of job.steps) {
+                    const token = step.env?.GITHUB_TOKEN;
+                    if (step.uses?.startsWith("pulumi/actions@")) {
+                        assert.equal(token, "${{ steps.stack.outputs.app != 'true' && (steps.org-token.outputs.token || secrets.ORG_GITHUB_TOKEN) || '' }}", name);
+                    } else {
+                        assert.equal(token, undefined, `${name}: ${step.uses ?? step.run}`);
+                    }
+                }
+            }
+        });
+
+        it("tells App mode from the stack's config as the stack-settings step prints it", () => {
+            const [, job] = pulumiJobs[0];
+            const run = job.steps.find((s) => s.run?.includes("readStackConfig(process.env.STACK)"))?.run ?? "";
+            const script = /-e '([^']*)'/.exec(run)?.[1];
+            assert.ok(script, run);
+            for (const [githubAppId, app] of [["", "false"], ["123456", "true"], [undefined, "false"]] as const) {
+                const printed: string[] = [];
+                const values = { "aws:region": "eu-central-1", "flux-gitops:deployments": "false", "flux-gitops:githubAppId": githubAppId };
+                const require = () => ({ readStackConfig: () => ({ values }) });
+                vm.runInNewContext(script, { require, process: { env: { STACK: "dev" } }, console: { log: (l: string) => printed.push(l) } });
+                assert.deepEqual(printed, ["region=eu-central-1", "deployments=false", `app=${app}`]);
+            }
+            // The example stacks are in PAT mode: Pulumi.yaml declares githubAppId with "" as its default.
+            for (const stack of ["dev", "prod"]) assert.equal(readStackConfig(stack).values["flux-gitops:githubAppId"], "", stack);
+        });
     });
 });
