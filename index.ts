@@ -88,10 +88,8 @@ const externalSecrets = eso
     ? new ExternalSecrets("external-secrets", { ...eso, storeName: flux.clusterSecretStore, region: config.awsRegion }, options("kubernetes", "aws"))
     : undefined;
 const fluxReady = fluxOperator?.ready ?? [];
-// External Secrets may read exactly this stack's parameters. Each grant is an inline policy of
-// its role that covers some of them: this one the shared parameters above, each application's its
-// own (FluxApplication). An ExternalSecret waits for the grants of what it reads, so its first sync
-// does not meet AccessDenied and back off.
+// External Secrets may read exactly this stack's parameters, granted in parts (this one: the shared
+// parameters; each FluxApplication its own); an ExternalSecret waits for the grants of what it reads.
 const externalSecretsAccess = externalSecrets && eso ? { role: externalSecrets.role, kmsKeyArn: eso.kmsKeyArn, region: config.awsRegion } : undefined;
 const sharedSecrets = [...Object.values(registryTokens), slackWebhook, discordWebhook, botGithubToken, githubAppPrivateKey];
 const sharedAccess = externalSecretsAccess
