@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/serializer/json"
 	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/component-helpers/auth/rbac/validation"
 
 	"flux-gitops/conformance/internal/render"
 )
@@ -266,4 +267,79 @@ func namespacesSorted(ns []string) []string {
 	out := append([]string(nil), ns...)
 	sort.Strings(out)
 	return out
+}
+
+// `admin` bound in one namespace, as the cluster aggregates it (admin_test.go): what a tenant's
+// reconciler needs is granted there, and what the Kubernetes RBAC docs ("User-facing roles") say
+// admin withholds is refused: writing the namespace itself, its ResourceQuotas and LimitRanges,
+// anything cluster-scoped, and anything in another namespace.
+func TestAdminBoundInANamespace(t *testing.T) {
+	pol := &policy{clusterRoles: installedClusterRoles(), roleBindings: []rbacv1.RoleBinding{{
+		ObjectMeta: metav1.ObjectMeta{Name: "flux-reconciler", Namespace: "tenant-a"},
+		Subjects:   []rbacv1.Subject{{Kind: "ServiceAccount", Name: "flux-reconciler", Namespace: "tenant-a"}},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "admin"},
+	}}}
+	u := serviceAccountUser("tenant-a", "flux-reconciler")
+	in := func(verb, group, resource string) request {
+		return request{verb: verb, group: group, resource: resource, namespace: "tenant-a"}
+	}
+	tests := []struct {
+		name string
+		req  request
+		want bool
+	}{
+		// system:aggregate-to-edit (policy.go editRules)
+		{"creates Deployments", in("create", "apps", "deployments"), true},
+		{"patches Services", in("patch", "", "services"), true},
+		{"deletes ConfigMaps", in("delete", "", "configmaps"), true},
+		{"reads Secrets", in("get", "", "secrets"), true},
+		{"impersonates its namespace's ServiceAccounts", in("impersonate", "", "serviceaccounts"), true},
+		// system:aggregate-to-admin
+		{"creates RoleBindings", in("create", "rbac.authorization.k8s.io", "rolebindings"), true},
+		// flux-edit and flux-view
+		{"patches Kustomizations", in("patch", "kustomize.toolkit.fluxcd.io", "kustomizations"), true},
+		{"updates GitRepositories", in("update", "source.toolkit.fluxcd.io", "gitrepositories"), true},
+		{"creates Alerts", in("create", "notification.toolkit.fluxcd.io", "alerts"), true},
+		{"lists ImagePolicies", in("list", "image.toolkit.fluxcd.io", "imagepolicies"), true},
+		// External Secrets' edit role
+		{"creates ExternalSecrets", in("create", "external-secrets.io", "externalsecrets"), true},
+		{"creates SecretStores", in("create", "external-secrets.io", "secretstores"), true},
+		// withheld
+		{"does not write ResourceQuotas", in("create", "", "resourcequotas"), false},
+		{"does not write LimitRanges", in("update", "", "limitranges"), false},
+		{"does not update its Namespace", in("update", "", "namespaces"), false},
+		{"does not write Endpoints (removed from edit in 1.22)", in("create", "", "endpoints"), false},
+		{"does not write a Deployment's status", in("update", "apps", "deployments/status"), false},
+		{"does not create Namespaces", request{verb: "create", resource: "namespaces"}, false},
+		{"does not create ClusterSecretStores (cluster-scoped: a RoleBinding cannot grant it)",
+			request{verb: "create", group: "external-secrets.io", resource: "clustersecretstores"}, false},
+		{"does not create ClusterRoleBindings", request{verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterrolebindings"}, false},
+		{"does not create Deployments elsewhere", request{verb: "create", group: "apps", resource: "deployments", namespace: "tenant-b"}, false},
+		{"does not read Secrets elsewhere", request{verb: "get", resource: "secrets", namespace: "flux-system"}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := pol.allows(u, tc.req); got != tc.want {
+				t.Errorf("ServiceAccount tenant-a/flux-reconciler bound to admin: %s allowed = %v, want %v", tc.req, got, tc.want)
+			}
+		})
+	}
+	// The rules admin gathers are those of every role labelled into it, directly or through edit
+	// and view.
+	var admin rbacv1.ClusterRole
+	for _, r := range pol.clusterRoles {
+		if r.Name == "admin" {
+			admin = r
+		}
+	}
+	for _, group := range [][]rbacv1.ClusterRole{bootstrapRoles, fluxRoles, externalSecretsRoles} {
+		for _, r := range group {
+			if r.Name == "admin" {
+				continue
+			}
+			if ok, missing := validation.Covers(admin.Rules, r.Rules); !ok {
+				t.Errorf("admin lacks rules of %s: %v", r.Name, missing)
+			}
+		}
+	}
 }
