@@ -9,7 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 )
 
-// The built-in ClusterRole `admin`, which each tenant's flux-reconciler is bound to and which the
+// The built-in ClusterRole `admin` (and `cluster-admin`, to resolve a binding to it), which each tenant's flux-reconciler is bound to and which the
 // render does not contain, as a cluster running this stack holds it: the API server bootstraps it
 // with no rules and an aggregation rule, and kube-controller-manager's aggregation controller fills
 // it with the rules of every ClusterRole labelled aggregate-to-admin, among them those Flux and
@@ -54,6 +54,11 @@ func role(name string, rules []rbacv1.PolicyRule, labelled ...string) rbacv1.Clu
 // so its scheduling.k8s.io rules are not). The same file's golden output, testdata/cluster-roles.yaml
 // at v1.36.4 (what its TestClusterRoles compares against), holds exactly these rules.
 var bootstrapRoles = []rbacv1.ClusterRole{
+	// policy.go `cluster-admin`: "a "root" role which can do absolutely anything".
+	role("cluster-admin", []rbacv1.PolicyRule{
+		{Verbs: []string{"*"}, APIGroups: []string{"*"}, Resources: []string{"*"}},
+		{Verbs: []string{"*"}, NonResourceURLs: []string{"*"}},
+	}),
 	// policy.go: "a role for a namespace level admin. It is `edit` plus the power to grant
 	// permissions to other users": no rules of its own, an aggregation rule.
 	aggregated("admin", aggregateToAdmin),
