@@ -59,3 +59,13 @@ export function waitsFor(evaluation: Evaluation, from: RecordedResource): Set<st
     }
     return seen;
 }
+
+/** Asserts that `from` waits for `to` on the dependency graph (directly or through what it waits for). */
+export function assertWaits(evaluation: Evaluation, from: RecordedResource, to: RecordedResource): void {
+    assert.ok(waitsFor(evaluation, from).has(to.urn), `${from.name} (${from.type}) does not wait for ${to.name} (${to.type})`);
+}
+
+/** Asserts that `from` does not wait for `to`. */
+export function assertDoesNotWait(evaluation: Evaluation, from: RecordedResource, to: RecordedResource): void {
+    assert.ok(!waitsFor(evaluation, from).has(to.urn), `${from.name} (${from.type}) waits for ${to.name} (${to.type})`);
+}

@@ -21,19 +21,11 @@ import {
 import { appPullSecretName, fluxObjectNames } from "../../components/flux/names";
 import { Evaluation, mockParameterVersion, RecordedResource } from "../../scripts/offline";
 import { evaluateStack } from "../helpers/evaluations";
-import { one, ofType, objectsOfKind, waitsFor } from "../helpers/resources";
+import { assertDoesNotWait, assertWaits, one, ofType, objectsOfKind } from "../helpers/resources";
 import { record, Registered } from "../helpers/record";
 import { requireSharedCrds, SHARED_CRDS } from "../helpers/schema";
 
 const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
-
-function assertWaits(evaluation: Evaluation, from: RecordedResource, to: RecordedResource): void {
-    assert.ok(waitsFor(evaluation, from).has(to.urn), `${from.name} (${from.type}) does not wait for ${to.name} (${to.type})`);
-}
-
-function assertDoesNotWait(evaluation: Evaluation, from: RecordedResource, to: RecordedResource): void {
-    assert.ok(!waitsFor(evaluation, from).has(to.urn), `${from.name} (${from.type}) waits for ${to.name} (${to.type})`);
-}
 
 const annotationsOf = (r: { inputs: Record<string, unknown> }) =>
     (r.inputs.metadata as { annotations?: Record<string, string> }).annotations ?? {};
