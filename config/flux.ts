@@ -28,7 +28,7 @@ export const FLUX = {
         default: "flux-system",
         group: "Kubernetes and Flux",
         description:
-            "Namespace where Flux runs and where every Flux object of this stack lives.",
+            "Namespace where Flux runs, and where the platform's Flux objects live (the Receivers' route, the platform applications'); a tenant's live in its own namespace.",
         check: (c, k) => c.dnsLabel(k, c.required(k, "Flux's namespace")),
     }),
     gitInterval: setting({
