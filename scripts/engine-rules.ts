@@ -79,3 +79,20 @@ export function throughDynamicHost<T extends Record<string, unknown>>(
         value as Parameters<typeof Struct.fromJavaScript>[0],
     ).toJavaScript();
 }
+
+/** The type of the root stack resource: a child of it is qualified by its own type alone. */
+export const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * The URN the engine gives a resource: its type qualified by its parent's whole qualified type
+ * (every ancestor's type but the root stack's, joined by `$`), then its name. pkg/resource/deploy/
+ * deployment.go `generateURN` and sdk/go/common/resource/urn/urn.go `New` @v3.274.0; the Node.js
+ * SDK's `createUrn` builds the same (sdk/nodejs/resource.ts). The mocks' monitor qualifies by the
+ * parent's last type alone, so URNs of resources two levels down differ from a real deployment's,
+ * and so would every alias that names one.
+ */
+export function engineUrn(stack: string, project: string, parentUrn: string, type: string, name: string): string {
+    const parentType = parentUrn ? parentUrn.split("::")[2] : "";
+    const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { DISABLE_DEFAULT_PROVIDERS, defaultProviderRefusal, needsProvider, throughDynamicHost } from "./engine-rules";
+import { DISABLE_DEFAULT_PROVIDERS, defaultProviderRefusal, engineUrn, needsProvider, throughDynamicHost } from "./engine-rules";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 
@@ -552,6 +552,8 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
         // Called below with the monitor instance as `this`.
         // eslint-disable-next-line @typescript-eslint/unbound-method
         const original = proto.registerResource;
+        // URNs as the engine forms them (engineUrn), not as the mocks' monitor does.
+        proto.newUrn = (parent: string, type: string, name: string) => engineUrn(pulumi.getStack(), pulumi.getProject(), parent, type, name);
         proto.registerResource = function (this: MonitorPrototype, req: unknown, cb: unknown) {
             const r = req as RegisterRequest;
             recorder.current?.set(`${r.getType()}::${r.getName()}`, {

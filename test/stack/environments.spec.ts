@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { Evaluation, kubernetesObjects } from "../../scripts/offline";
+import { engineUrn } from "../../scripts/engine-rules";
 import { evaluateStack } from "../helpers/evaluations";
 import { object, objectsOfKind, one, ofType } from "../helpers/resources";
 
@@ -13,29 +14,31 @@ const previousDevUrns = require("./fixtures/dev-urns.json") as string[];
 const RETIRED_BY_TENANCY: Readonly<Record<string, string>> = {
     // A tenant's Kustomization has a URN of its own, so the Flux namespace's is deleted, not
     // replaced: retired first (suspend, Orphan) with suspendLegacyKustomizations.
-    "flux-gitops:flux:AppDelivery$kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization::echo-server-kustomization": "retired Kustomization",
+    "flux-gitops:app:FluxApplication$flux-gitops:flux:AppDelivery$kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization::echo-server-kustomization":
+        "retired Kustomization",
     // A tenant's parameters are granted to its own role, no longer to the platform's.
     "flux-gitops:app:FluxApplication$flux-gitops:install:ExternalSecretsAccess::echo-server-external-secrets-access": "platform grant",
-    "flux-gitops:install:ExternalSecretsAccess$aws:iam/rolePolicy:RolePolicy::echo-server-external-secrets-access": "platform grant",
+    "flux-gitops:app:FluxApplication$flux-gitops:install:ExternalSecretsAccess$aws:iam/rolePolicy:RolePolicy::echo-server-external-secrets-access":
+        "platform grant",
     // In the tenant's namespace Flux reads the pods' pull Secret: one Secret, not two.
-    "flux-gitops:flux:FluxSecrets$kubernetes:external-secrets.io/v1:ExternalSecret::echo-server-secrets-registry": "one pull Secret",
+    "flux-gitops:app:FluxApplication$flux-gitops:flux:FluxSecrets$kubernetes:external-secrets.io/v1:ExternalSecret::echo-server-secrets-registry":
+        "one pull Secret",
     // The dev stack file moved from Pod Identity to IRSA, which tenants need.
     "flux-gitops:install:ExternalSecrets$aws:eks/podIdentityAssociation:PodIdentityAssociation::external-secrets-pod-identity": "IRSA",
 };
 
 /**
  * The URNs of dev-urns.json that `evaluation` neither has nor aliases (without the stack prefix).
- * An alias names the resource's own type and name under the alias's parent, as the evaluator forms
- * URNs (the mocks qualify a type by its parent's type alone).
+ * An alias with a parent names the resource's own type and name under that parent, qualified by
+ * the parent's whole type as the engine qualifies it (scripts/engine-rules.ts `engineUrn`).
  */
 function lostUrns(evaluation: Evaluation): string[] {
     const aliasUrns = evaluation.resources.flatMap((r) =>
         r.options.aliases.flatMap((alias) => {
             const parent = /(?:^|,)parent=([^,]+)/.exec(alias)?.[1];
             if (parent === undefined || alias.includes("type=")) return [];
-            const [, , qualifiedType] = parent.split("::");
             const [, , type, name] = r.urn.split("::");
-            return [`urn:pulumi:dev::flux-gitops::${qualifiedType.split("$").pop()}$${type.split("$").pop()}::${name}`];
+            return [engineUrn("dev", "flux-gitops", parent, type.split("$").pop()!, name)];
         }),
     );
     const kept = new Set([...evaluation.resources.map((r) => r.urn), ...aliasUrns]);
