@@ -117,6 +117,7 @@ describe("the components on their own", () => {
                 imageUpdateInterval: "5m",
                 clusterSecretStore: "aws-parameter-store",
                 externalSecretRefreshInterval: "1h",
+                suspendLegacyKustomizations: false,
                 knownHosts: "github.com ssh-ed25519 AAAA",
             },
             ssm: { deployKey: "/github/echo/deploy-key", webhookToken: "/github/echo/receiver-token", imageWebhookToken: "/github/echo/image-receiver-token" },
@@ -141,14 +142,16 @@ describe("the components on their own", () => {
             return registered.then((r) => ({ registered: r, app: built.app! }));
         };
 
-        it("alone (no Flux nor store installed, nothing seeded): the ExternalSecrets wait only for their parameters, Flux's source for its key and Secrets", async () => {
+        it("alone (no Flux nor store installed, nothing seeded): the ExternalSecrets wait only for their parameters, Flux's source for its key, Secrets and the application's namespace", async () => {
             const { registered } = await build(args());
             assert.deepEqual(waitsFor(one(registered, EXTERNAL_SECRET, "echo-secrets-git-ssh")), ["echo-deploy-key-ssm"]);
             assert.deepEqual(waitsFor(one(registered, EXTERNAL_SECRET, "echo-secrets-gpg-signing")), []);
+            // The namespace comes first for every application (a tenant's Flux objects live in it).
             assert.deepEqual(waitsFor(one(registered, GIT_REPOSITORY, "echo-source")), [
                 "echo-deploy-key",
                 "echo-deploy-key-key",
                 "echo-deploy-key-ssm",
+                "echo-namespace",
                 "echo-secrets-git-ssh",
                 "echo-secrets-github-status-token",
                 "echo-secrets-gpg-signing",

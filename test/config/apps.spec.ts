@@ -213,7 +213,7 @@ describe("additionalApps", () => {
                 "flux-gitops:additionalApps[0] has unknown keys colour, size (allowed: repository, image, imagePublic, " +
                     "branch, overlayPath, appNamespace, appPort, appHostname, receiverHostname, tagPattern, tagExtract, " +
                     "imagePolicy, imagePolicyOrder, imageSemverRange, imageAutomation, pushBranch, seedManifests, " +
-                    "ssmDeployKeyName, ssmWebhookTokenName)",
+                    "tenant, ssmDeployKeyName, ssmWebhookTokenName)",
             ],
         );
     });
@@ -269,6 +269,36 @@ describe("additionalApps", () => {
                 },
             },
         );
+    });
+
+    it("makes an entry a tenant unless it says tenant: false, whatever the first application is (never inherited)", () => {
+        const apps = appsOf({
+            tenant: "false",
+            additionalApps: additionalApps(
+                BILLING,
+                { repository: "search", image: "ghcr.io/developer-friendly/search", tenant: null },
+                { repository: "docs", image: "ghcr.io/developer-friendly/docs", tenant: false },
+                { repository: "shop", image: "ghcr.io/developer-friendly/shop", tenant: true },
+            ),
+        });
+        assert.deepEqual(
+            apps.map((a) => [a.repository, a.tenant]),
+            [
+                ["echo-server", false],
+                ["billing", true],
+                ["search", true],
+                ["docs", false],
+                ["shop", true],
+            ],
+        );
+        assert.deepEqual(appsOf({}).map((a) => a.tenant), [true], "the first application is a tenant by default");
+    });
+
+    it("refuses a tenant value that is not a boolean, naming the entry", () => {
+        assert.deepEqual(problemsOf({ tenant: "no", additionalApps: additionalApps({ ...BILLING, tenant: "yes" }) }), [
+            'flux-gitops:tenant must be true or false (got "no")',
+            'flux-gitops:additionalApps[0].tenant must be true or false (got "yes")',
+        ]);
     });
 
     it("takes every other key an entry leaves out, or sets to null, from the top-level keys", () => {

@@ -175,11 +175,14 @@ describe("config rules: External Secrets' AWS identity", () => {
     const eksNameProblem = (name: string) =>
         `flux-gitops:eksClusterName is not an EKS cluster name (got "${name}")`;
 
+    // Pod Identity, where it is allowed: no application is a tenant.
+    const podIdentity = { externalSecretsAuth: "podIdentity", tenant: "false" };
+
     // EKS CreateCluster: 1-100 characters, letters, digits, "-" and "_", starting alphanumeric.
     for (const name of ["flux-dev", "0_flux", "f".repeat(100)]) {
-        it(`accepts the EKS cluster name ${name.length > 20 ? `of ${name.length} characters` : name}`, () => {
+        it(`accepts the EKS cluster name ${name.length > 20 ? `of ${name.length} characters` : name} for Pod Identity`, () => {
             assert.equal(
-                buildConfig(devRaw({ eksClusterName: name }), secrets, "dev").installs
+                buildConfig(devRaw({ ...podIdentity, eksClusterName: name }), secrets, "dev").installs
                     .externalSecrets?.eksClusterName,
                 name,
             );
@@ -187,10 +190,16 @@ describe("config rules: External Secrets' AWS identity", () => {
     }
 
     for (const name of ["flux.dev", "-flux", "_flux", "f".repeat(101)]) {
-        it(`refuses the EKS cluster name ${name.length > 20 ? `of ${name.length} characters` : name}`, () => {
-            assert.deepEqual(problemsOf({ eksClusterName: name }), [eksNameProblem(name)]);
+        it(`refuses the EKS cluster name ${name.length > 20 ? `of ${name.length} characters` : name} for Pod Identity`, () => {
+            assert.deepEqual(problemsOf({ ...podIdentity, eksClusterName: name }), [eksNameProblem(name)]);
         });
     }
+
+    it("reads no EKS cluster name with IRSA, the default: a malformed one is not even looked at", () => {
+        const es = buildConfig(devRaw({ eksClusterName: "flux.dev" }), secrets, "dev").installs.externalSecrets;
+        assert.equal(es?.auth, "irsa");
+        assert.equal(es?.eksClusterName, undefined);
+    });
 
     const irsa = { externalSecretsAuth: "irsa" };
     // The ARN of an EKS cluster's IAM OIDC provider names its issuer without https://.
@@ -246,14 +255,15 @@ describe("config rules: External Secrets' AWS identity", () => {
         });
     }
 
-    it("accepts a KMS alias as ssmKmsKeyId when External Secrets is not installed", () => {
+    it("accepts a KMS alias as ssmKmsKeyId when neither External Secrets is installed nor any application is a tenant", () => {
         const config = buildConfig(
-            devRaw({ installExternalSecrets: "false", ssmKmsKeyId: "alias/flux" }),
+            devRaw({ installExternalSecrets: "false", tenant: "false", ssmKmsKeyId: "alias/flux" }),
             secrets,
             "dev",
         );
         assert.equal(config.ssm.kmsKeyId, "alias/flux");
         assert.equal(config.installs.externalSecrets, undefined);
+        assert.equal(config.installs.tenancy, undefined);
     });
 });
 

@@ -61,16 +61,18 @@ describe("the offline render", () => {
 
     it("writes only Kubernetes manifests into out/<stack>/, one file per object, named by kind, namespace and name", () => {
         assert.deepEqual(fs.readdirSync(dir).sort(), files);
-        assert.ok(files.includes("gitrepository.flux-system.echo-server.yaml"));
+        // A tenant's Flux objects in its namespace; the Receivers' route stays in Flux's.
+        assert.ok(files.includes("gitrepository.echo-server.echo-server.yaml"));
+        assert.ok(!files.includes("gitrepository.flux-system.echo-server.yaml"));
         assert.ok(files.includes("httproute.echo-server.echo-server.yaml"));
         assert.ok(files.includes("httproute.flux-system.echo-server.yaml"));
         assert.ok(files.includes("namespace.cluster.monitoring.yaml"));
         assert.ok(files.every((f) => f.endsWith(".yaml")));
         const k8s = dev.resources.filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.includes("helm.sh"));
         assert.equal(files.length, k8s.length);
-        const policy = YAML.parse(fs.readFileSync(path.join(dir, "imagepolicy.flux-system.echo-server.yaml"), "utf8"));
+        const policy = YAML.parse(fs.readFileSync(path.join(dir, "imagepolicy.echo-server.echo-server.yaml"), "utf8"));
         assert.equal(policy.apiVersion, "image.toolkit.fluxcd.io/v1");
-        assert.equal(objectFileName(policy), "imagepolicy.flux-system.echo-server.yaml");
+        assert.equal(objectFileName(policy), "imagepolicy.echo-server.echo-server.yaml");
     });
 
     it("writes each manifest as one valid object, a redacted Secret still a Secret", () => {
@@ -322,7 +324,7 @@ describe("npm run render:conformance", () => {
         this.timeout(60_000);
         assert.deepEqual(
             RENDER_VARIANTS.map((v) => v.name),
-            ["dev", "prod", "dev-apps", "dev-off", "dev-app", "dev-slack", "dev-discord"],
+            ["dev", "prod", "dev-apps", "dev-upgrade", "dev-off", "dev-app", "dev-slack", "dev-discord"],
         );
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "flux-gitops-variants-"));
         try {
@@ -341,6 +343,28 @@ describe("npm run render:conformance", () => {
                 .map((f) => Object.keys((YAML.parse(fs.readFileSync(path.join(out, "dev-apps", f), "utf8")) as { spec: { policy: object } }).spec.policy)[0])
                 .sort();
             assert.deepEqual(policies, ["alphabetical", "numerical", "numerical", "semver"]);
+            // Three tenants, each with its objects and SecretStore in its namespace; docs, the
+            // platform application, in flux-system and served by the ClusterSecretStore.
+            const named = (variant: string, prefix: string) =>
+                fs.readdirSync(path.join(out, variant)).filter((f) => f.startsWith(`${prefix}.`)).sort();
+            assert.deepEqual(named("dev-apps", "kustomization"), [
+                "kustomization.billing.billing.yaml",
+                "kustomization.echo-server.echo-server.yaml",
+                "kustomization.flux-system.docs.yaml",
+                "kustomization.search.search.yaml",
+            ]);
+            assert.deepEqual(named("dev-apps", "secretstore"), [
+                "secretstore.billing.parameters.yaml",
+                "secretstore.echo-server.parameters.yaml",
+                "secretstore.search.parameters.yaml",
+            ]);
+            const store = YAML.parse(fs.readFileSync(path.join(out, "dev-apps", "clustersecretstore.cluster.aws-parameter-store.yaml"), "utf8"));
+            assert.deepEqual(store.spec.conditions, [{ namespaces: ["docs", "flux-system", "monitoring"] }]);
+            // The first `up` after tenancy keeps the earlier Kustomization, suspended and orphaning.
+            assert.deepEqual(named("dev-upgrade", "kustomization"), ["kustomization.echo-server.echo-server.yaml", "kustomization.flux-system.echo-server.yaml"]);
+            assert.deepEqual(named("dev", "kustomization"), ["kustomization.echo-server.echo-server.yaml"]);
+            const legacy = YAML.parse(fs.readFileSync(path.join(out, "dev-upgrade", "kustomization.flux-system.echo-server.yaml"), "utf8"));
+            assert.deepEqual([legacy.spec.suspend, legacy.spec.deletionPolicy], [true, "Orphan"]);
             // The switches off: no FluxInstance, no ClusterSecretStore, no image automation, nothing seeded.
             for (const kind of ["fluxinstance", "clustersecretstore", "imagepolicy", "imagerepository", "imageupdateautomation"]) {
                 assert.ok(!kinds("dev-off").includes(kind), kind);

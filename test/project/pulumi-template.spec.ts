@@ -109,10 +109,14 @@ describe("Pulumi.yaml as a `pulumi new` template", () => {
         for (const key of OPTIONAL_SECRETS) assert.ok(UNDECLARED_SECRET_KEYS.includes(key), key);
     });
 
-    it("asks for what makes the stack the new user's: owner, bot, repository, image, domain, cluster and region", () => {
-        for (const key of ["owner", "botUser", "botEmail", "repository", "image", "baseDomain", "kubeContext", "aws:region"]) {
+    it("asks for what makes the stack the new user's: owner, bot, repository, image, domain, cluster, its OIDC provider and region", () => {
+        for (const key of ["owner", "botUser", "botEmail", "repository", "image", "baseDomain", "kubeContext", "eksOidcProviderArn", "aws:region"]) {
             assert.ok(key in templateConfig, `template asks for ${key}`);
         }
+        // IRSA is the default (each tenant reads through a role of its own): the cluster's name,
+        // which only Pod Identity needs, is not asked for.
+        assert.equal(declarations.externalSecretsAuth.default, "irsa");
+        assert.ok(!("eksClusterName" in templateConfig), "the template does not ask for eksClusterName");
         // No default that would quietly deploy against the recipe's own organisation.
         for (const key of ["owner", "botUser", "botEmail", "repository", "image"]) assert.equal(templateConfig[key].default, undefined, key);
     });
@@ -145,7 +149,7 @@ const ANSWERS: Record<string, string> = {
     botEmail: "release-bot@acme.example",
     baseDomain: "apps.acme.example",
     kubeContext: "acme-staging",
-    eksClusterName: "acme-staging",
+    eksOidcProviderArn: "arn:aws:iam::210987654321:oidc-provider/oidc.eks.us-east-2.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9",
     botGithubToken: "ghp_acme_bot",
     registryToken: "ghp_acme_registry",
 };

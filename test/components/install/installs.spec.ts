@@ -29,16 +29,23 @@ import { loadCrdSchemas, requireSharedCrds, validateWithCrd } from "../../helper
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const FLUX_INSTANCE = "kubernetes:fluxcd.controlplane.io/v1:FluxInstance";
 const STORE = "kubernetes:external-secrets.io/v1:ClusterSecretStore";
+const TENANT_STORE = "kubernetes:external-secrets.io/v1:SecretStore";
+const SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount";
+const ROLE = "aws:iam/role:Role";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
 const INSTALL_TYPES = [
     "flux-gitops:install:FluxOperator",
     "flux-gitops:install:ExternalSecrets",
-    "flux-gitops:install:ExternalSecretsAccess",
     FLUX_INSTANCE,
     STORE,
-    "aws:iam/role:Role",
-    "aws:iam/rolePolicy:RolePolicy",
-    "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+    ASSOCIATION,
 ];
+/** The dev stack's OIDC provider (Pulumi.dev.yaml) and its issuer. */
+const DEV_OIDC_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/5C1E8E2A0B7D4F3A9E6B1C2D3E4F5A6B";
+const DEV_ISSUER = "oidc.eks.eu-central-1.amazonaws.com/id/5C1E8E2A0B7D4F3A9E6B1C2D3E4F5A6B";
+/** The dev stack with Pod Identity, where it is allowed: its application is not a tenant. */
+const POD_IDENTITY = { externalSecretsAuth: "podIdentity", eksClusterName: "flux-dev", tenant: "false" };
 
 /**
  * Whether an IAM Resource pattern matches an ARN: `*` any run of characters, `?` one character,
@@ -64,6 +71,17 @@ function allows(policy: PolicyDocument, action: string, arn: string): boolean {
 }
 
 
+/** The top-level resource a resource belongs to (itself when it has no parent). */
+function rootOf(e: Evaluation, r: RecordedResource): RecordedResource {
+    const byUrn = new Map(e.resources.map((x) => [x.urn, x]));
+    let at = r;
+    while (at.parent && byUrn.has(at.parent)) at = byUrn.get(at.parent)!;
+    return at;
+}
+
+/** Whether a resource is part of what the stack installs (a top-level `flux-gitops:install:` component or under one). */
+const isInstalled = (e: Evaluation, r: RecordedResource) => rootOf(e, r).type.startsWith("flux-gitops:install:");
+
 /** A recorded object's inputs, read as the Kubernetes object it is. */
 const inputsOf = (r: RecordedResource): Record<string, any> => r.inputs;
 
@@ -81,8 +99,10 @@ const kubernetesObjectsWhere = (
 
 describe("what the stack installs", () => {
     let dev: Evaluation;
+    let podIdentity: Evaluation;
     before(async () => {
         dev = await evaluateStack("dev");
+        podIdentity = await evaluateStack("dev", POD_IDENTITY);
     });
 
     describe("Flux, through the Flux Operator", () => {
@@ -121,6 +141,17 @@ describe("what the stack installs", () => {
             ]);
             assert.equal(instance.spec.cluster.type, "kubernetes");
             assert.equal(instance.spec.sync, undefined, "the stack creates its own sources");
+        });
+
+        it("turns on Flux's multi-tenancy lockdown, a Kustomization naming no account applying as `default`", () => {
+            // flux-operator internal/builder/profiles.go @v0.58.1 profileClusterMultitenant:
+            // --no-cross-namespace-refs=true on the controllers, --no-remote-bases=true and
+            // --default-service-account=<tenantDefaultServiceAccount> on kustomize-controller.
+            const { cluster } = inputsOf(one(dev, FLUX_INSTANCE, "flux-instance")).spec;
+            assert.equal(cluster.multitenant, true);
+            assert.equal(cluster.tenantDefaultServiceAccount, "default");
+            // The same with Pod Identity and no tenant: the lockdown does not depend on tenants.
+            assert.deepEqual(inputsOf(one(podIdentity, FLUX_INSTANCE, "flux-instance")).spec.cluster, cluster);
         });
 
         it("makes the update wait until the FluxInstance is Ready (pulumi-kubernetes waitFor)", () => {
@@ -175,46 +206,94 @@ describe("what the stack installs", () => {
             });
         });
 
-        it("names the IRSA role on the service account only with IRSA", () => {
+        it("names no role on the controller's service account, in either mode: the controller reads nothing with its own identity under IRSA", () => {
+            assert.deepEqual(externalSecretsValues(), {
+                installCRDs: true,
+                serviceAccount: { create: true, name: "external-secrets" },
+            });
+            assert.deepEqual(one(podIdentity, RELEASE, "external-secrets").inputs.values, externalSecretsValues());
+        });
+
+        it("reads the platform's parameters as ServiceAccount external-secrets/external-secrets-platform, annotated with the platform's role (IRSA)", () => {
+            const reader = inputsOf(one(dev, SERVICE_ACCOUNT, "external-secrets-platform-reader"));
+            assert.equal(reader.metadata.name, "external-secrets-platform");
+            assert.equal(reader.metadata.namespace, "external-secrets");
+            // The role the platform's grant is on, not a tenant's.
+            const platformRole = one(dev, ROLE_POLICY, "external-secrets-access").inputs.role as string;
+            assert.match(platformRole, /^external-secrets-role-/);
+            assert.deepEqual(reader.metadata.annotations, {
+                "eks.amazonaws.com/role-arn": `arn:aws:iam::123456789012:role/${platformRole}`,
+            });
+            // Only that account may assume the platform's role.
+            const trust = JSON.parse(one(dev, ROLE, "external-secrets-role").inputs.assumeRolePolicy as string) as PolicyDocument;
             assert.deepEqual(
-                externalSecretsValues("arn:aws:iam::123456789012:role/eso").serviceAccount,
-                {
-                    create: true,
-                    name: "external-secrets",
-                    annotations: {
-                        "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/eso",
-                    },
-                },
+                trust,
+                externalSecretsTrustPolicy(
+                    "irsa",
+                    { namespace: "external-secrets", name: "external-secrets-platform" },
+                    { oidcProviderArn: DEV_OIDC_PROVIDER },
+                ),
             );
             assert.equal(
-                (externalSecretsValues().serviceAccount as Record<string, unknown>).annotations,
-                undefined,
+                (trust.Statement[0].Condition as { StringEquals: Record<string, string> }).StringEquals[`${DEV_ISSUER}:sub`],
+                "system:serviceaccount:external-secrets:external-secrets-platform",
+            );
+            assert.equal(ofType(dev, ASSOCIATION).length, 0, "no Pod Identity association with IRSA");
+            assert.equal(
+                ofType(podIdentity, SERVICE_ACCOUNT).filter((r) => inputsOf(r).metadata.name === "external-secrets-platform").length,
+                0,
+                "no reader account with Pod Identity",
             );
         });
 
-        it("creates the ClusterSecretStore for Parameter Store in the stack's region, awaited until Ready", () => {
+        it("creates the ClusterSecretStore for Parameter Store in the stack's region, reading as the platform's account, serving the platform's namespaces only, awaited until Ready", () => {
             const store = inputsOf(one(dev, STORE, "external-secrets-store"));
             assert.equal(store.metadata.name, "aws-parameter-store");
             assert.deepEqual(store.metadata.annotations, {
                 "pulumi.com/waitFor": "condition=Ready",
             });
+            // auth: a ClusterSecretStore's serviceAccountRef names its namespace (external-secrets
+            // providers/v1/aws/auth/auth.go @v2.9.0 credsFromServiceAccount). conditions: External
+            // Secrets refuses an ExternalSecret of any other namespace (pkg/controllers/secretstore/
+            // client_manager.go @v2.9.0 shouldProcessSecret); Flux's and monitoring's here, no tenant's.
             assert.deepEqual(store.spec, {
-                provider: { aws: { service: "ParameterStore", region: "eu-central-1" } },
+                provider: {
+                    aws: {
+                        service: "ParameterStore",
+                        region: "eu-central-1",
+                        auth: { jwt: { serviceAccountRef: { name: "external-secrets-platform", namespace: "external-secrets" } } },
+                    },
+                },
+                conditions: [{ namespaces: ["flux-system", "monitoring"] }],
             });
-            // No auth: the controller's own credentials (Pod Identity forbids serviceAccountRef).
-            assert.equal(
-                (store.spec as { provider: { aws: Record<string, unknown> } }).provider.aws.auth,
-                undefined,
-            );
+        });
+
+        it("serves the platform applications' namespaces too, and without monitoring no monitoring namespace", async () => {
+            const withDocs = await evaluateStack("dev", {
+                installMonitoring: "false",
+                additionalApps: JSON.stringify([
+                    { repository: "docs", image: "ghcr.io/developer-friendly/docs", appNamespace: "documentation", tenant: false },
+                    { repository: "billing", image: "ghcr.io/developer-friendly/billing" },
+                ]),
+            });
+            assert.deepEqual(inputsOf(one(withDocs, STORE, "external-secrets-store")).spec.conditions, [
+                { namespaces: ["documentation", "flux-system"] },
+            ]);
+        });
+
+        it("with Pod Identity (no tenant): a store without auth, the controller's own credentials, still limited to the platform's namespaces", () => {
+            // serviceAccountRef "cannot be used together with EKS Pod Identity" (docs/provider/aws-access.md @v2.9.0).
+            assert.deepEqual(inputsOf(one(podIdentity, STORE, "external-secrets-store")).spec, {
+                provider: { aws: { service: "ParameterStore", region: "eu-central-1" } },
+                conditions: [{ namespaces: ["echo-server", "flux-system", "monitoring"] }],
+            });
         });
 
         it("is a valid external-secrets.io/v1 ClusterSecretStore", function () {
             requireSharedCrds("the ClusterSecretStore CRD check");
             const schemas = loadCrdSchemas();
-            assert.deepEqual(
-                validateWithCrd(inputsOf(one(dev, STORE, "external-secrets-store")), schemas),
-                [],
-            );
+            for (const e of [dev, podIdentity])
+                assert.deepEqual(validateWithCrd(inputsOf(one(e, STORE, "external-secrets-store")), schemas), []);
             assert.notDeepEqual(
                 validateWithCrd(
                     {
@@ -226,17 +305,27 @@ describe("what the stack installs", () => {
                 ),
                 [],
             );
-            assert.deepEqual(clusterSecretStoreSpec("us-east-1"), {
+            // Each namespace once, in order; `auth` only with a reader account.
+            assert.deepEqual(clusterSecretStoreSpec({ region: "us-east-1", namespaces: ["monitoring", "flux-system", "monitoring"] }), {
                 provider: { aws: { service: "ParameterStore", region: "us-east-1" } },
+                conditions: [{ namespaces: ["flux-system", "monitoring"] }],
             });
+            const withReader = clusterSecretStoreSpec({
+                region: "us-east-1",
+                namespaces: ["flux-system"],
+                reader: { namespace: "eso", name: "reader" },
+            });
+            assert.deepEqual((withReader as { provider: { aws: { auth: unknown } } }).provider.aws.auth, {
+                jwt: { serviceAccountRef: { name: "reader", namespace: "eso" } },
+            });
+            assert.deepEqual(
+                validateWithCrd({ apiVersion: "external-secrets.io/v1", kind: "ClusterSecretStore", spec: withReader }, schemas),
+                [],
+            );
         });
 
-        it("associates the role with exactly the controller's service account on the stack's EKS cluster (Pod Identity)", () => {
-            const association = one(
-                dev,
-                "aws:eks/podIdentityAssociation:PodIdentityAssociation",
-                "external-secrets-pod-identity",
-            ).inputs;
+        it("associates the role with exactly the controller's service account on the stack's EKS cluster (Pod Identity, no tenant)", () => {
+            const association = one(podIdentity, ASSOCIATION, "external-secrets-pod-identity").inputs;
             assert.deepEqual(
                 {
                     clusterName: association.clusterName,
@@ -250,8 +339,7 @@ describe("what the stack installs", () => {
                 },
             );
             const trust = JSON.parse(
-                one(dev, "aws:iam/role:Role", "external-secrets-role").inputs
-                    .assumeRolePolicy as string,
+                one(podIdentity, ROLE, "external-secrets-role").inputs.assumeRolePolicy as string,
             ) as PolicyDocument;
             assert.deepEqual(
                 trust,
@@ -264,8 +352,8 @@ describe("what the stack installs", () => {
         });
     });
 
-    describe("the IAM role of External Secrets", () => {
-        /** Every grant's statements together: what the role may do. */
+    describe("the IAM roles External Secrets reads with (the platform's, each tenant's)", () => {
+        /** Every grant's statements together: what the roles may do. */
         let policy: PolicyDocument;
         let grants: Map<string, PolicyDocument>;
         let parameterArns: string[];
@@ -279,7 +367,7 @@ describe("what the stack installs", () => {
                 .sort();
         });
 
-        it("reads exactly this stack's parameters, by the ARNs of the parameter resources", () => {
+        it("read exactly this stack's parameters between them, by the ARNs of the parameter resources", () => {
             // Four shared (GPG key, GHCR token, Slack, Discord) plus the bot token, and the application's three.
             assert.equal(parameterArns.length, 8);
             const granted = policy.Statement.flatMap((st) => [...(st.Resource ?? [])]).sort();
@@ -296,17 +384,46 @@ describe("what the stack installs", () => {
                 assert.ok(allows(policy, "ssm:GetParameter", arn), arn);
         });
 
-        it("grants the shared parameters in one policy, each application's own in one of its own", () => {
+        it("grants the platform's role only the alert channels' parameters while every application is a tenant, and the tenant's role its own and the shared ones it reads", () => {
             const arn = (name: string) => mockParameterArn(name, "eu-central-1");
-            assert.deepEqual([...grants.keys()].sort(), ["echo-server-external-secrets-access", "external-secrets-access"]);
+            assert.deepEqual([...grants.keys()].sort(), ["echo-server-tenant-secrets-access", "external-secrets-access"]);
             assert.deepEqual(grants.get("external-secrets-access")!.Statement[0].Resource, [
+                arn("/flux-gitops/dev/discord-webhook-url"),
+                arn("/flux-gitops/dev/slack-webhook-url"),
+            ]);
+            assert.deepEqual(grants.get("echo-server-tenant-secrets-access")!.Statement[0].Resource, [
+                arn("/github/bot-tokens/developer-friendly-bot"),
+                arn("/github/echo-server/deploy-key"),
+                arn("/github/echo-server/ghcr-token"),
+                arn("/github/echo-server/image-receiver-token"),
+                arn("/github/echo-server/receiver-token"),
+                arn("/github/gpg-keys/developer-friendly-bot"),
+            ]);
+            // Each grant on its own role: the platform's, and the tenant's.
+            const roleOf = (grant: string) => String(one(dev, ROLE_POLICY, grant).inputs.role);
+            assert.match(roleOf("external-secrets-access"), /^external-secrets-role-/);
+            assert.match(roleOf("echo-server-tenant-secrets-access"), /^echo-server-tenant-secrets-role-/);
+        });
+
+        it("with a platform application (tenant: false): the shared parameters in the platform's grant, the application's own in one of its own on the same role", () => {
+            const arn = (name: string) => mockParameterArn(name, "eu-central-1");
+            const platformGrants = new Map(
+                ofType(podIdentity, ROLE_POLICY).map((r) => [r.name, JSON.parse(r.inputs.policy as string) as PolicyDocument]),
+            );
+            assert.deepEqual([...platformGrants.keys()].sort(), ["echo-server-external-secrets-access", "external-secrets-access"]);
+            assert.deepEqual(
+                ofType(podIdentity, ROLE_POLICY).map((r) => r.inputs.role),
+                [one(podIdentity, ROLE_POLICY, "external-secrets-access").inputs.role, one(podIdentity, ROLE_POLICY, "external-secrets-access").inputs.role],
+            );
+            assert.deepEqual(ofType(podIdentity, ROLE).map((r) => r.name), ["external-secrets-role"]);
+            assert.deepEqual(platformGrants.get("external-secrets-access")!.Statement[0].Resource, [
                 arn("/flux-gitops/dev/discord-webhook-url"),
                 arn("/flux-gitops/dev/slack-webhook-url"),
                 arn("/github/bot-tokens/developer-friendly-bot"),
                 arn("/github/echo-server/ghcr-token"),
                 arn("/github/gpg-keys/developer-friendly-bot"),
             ]);
-            assert.deepEqual(grants.get("echo-server-external-secrets-access")!.Statement[0].Resource, [
+            assert.deepEqual(platformGrants.get("echo-server-external-secrets-access")!.Statement[0].Resource, [
                 arn("/github/echo-server/deploy-key"),
                 arn("/github/echo-server/image-receiver-token"),
                 arn("/github/echo-server/receiver-token"),
@@ -436,30 +553,27 @@ describe("what the stack installs", () => {
     });
 
     describe("the order on the dependency graph (what `pulumi up` waits for)", () => {
-        it("creates the FluxInstance after the operator's release, and the store after the ESO release and its identity", () => {
+        it("creates the FluxInstance after the operator's release, and the store after the ESO release and the account it reads as (IRSA)", () => {
             const instance = one(dev, FLUX_INSTANCE, "flux-instance");
             assert.ok(waitsFor(dev, instance).has(one(dev, RELEASE, "flux").urn));
-            const store = waitsFor(dev, one(dev, STORE, "external-secrets-store"));
-            assert.ok(store.has(one(dev, RELEASE, "external-secrets").urn));
-            assert.ok(
-                store.has(
-                    one(
-                        dev,
-                        "aws:eks/podIdentityAssociation:PodIdentityAssociation",
-                        "external-secrets-pod-identity",
-                    ).urn,
-                ),
-            );
+            const store = one(dev, STORE, "external-secrets-store");
+            const reader = one(dev, SERVICE_ACCOUNT, "external-secrets-platform-reader");
+            assert.ok(waitsFor(dev, store).has(one(dev, RELEASE, "external-secrets").urn));
+            assert.ok(store.options.dependencies.includes(reader.urn), "the store waits for its reader account");
+            // The account lives in the release's namespace and names the role's ARN.
+            assert.ok(reader.options.dependencies.includes(one(dev, RELEASE, "external-secrets").urn));
+            assert.ok(reader.options.dependencies.includes(one(dev, ROLE, "external-secrets-role").urn));
+            // The controller needs no AWS identity of its own: the release waits for none.
+            assert.deepEqual(one(dev, RELEASE, "external-secrets").options.dependencies, []);
+        });
+
+        it("with Pod Identity: the store after the ESO release and the association, the release after the association", () => {
+            const association = one(podIdentity, ASSOCIATION, "external-secrets-pod-identity").urn;
+            const store = waitsFor(podIdentity, one(podIdentity, STORE, "external-secrets-store"));
+            assert.ok(store.has(one(podIdentity, RELEASE, "external-secrets").urn));
+            assert.ok(store.has(association));
             // Pod Identity injects credentials when the pod is created: the association first.
-            assert.ok(
-                one(dev, RELEASE, "external-secrets").options.dependencies.includes(
-                    one(
-                        dev,
-                        "aws:eks/podIdentityAssociation:PodIdentityAssociation",
-                        "external-secrets-pod-identity",
-                    ).urn,
-                ),
-            );
+            assert.ok(one(podIdentity, RELEASE, "external-secrets").options.dependencies.includes(association));
         });
 
         it("creates every Flux object after the FluxInstance is Ready", () => {
@@ -489,34 +603,72 @@ describe("what the stack installs", () => {
                 );
         });
 
-        it("creates every ExternalSecret after the ClusterSecretStore is Ready", () => {
-            const store = one(dev, STORE, "external-secrets-store").urn;
+        it("creates each ExternalSecret after its store is Ready: a tenant's its own SecretStore, the platform's the ClusterSecretStore", () => {
+            const clusterStore = one(dev, STORE, "external-secrets-store").urn;
+            const tenantStore = one(dev, TENANT_STORE, "echo-server-tenant-store");
+            assert.deepEqual(inputsOf(tenantStore).metadata.namespace, "echo-server");
             const externalSecrets = kubernetesObjectsWhere(
                 dev,
                 (apiVersion) => apiVersion === "external-secrets.io/v1",
             ).filter((r) => r.inputs.kind === "ExternalSecret");
             assert.equal(
                 externalSecrets.length,
-                6 + 1 + 1,
-                "an application's six (git, registry, signing, two receiver tokens, commit status), its pods' pull Secret and the monitoring webhooks'",
+                5 + 1 + 1,
+                "the tenant's five (git, signing, two receiver tokens, commit status), its pods' pull Secret (Flux's registry Secret too) and the monitoring webhooks'",
             );
-            for (const r of externalSecrets)
-                assert.ok(waitsFor(dev, r).has(store), `${r.name} does not wait for the store`);
+            for (const r of externalSecrets) {
+                const { metadata, spec } = inputsOf(r);
+                if (metadata.namespace === "echo-server") {
+                    assert.deepEqual(spec.secretStoreRef, { kind: "SecretStore", name: "parameters" }, r.name);
+                    assert.ok(r.options.dependencies.includes(tenantStore.urn), `${r.name} does not wait for the tenant's store`);
+                } else {
+                    assert.equal(metadata.namespace, "monitoring", r.name);
+                    assert.deepEqual(spec.secretStoreRef, { kind: "ClusterSecretStore", name: "aws-parameter-store" }, r.name);
+                    assert.ok(r.options.dependencies.includes(clusterStore), `${r.name} does not wait for the store`);
+                }
+            }
         });
 
-        it("creates every ExternalSecret after the grant of each parameter it reads and the Pod Identity association", () => {
+        it("creates every ExternalSecret after the grant of each parameter it reads, on the role its store reads with, and after that role", () => {
             // Without the grant, External Secrets' first GetParameter is denied and the ExternalSecret
             // backs off (and `pulumi up` waits on its Ready condition until the timeout).
-            const grants = ofType(dev, "aws:iam/rolePolicy:RolePolicy").map((r) => ({
+            const grantOf = (name: string) => {
+                const r = one(dev, ROLE_POLICY, name);
+                return { urn: r.urn, resources: (JSON.parse(r.inputs.policy as string) as PolicyDocument).Statement.flatMap((st) => [...(st.Resource ?? [])]) };
+            };
+            const tenantGrant = grantOf("echo-server-tenant-secrets-access");
+            const platformGrant = grantOf("external-secrets-access");
+            const externalSecrets = ofType(dev, "kubernetes:external-secrets.io/v1:ExternalSecret");
+            assert.equal(externalSecrets.length, 7);
+            for (const r of externalSecrets) {
+                const direct = r.options.dependencies;
+                const tenant = inputsOf(r).metadata.namespace === "echo-server";
+                const grant = tenant ? tenantGrant : platformGrant;
+                const keys = (inputsOf(r).spec.data as { remoteRef: { key: string } }[]).map((d) => d.remoteRef.key);
+                assert.ok(keys.length > 0, r.name);
+                for (const key of keys) {
+                    assert.ok(grant.resources.includes(mockParameterArn(key, "eu-central-1")), `${key} of ${r.name} is not granted to the role its store reads with`);
+                }
+                assert.ok(direct.includes(grant.urn), `${r.name} does not wait for its grant`);
+                // The platform's: the role the store reads with (IRSA); a tenant's: its store, which waits for its reader account and role.
+                if (!tenant) assert.ok(direct.includes(one(dev, ROLE, "external-secrets-role").urn), `${r.name} does not wait for the platform's role`);
+                else assert.ok(waitsFor(dev, r).has(one(dev, ROLE, "echo-server-tenant-secrets-role").urn), `${r.name} does not wait for the tenant's role`);
+            }
+        });
+
+        it("with Pod Identity (no tenant): every ExternalSecret after the grant of each parameter it reads and the association", () => {
+            const grants = ofType(podIdentity, ROLE_POLICY).map((r) => ({
                 urn: r.urn,
                 resources: (JSON.parse(r.inputs.policy as string) as PolicyDocument).Statement.flatMap((st) => [...(st.Resource ?? [])]),
             }));
-            const association = one(dev, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "external-secrets-pod-identity").urn;
-            const externalSecrets = ofType(dev, "kubernetes:external-secrets.io/v1:ExternalSecret");
+            const association = one(podIdentity, ASSOCIATION, "external-secrets-pod-identity").urn;
+            const externalSecrets = ofType(podIdentity, "kubernetes:external-secrets.io/v1:ExternalSecret");
+            // A platform application keeps Flux's registry Secret beside the pods' pull Secret.
             assert.equal(externalSecrets.length, 8);
             for (const r of externalSecrets) {
                 const direct = r.options.dependencies;
                 assert.ok(direct.includes(association), `${r.name} does not wait for the Pod Identity association`);
+                assert.deepEqual(inputsOf(r).spec.secretStoreRef, { kind: "ClusterSecretStore", name: "aws-parameter-store" }, r.name);
                 const keys = (inputsOf(r).spec.data as { remoteRef: { key: string } }[]).map((d) => d.remoteRef.key);
                 assert.ok(keys.length > 0, r.name);
                 for (const key of keys) {
@@ -538,17 +690,18 @@ describe("what the stack installs", () => {
             });
         });
 
-        it("creates none of the installs when both are off, and the rest exactly as with them", () => {
+        it("creates none of the installs when both are off, and the rest exactly as with them (the tenant's own role and grant included)", () => {
             for (const type of INSTALL_TYPES) assert.equal(ofType(bare, type).length, 0, type);
             assert.deepEqual(
                 ofType(bare, RELEASE).map((r) => r.name),
                 ["monitoring"],
             );
-            const installed = new Set(
-                dev.resources
-                    .filter((r) => r.urn.includes("flux-gitops:install:"))
-                    .map((r) => r.urn),
-            );
+            // A tenant reads through its own role whoever installed External Secrets.
+            assert.deepEqual(ofType(bare, ROLE).map((r) => r.name), ["echo-server-tenant-secrets-role"]);
+            assert.deepEqual(ofType(bare, ROLE_POLICY).map((r) => r.name), ["echo-server-tenant-secrets-access"]);
+            const installed = new Set(dev.resources.filter((r) => isInstalled(dev, r)).map((r) => r.urn));
+            assert.ok(installed.has(one(dev, ROLE_POLICY, "external-secrets-access").urn));
+            assert.ok(!installed.has(one(dev, ROLE_POLICY, "echo-server-tenant-secrets-access").urn));
             assert.deepEqual(
                 bare.resources.map((r) => r.urn).sort(),
                 dev.resources
@@ -557,40 +710,31 @@ describe("what the stack installs", () => {
                     .sort(),
             );
             // Nothing waits for what is not there.
+            const bareUrns = new Set(bare.resources.map((r) => r.urn));
             for (const r of bare.resources)
-                for (const d of r.options.dependencies)
-                    assert.ok(!d.includes("flux-gitops:install:"), `${r.name} → ${d}`);
+                for (const d of r.options.dependencies) {
+                    assert.ok(bareUrns.has(d), `${r.name} → ${d}`);
+                    assert.ok(!installed.has(d), `${r.name} → ${d}`);
+                }
         });
 
         it("installs each on its own", async () => {
-            const fluxOnly = await evaluateStack("dev", {
-                installExternalSecrets: "false",
-                eksClusterName: "",
-            });
+            const fluxOnly = await evaluateStack("dev", { installExternalSecrets: "false" });
             assert.equal(ofType(fluxOnly, FLUX_INSTANCE).length, 1);
-            assert.equal(
-                ofType(fluxOnly, STORE).length + ofType(fluxOnly, "aws:iam/role:Role").length,
-                0,
-            );
+            assert.equal(ofType(fluxOnly, STORE).length, 0);
+            assert.deepEqual(ofType(fluxOnly, ROLE).map((r) => r.name), ["echo-server-tenant-secrets-role"]);
+            const esoOnly = await evaluateStack("dev", { installFlux: "false" });
+            assert.equal(ofType(esoOnly, FLUX_INSTANCE).length, 0);
+            assert.equal(ofType(esoOnly, STORE).length, 1);
         });
 
-        it("uses IRSA instead of Pod Identity when asked: no association, a web-identity trust", async () => {
-            const provider =
-                "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/ABC123";
-            const irsa = await evaluateStack("dev", {
-                externalSecretsAuth: "irsa",
-                eksOidcProviderArn: provider,
-                eksClusterName: "",
-            });
-            assert.equal(
-                ofType(irsa, "aws:eks/podIdentityAssociation:PodIdentityAssociation").length,
-                0,
-            );
-            const trust = JSON.parse(
-                one(irsa, "aws:iam/role:Role", "external-secrets-role").inputs
-                    .assumeRolePolicy as string,
-            ) as PolicyDocument;
-            assert.deepEqual(trust.Statement[0].Principal, { Federated: provider });
+        it("uses Pod Identity instead of IRSA when asked and no application is a tenant: an association, a session-tag trust, no reader account", () => {
+            assert.equal(ofType(podIdentity, ASSOCIATION).length, 1);
+            const trust = JSON.parse(one(podIdentity, ROLE, "external-secrets-role").inputs.assumeRolePolicy as string) as PolicyDocument;
+            assert.deepEqual(trust.Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
+            assert.equal(ofType(podIdentity, TENANT_STORE).length, 0, "no tenant, no SecretStore");
+            const devTrust = JSON.parse(one(dev, ROLE, "external-secrets-role").inputs.assumeRolePolicy as string) as PolicyDocument;
+            assert.deepEqual(devTrust.Statement[0].Principal, { Federated: DEV_OIDC_PROVIDER });
         });
 
         it("lists missing or invalid install config with the other problems", async () => {
@@ -603,16 +747,23 @@ describe("what the stack installs", () => {
                 }
                 assert.fail("expected a ConfigError");
             };
-            assert.deepEqual(await problems({ eksClusterName: "", owner: "-bad-" }), [
+            assert.deepEqual(await problems({ eksOidcProviderArn: "", owner: "-bad-" }), [
                 'flux-gitops:owner is not a valid GitHub login (got "-bad-")',
+                "flux-gitops:eksOidcProviderArn is required (the ARN of the cluster's IAM OIDC provider, for IRSA); set it with `pulumi config set eksOidcProviderArn <value>`",
+            ]);
+            assert.deepEqual(await problems({ externalSecretsAuth: "podIdentity", tenant: "false" }), [
                 "flux-gitops:eksClusterName is required (the EKS cluster of the Pod Identity association); set it with `pulumi config set eksClusterName <value>`",
             ]);
-            assert.deepEqual(
-                await problems({ externalSecretsAuth: "irsa", eksOidcProviderArn: "" }),
-                [
-                    "flux-gitops:eksOidcProviderArn is required (the ARN of the cluster's IAM OIDC provider, for IRSA); set it with `pulumi config set eksOidcProviderArn <value>`",
-                ],
-            );
+            // Pod Identity cannot keep tenants apart: refused, naming them and both ways out.
+            assert.deepEqual(await problems({ externalSecretsAuth: "podIdentity", eksClusterName: "flux-dev" }), [
+                "flux-gitops:externalSecretsAuth is podIdentity, which cannot keep tenants apart: a SecretStore without auth in a tenant's namespace " +
+                    "reads with the controller's role, and Pod Identity cannot act for a tenant's service account. " +
+                    "Set it to irsa (with eksOidcProviderArn), or set tenant: false on echo-server",
+            ]);
+            // The tenants' roles need the OIDC provider even when the stack does not install External Secrets.
+            assert.deepEqual(await problems({ installExternalSecrets: "false", eksOidcProviderArn: "" }), [
+                "flux-gitops:eksOidcProviderArn is required (the ARN of the cluster's IAM OIDC provider, for IRSA); set it with `pulumi config set eksOidcProviderArn <value>`",
+            ]);
             assert.deepEqual(
                 await problems({
                     fluxVersion: "2.x",
@@ -623,8 +774,8 @@ describe("what the stack installs", () => {
                 [
                     'flux-gitops:fluxVersion must be a Flux 2 version such as 2.9.x or 2.9.0 (got "2.x")',
                     'flux-gitops:fluxOperatorVersion must be an exact chart version such as 0.58.1, not a range (got "^0.58")',
-                    'flux-gitops:ssmKmsKeyId must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) when External Secrets is installed: its IAM policy may decrypt with that key only (got "alias/flux")',
                     'flux-gitops:externalSecretsVersion must be an exact chart version such as 2.9.0, not a range (got "latest")',
+                    'flux-gitops:ssmKmsKeyId must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) when External Secrets is installed: its IAM policy may decrypt with that key only (got "alias/flux")',
                 ],
             );
             assert.deepEqual(await problems({ externalSecretsAuth: "kiam", installFlux: "yes" }), [

@@ -14,6 +14,8 @@ import { one, record, refusal, Registered, waitsFor } from "../../helpers/record
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const ROLE = "aws:iam/role:Role";
 const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
+const SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount";
+const STORE = "kubernetes:external-secrets.io/v1:ClusterSecretStore";
 const FLUX_INSTANCE = "kubernetes:fluxcd.controlplane.io/v1:FluxInstance";
 const OIDC_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
 const ROLE_ARN = "arn:aws:iam::123456789012:role/external-secrets-role";
@@ -34,6 +36,7 @@ describe("the installs on their own", () => {
             chartVersion: "2.9.0",
             storeName: "aws-parameter-store",
             region: "eu-west-1",
+            storeNamespaces: ["monitoring", "flux-system", "monitoring"],
             auth: "podIdentity",
             eksClusterName: "eks",
             ...extra,
@@ -44,7 +47,7 @@ describe("the installs on their own", () => {
 
         it("describes the role by the namespace it serves and what it is for", async () => {
             const role = one(await build({ namespace: "eso" }), ROLE, "external-secrets-role");
-            assert.equal(role.inputs.description, "External Secrets in eso: reads this stack's SSM parameters");
+            assert.equal(role.inputs.description, "External Secrets in eso: reads the platform's SSM parameters of this stack");
         });
 
         it("with Pod Identity: releases the chart atomically into a namespace it creates, with no role on the service account", async () => {
@@ -69,7 +72,7 @@ describe("the installs on their own", () => {
             assert.deepEqual(waitsFor(one(registered, ASSOCIATION, "external-secrets-pod-identity")), ["external-secrets-role"]);
         });
 
-        it("with IRSA: the same release, its service account annotated with the role's ARN", async () => {
+        it("with IRSA: the same release, its service account naming no role (the controller has no AWS identity of its own)", async () => {
             const release = one(await build(irsa), RELEASE, "external-secrets");
             assert.deepEqual(releaseInputs(release), {
                 name: "external-secrets",
@@ -78,24 +81,69 @@ describe("the installs on their own", () => {
                 chart: "external-secrets",
                 version: "2.9.0",
                 repositoryOpts: { repo: "https://charts.external-secrets.io" },
-                values: {
-                    installCRDs: true,
-                    serviceAccount: {
-                        create: true,
-                        name: "external-secrets",
-                        annotations: { "eks.amazonaws.com/role-arn": ROLE_ARN },
-                    },
-                },
+                values: { installCRDs: true, serviceAccount: { create: true, name: "external-secrets" } },
                 atomic: true,
                 cleanupOnFail: true,
                 maxHistory: 10,
             });
         });
 
-        it("with IRSA: no association, and the release waits for the role", async () => {
+        it("with IRSA: no association, and the release waits for nothing", async () => {
             const registered = await build(irsa);
             assert.equal(registered.filter((r) => r.type === ASSOCIATION).length, 0);
-            assert.deepEqual(waitsFor(one(registered, RELEASE, "external-secrets")), ["external-secrets-role"]);
+            assert.deepEqual(waitsFor(one(registered, RELEASE, "external-secrets")), []);
+        });
+
+        it("with IRSA: the platform's reader account external-secrets-platform, in the release's namespace, names the role the store reads with", async () => {
+            const registered = await build(irsa);
+            const reader = one(registered, SERVICE_ACCOUNT, "external-secrets-platform-reader");
+            assert.deepEqual(reader.inputs.metadata, {
+                name: "external-secrets-platform",
+                namespace: "external-secrets",
+                annotations: { "eks.amazonaws.com/role-arn": ROLE_ARN },
+            });
+            // The release creates the namespace; the annotation is the role's ARN.
+            assert.deepEqual(waitsFor(reader), ["external-secrets", "external-secrets-role"]);
+            // Only that account may assume the role: the IRSA subject names it, not the controller's.
+            const trust = JSON.parse(one(registered, ROLE, "external-secrets-role").inputs.assumeRolePolicy as string) as {
+                Statement: { Condition: { StringEquals: Record<string, string> } }[];
+            };
+            assert.deepEqual(trust.Statement[0].Condition.StringEquals, {
+                "oidc.eks.eu-west-1.amazonaws.com/id/ABC123:sub": "system:serviceaccount:external-secrets:external-secrets-platform",
+                "oidc.eks.eu-west-1.amazonaws.com/id/ABC123:aud": "sts.amazonaws.com",
+            });
+        });
+
+        it("with IRSA: the store reads as the platform's reader account and serves the platform's namespaces only, once the account exists", async () => {
+            // A ClusterSecretStore's serviceAccountRef names its namespace (external-secrets
+            // providers/v1/aws/auth/auth.go @v2.9.0 credsFromServiceAccount); `conditions` limit the
+            // namespaces whose ExternalSecrets it serves (pkg/controllers/secretstore/client_manager.go
+            // @v2.9.0 shouldProcessSecret).
+            const store = one(await build(irsa), STORE, "external-secrets-store");
+            assert.deepEqual(store.inputs.spec, {
+                provider: {
+                    aws: {
+                        service: "ParameterStore",
+                        region: "eu-west-1",
+                        auth: { jwt: { serviceAccountRef: { name: "external-secrets-platform", namespace: "external-secrets" } } },
+                    },
+                },
+                conditions: [{ namespaces: ["flux-system", "monitoring"] }],
+            });
+            assert.deepEqual(waitsFor(store), ["external-secrets", "external-secrets-platform-reader"]);
+        });
+
+        it("with Pod Identity: no reader account, and a store without auth (the controller's own credentials), limited to the platform's namespaces", async () => {
+            // serviceAccountRef "cannot be used together with EKS Pod Identity" (docs/provider/aws-access.md @v2.9.0).
+            const registered = await build({});
+            assert.equal(registered.filter((r) => r.type === SERVICE_ACCOUNT).length, 0);
+            const store = one(registered, STORE, "external-secrets-store");
+            assert.deepEqual(store.inputs.spec, {
+                provider: { aws: { service: "ParameterStore", region: "eu-west-1" } },
+                conditions: [{ namespaces: ["flux-system", "monitoring"] }],
+            });
+            assert.deepEqual(waitsFor(store), ["external-secrets"]);
+            assert.deepEqual(one(registered, ASSOCIATION, "external-secrets-pod-identity").inputs.serviceAccount, "external-secrets");
         });
 
         it("refuses Pod Identity without the EKS cluster's name, before creating the role", async () => {
@@ -136,11 +184,15 @@ describe("the installs on their own", () => {
             assert.deepEqual(waitsFor(release), []);
         });
 
-        it("runs Flux single-tenant, with network policies, on the default cluster domain, once the release is there", async () => {
+        it("runs Flux multi-tenant (the lockdown, tenants' default account `default`), with network policies, on the default cluster domain, once the release is there", async () => {
+            // multitenant: the operator adds --no-cross-namespace-refs to the controllers and
+            // --default-service-account=<tenantDefaultServiceAccount> to kustomize-controller
+            // (flux-operator internal/builder/profiles.go @v0.58.1 profileClusterMultitenant).
             const instance = one(await build(), FLUX_INSTANCE, "flux-instance");
             assert.deepEqual((instance.inputs.spec as Record<string, unknown>).cluster, {
                 type: "kubernetes",
-                multitenant: false,
+                multitenant: true,
+                tenantDefaultServiceAccount: "default",
                 networkPolicy: true,
                 domain: "cluster.local",
             });
