@@ -26,9 +26,10 @@
  * ignored: identity-based policies have none, and this evaluator judges what the identity they are
  * attached to may do.
  *
- * The resource ARN asked about may itself hold `*` or `?` for parts that are not known (for
- * example `arn:aws:ssm:*:*:parameter/app/key` when the region and account are not): it is then
- * allowed if some ARN of that shape may be.
+ * The resource ARN asked about may itself hold `*` for a part that is not known, within one segment
+ * (any characters but `:`; for example `arn:aws:ssm:*:*:parameter/app/key` when the region and
+ * account are not), and `?` for one unknown character: it is then allowed if some ARN of that shape
+ * may be, and denied by a Deny only if every ARN of that shape is.
  */
 
 /** One statement of an identity-based policy, as IAM reads it (unknown keys are ignored). */
@@ -60,8 +61,11 @@ export interface EvaluationOptions {
     readonly conditions?: "possible" | "met" | "unmet";
 }
 
-/** One element of a compiled pattern: a literal character, `*` or `?`. */
-type Token = { readonly literal: string } | "*" | "?";
+/**
+ * One element of a compiled pattern: a literal character, `*` or `?`; in an ARN asked about, `seg`
+ * (its `*`: any run of characters within one segment, without `:`).
+ */
+type Token = { readonly literal: string } | "*" | "?" | "seg";
 
 /** A statement compiled for evaluation: its effect, matchers and whether it depends on the request. */
 interface Compiled {
@@ -81,6 +85,11 @@ function strings(value: unknown): string[] | undefined {
 /** `*` and `?` as wildcards, every other character literal. */
 function glob(text: string): Token[] {
     return [...text].map((c) => (c === "*" || c === "?" ? c : { literal: c }));
+}
+
+/** An ARN or action asked about: `*` as a run of characters within one segment, `?` as one. */
+function asked(text: string): Token[] {
+    return [...text].map((c) => (c === "*" ? "seg" : c === "?" ? c : { literal: c }));
 }
 
 /**
@@ -152,6 +161,13 @@ function overlap(a: readonly Token[], b: readonly Token[]): boolean {
         if (i === a.length && j === b.length) result = true;
         else if (a[i] === "*") result = go(i + 1, j) || (j < b.length && go(i, j + 1));
         else if (b[j] === "*") result = go(i, j + 1) || (i < a.length && go(i + 1, j));
+        else if (b[j] === "seg")
+            // Here a[i] is a literal or `?`: the segment run may produce it unless it is a colon.
+            result =
+                go(i, j + 1) ||
+                (i < a.length &&
+                    (a[i] === "?" || (a[i] as { literal: string }).literal !== ":") &&
+                    go(i + 1, j));
         else if (i === a.length || j === b.length) result = false;
         else {
             const x = a[i];
@@ -184,13 +200,13 @@ function covers(outer: readonly Token[], inner: readonly Token[]): boolean {
         let result: boolean;
         if (i === outer.length) result = j === inner.length;
         else if (outer[i] === "*") result = go(i + 1, j) || (j < inner.length && go(i, j + 1));
-        else if (j === inner.length || inner[j] === "*") result = false;
+        else if (j === inner.length || inner[j] === "*" || inner[j] === "seg") result = false;
         else if (outer[i] === "?") result = go(i + 1, j + 1);
         else {
             const y = inner[j];
             result =
                 y !== "?" &&
-                (outer[i] as { literal: string }).literal === y.literal &&
+                (outer[i] as { literal: string }).literal === (y as { literal: string }).literal &&
                 go(i + 1, j + 1);
         }
         memo.set(key, result);
@@ -243,8 +259,8 @@ export function isAllowed(
     options: EvaluationOptions = {},
 ): boolean {
     const conditions = options.conditions ?? "possible";
-    const wanted = glob(action.toLowerCase());
-    const arn = glob(resourceArn);
+    const wanted = asked(action.toLowerCase());
+    const arn = asked(resourceArn);
     const statements = statementsOf(doc);
     const counts = (s: Compiled) =>
         !s.conditional ||

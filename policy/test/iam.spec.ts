@@ -358,6 +358,28 @@ describe("iam: an identity-based policy allows an action on a resource", () => {
             });
             assert.equal(isAllowed(notOneAccount, "ssm:GetParameter", shape), true);
         });
+
+        it("keeps an asked `*` within its segment: it stands for a region or an account, never for `:`", () => {
+            const concrete = doc(allow("ssm:GetParameter", `${ARN}/a/key`));
+            assert.equal(
+                isAllowed(concrete, "ssm:GetParameter", "arn:aws:ssm:*:parameter/a/key"),
+                false,
+            );
+            // So a Deny outside the parameter's path denies every ARN of the shape.
+            const fenced = doc(allow("ssm:*", "*"), {
+                Effect: "Deny",
+                Action: "ssm:*",
+                NotResource: "arn:aws:ssm:*:*:parameter/b/*",
+            });
+            assert.equal(
+                isAllowed(fenced, "ssm:GetParameter", "arn:*:ssm:*:*:parameter/a/key"),
+                false,
+            );
+            assert.equal(
+                isAllowed(fenced, "ssm:GetParameter", "arn:*:ssm:*:*:parameter/b/key"),
+                true,
+            );
+        });
     });
 
     describe("Condition and policy variables: what depends on the request", () => {
