@@ -1,5 +1,5 @@
 /**
- * The composition root: config, shared keys, installs, the applications, monitoring, outputs.
+ * The composition root: config, shared keys, installs and monitoring, the applications, outputs.
  * Config is read and validated first: bad config fails before any resource is registered.
  */
 import * as github from "@pulumi/github";
@@ -15,7 +15,7 @@ import { knownHosts } from "./components/keys/known-hosts";
 import { StoredSecret } from "./components/keys/stored-secret";
 import { adoptionTransform } from "./components/adoption";
 import { ownerLabelsTransform } from "./components/labels";
-import { FluxAlerts } from "./components/monitoring/flux-alerts";
+import { FLUX_EVENTS_PROVIDER, FluxAlerts } from "./components/monitoring/flux-alerts";
 import { Monitoring } from "./components/monitoring/monitoring";
 import { alertmanagerAddress } from "./components/monitoring/specs";
 import { createProviders, withProviders } from "./components/providers";
@@ -80,47 +80,28 @@ const githubAppPrivateKey = gh.app && stored("github-app-private-key", ssm.githu
 
 // --- What the stack installs: Flux (Flux Operator), External Secrets and its store -------------
 // Switched off, the cluster's own Flux / store is used and nothing waits for it.
-const fluxOperator = installs.flux
-    ? new FluxOperator("flux", { namespace: config.kubernetes.fluxNamespace, install: installs.flux }, options("kubernetes"))
-    : undefined;
+const fluxOperator = installs.flux && new FluxOperator("flux", { namespace: config.kubernetes.fluxNamespace, install: installs.flux }, options("kubernetes"));
 const eso = installs.externalSecrets;
+// Tenants read through stores of their own; the platform's store serves the platform's namespaces only.
+const { namespaces: storeNamespaces, apps: platformApps } = config.platform;
 const externalSecrets = eso
-    ? new ExternalSecrets("external-secrets", { ...eso, storeName: flux.clusterSecretStore, region: config.awsRegion }, options("kubernetes", "aws"))
+    ? new ExternalSecrets("external-secrets", { ...eso, storeName: flux.clusterSecretStore, storeNamespaces, region: config.awsRegion }, options("kubernetes", "aws"))
     : undefined;
 const fluxReady = fluxOperator?.ready ?? [];
-// External Secrets may read exactly this stack's parameters, granted in parts (this one: the shared
-// parameters; each FluxApplication its own); an ExternalSecret waits for the grants of what it reads.
+// The platform's role may read exactly the platform's parameters, granted in parts (this one: the
+// shared parameters the platform reads; each platform application its own); an ExternalSecret
+// waits for the grants of what it reads.
 const externalSecretsAccess = externalSecrets && eso ? { role: externalSecrets.role, kmsKeyArn: eso.kmsKeyArn, region: config.awsRegion } : undefined;
-const sharedSecrets = [...Object.values(registryTokens), slackWebhook, discordWebhook, botGithubToken, githubAppPrivateKey];
-const sharedAccess = externalSecretsAccess
-    ? new ExternalSecretsAccess(
-          "external-secrets-access",
-          { ...externalSecretsAccess, parameterArns: [...gpgKey.parameterArns, ...sharedSecrets.flatMap((s) => (s ? [s.parameterArn] : []))] },
-          options("aws"),
-      )
-    : undefined;
-// What every ExternalSecret of the stack waits for: the store (and the controller's AWS identity)
-// and the grant of the shared parameters.
+// The bot's and the registries' parameters only when a platform application reads them.
+const botSecrets = platformApps.length > 0 ? [...Object.values(registryTokens), botGithubToken, githubAppPrivateKey, ...gpgKey.parameterArns.map((parameterArn) => ({ parameterArn }))] : [];
+const platformParameterArns = [slackWebhook, discordWebhook, ...botSecrets].flatMap((s) => (s ? [s.parameterArn] : []));
+const sharedAccess =
+    externalSecretsAccess && platformParameterArns.length > 0
+        ? new ExternalSecretsAccess("external-secrets-access", { ...externalSecretsAccess, parameterArns: platformParameterArns }, options("aws"))
+        : undefined;
+// What every ExternalSecret of the platform waits for: the store (and the AWS identity it reads
+// with) and the grant of the shared parameters.
 const secretStoreReady = [...(externalSecrets?.ready ?? []), ...(sharedAccess ? [sharedAccess.policy] : [])];
-
-// --- One delivery loop per application ---------------------------------------------------------
-// GitHub's SSH host keys as published by GitHub, so a rotation is picked up by the next `up` (none in App mode: https).
-const githubKnownHosts = gh.app ? "" : github.getSshKeysOutput({ provider: providers.githubOrg }).keys.apply((keys) => knownHosts(keys));
-
-// What every application gets from the stack: the bot's keys, the registry tokens, what to wait for.
-const shared = { gpgKey, botGithubToken, githubAppPrivateKey, registryTokens, knownHosts: githubKnownHosts, fluxReady, secretStoreReady, externalSecretsAccess };
-// Seeding adopts the files a branch already has (another stack's base, this stack's earlier
-// seeding). Whether a resource is imported must be known when it is registered, so GitHub is
-// asked first; the applications are registered once the answers are in.
-const applications: Promise<FluxApplication[]> = Promise.all(
-    config.apps.map(async (app) => {
-        const args = fluxApplicationArgs(app, config, shared);
-        const seed = app.seedManifests
-            ? { existingFiles: await existingRepositoryFiles(providers.githubOrg, app.repository, app.branch, seededFilePaths(args)) }
-            : undefined;
-        return new FluxApplication(app.name, { ...args, seed }, options("githubOrg", "aws", "kubernetes", "tls", "random"));
-    }),
-);
 
 // --- Monitoring: kube-prometheus-stack, Flux events into Alertmanager -------------------------
 // installMonitoring: this stack's Alertmanager, routing to the channels that are set. Without it,
@@ -141,14 +122,31 @@ const monitoring = mon.install
           options("kubernetes"),
       )
     : undefined;
-const fluxEventsAddress = monitoring
-    ? monitoring.releaseName.apply((release) => alertmanagerAddress(release, mon.namespace))
-    : mon.alertmanagerAddress;
-if (fluxEventsAddress !== undefined) {
-    const dependsOn = [...(monitoring ? [monitoring.release] : []), ...fluxReady];
-    const alerts = { fluxNamespace: config.kubernetes.fluxNamespace, providerName: "alertmanager", alertmanagerAddress: fluxEventsAddress, dependsOn };
-    new FluxAlerts("flux-alerts", alerts, options("kubernetes"));
+const fluxEventsAddress = monitoring ? monitoring.releaseName.apply((release) => alertmanagerAddress(release, mon.namespace)) : mon.alertmanagerAddress;
+// The Flux namespace's events here; each tenant posts its own (FluxApplication).
+const fluxEvents = fluxEventsAddress === undefined ? undefined : { alertmanagerAddress: fluxEventsAddress, dependsOn: [...(monitoring ? [monitoring.release] : []), ...fluxReady] };
+if (fluxEvents) {
+    new FluxAlerts("flux-alerts", { fluxNamespace: config.kubernetes.fluxNamespace, providerName: FLUX_EVENTS_PROVIDER, ...fluxEvents }, options("kubernetes"));
 }
+
+// --- One delivery loop per application ---------------------------------------------------------
+// GitHub's SSH host keys as published by GitHub, so a rotation is picked up by the next `up` (none in App mode: https).
+const githubKnownHosts = gh.app ? "" : github.getSshKeysOutput({ provider: providers.githubOrg }).keys.apply((keys) => knownHosts(keys));
+
+// What every application gets from the stack: the bot's keys, the registry tokens, what to wait for.
+const shared = { gpgKey, botGithubToken, githubAppPrivateKey, registryTokens, knownHosts: githubKnownHosts, fluxReady, secretStoreReady, externalSecretsAccess, fluxEvents };
+// Seeding adopts the files a branch already has (another stack's base, this stack's earlier
+// seeding). Whether a resource is imported must be known when it is registered, so GitHub is
+// asked first; the applications are registered once the answers are in.
+const applications: Promise<FluxApplication[]> = Promise.all(
+    config.apps.map(async (app) => {
+        const args = fluxApplicationArgs(app, config, shared);
+        const seed = app.seedManifests
+            ? { existingFiles: await existingRepositoryFiles(providers.githubOrg, app.repository, app.branch, seededFilePaths(args)) }
+            : undefined;
+        return new FluxApplication(app.name, { ...args, seed }, options("githubOrg", "aws", "kubernetes", "tls", "random"));
+    }),
+);
 
 // --- Push-to-deploy (off by default: it needs Pulumi Cloud) -----------------------------------
 if (config.deployments) {

@@ -27,6 +27,12 @@ export interface AppConfig {
     readonly receiverHostname?: string;
     /** Commit the kustomize overlay (and the base, unless the branch has it already) into the repository once. */
     readonly seedManifests: boolean;
+    /**
+     * A tenant: its Flux objects live in its own namespace and apply as a service account bound
+     * there only; its secrets come through a SecretStore of that namespace. false: a platform
+     * component, reconciled in the Flux namespace with kustomize-controller's cluster-wide rights.
+     */
+    readonly tenant: boolean;
     readonly image: {
         readonly repository: string;
         /** Registry host of `repository` (`docker.io` when the image names none). */
@@ -216,6 +222,16 @@ export const APP = {
             "Commit the environment's kustomize overlay (and the base, unless the branch has it already) into the repository once.",
         check: (c, k) => c.bool(k),
     }),
+    tenant: setting({
+        key: "tenant",
+        type: "boolean",
+        default: true,
+        group: "Kubernetes and Flux",
+        description:
+            "The application is a tenant: its Flux objects live in its namespace, apply as a service account bound to `admin` there only, and read only its own parameters. false = a platform component, applied by kustomize-controller with cluster-admin rights (never inherited by additionalApps).",
+        // An additionalApps entry that does not set it is a tenant: it is never inherited.
+        check: (c, k) => (c.str(k) === "" ? true : c.bool(k)),
+    }),
     ssmDeployKeyName: setting({
         key: "ssmDeployKeyName",
         type: "string",
@@ -257,6 +273,8 @@ const POLICY_KEYS = new Set(["tagPattern", "tagExtract"]);
 // Keys that name or locate one application: never inherited from the first application.
 const OWN_APP_KEYS = new Set([
     "repository", "image", "imagePublic", "appNamespace", "appHostname", "receiverHostname", "ssmDeployKeyName", "ssmWebhookTokenName",
+    // Cluster rights are given one application at a time, never by inheritance.
+    "tenant",
 ]);
 
 /**
@@ -392,6 +410,7 @@ function readApp(c: Checks, ctx: AppContext): AppConfig {
         hostname: c.hostname("appHostname", c.optional("appHostname")) ?? (ctx.baseDomain ? `${repository}.${ctx.baseDomain}` : ""),
         receiverHostname: APP.receiverHostname.read(c),
         seedManifests: APP.seedManifests.read(c),
+        tenant: APP.tenant.read(c),
         image: {
             repository: image,
             registry: registryHost(image),

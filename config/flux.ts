@@ -13,6 +13,11 @@ export interface FluxConfig {
     readonly imageUpdateInterval: string;
     readonly clusterSecretStore: string;
     readonly externalSecretRefreshInterval: string;
+    /**
+     * Upgrading a stack made before tenancy: each tenant's Kustomization of the Flux namespace is
+     * kept, suspended and orphaning, until the next `up` without this deletes it.
+     */
+    readonly suspendLegacyKustomizations: boolean;
 }
 
 /** Flux's settings. */
@@ -107,6 +112,15 @@ export const FLUX = {
             "How often External Secrets re-reads the SSM parameters.",
         check: (c, k) => c.duration(k),
     }),
+    suspendLegacyKustomizations: setting({
+        key: "suspendLegacyKustomizations",
+        type: "boolean",
+        default: false,
+        group: "Kubernetes and Flux",
+        description:
+            "For the first `up` of a stack made before tenancy: keep each tenant application's old Kustomization in fluxNamespace, suspended with deletionPolicy Orphan, while its tenant takes its objects over; the next `up` without it deletes it and prunes nothing (README, Tenancy).",
+        check: (c, k) => c.bool(k),
+    }),
 };
 
 export function readFlux(c: Checks): FluxConfig {
@@ -121,5 +135,6 @@ export function readFlux(c: Checks): FluxConfig {
         imageUpdateInterval: FLUX.imageUpdateInterval.read(c),
         clusterSecretStore: FLUX.clusterSecretStore.read(c),
         externalSecretRefreshInterval: FLUX.externalSecretRefreshInterval.read(c),
+        suspendLegacyKustomizations: FLUX.suspendLegacyKustomizations.read(c),
     };
 }

@@ -25,7 +25,7 @@ export type { FluxConfig } from "./flux";
 export type { GithubAppConfig, GithubConfig, PemShape } from "./github";
 export { GITHUB_APP_ENV, GITHUB_APP_KEYS, pemShape } from "./github";
 export type { IngressConfig } from "./ingress";
-export type { ExternalSecretsInstallConfig, FluxInstallConfig, InstallsConfig } from "./installs";
+export type { ExternalSecretsInstallConfig, FluxInstallConfig, InstallsConfig, TenancyConfig } from "./installs";
 export type { KeysConfig, SsmConfig } from "./keys";
 export type { MonitoringConfig } from "./monitoring";
 export { GHCR, registryTokenParameter } from "./registries";
@@ -85,6 +85,11 @@ export interface StackConfig {
     readonly ingress: IngressConfig;
     /** What the stack installs into the cluster (Flux, External Secrets). */
     readonly installs: InstallsConfig;
+    /**
+     * The platform: the applications that are not tenants, and the namespaces the platform's
+     * ClusterSecretStore serves (Flux's, monitoring's when installed, those applications').
+     */
+    readonly platform: { readonly apps: readonly AppConfig[]; readonly namespaces: readonly string[] };
 }
 
 /**
@@ -171,7 +176,7 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
         problems.push(`the SSM parameter names must differ from each other (got ${ssmNames.join(", ")})`);
     }
     const deployments = readDeployments(c, apps[0].branch);
-    const installs = readInstalls(c);
+    const installs = readInstalls(c, apps.filter((a) => a.tenant).map((a) => a.name));
 
     if (problems.length > 0) throw new ConfigError(stack, problems);
 
@@ -190,6 +195,16 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
         deployments,
         ingress,
         installs,
+        platform: platformOf(apps, flux.namespace, monitoring),
+    };
+}
+
+/** The platform's applications and namespaces. */
+function platformOf(apps: readonly AppConfig[], fluxNamespace: string, monitoring: MonitoringConfig): StackConfig["platform"] {
+    const platformApps = apps.filter((a) => !a.tenant);
+    return {
+        apps: platformApps,
+        namespaces: [fluxNamespace, ...(monitoring.install ? [monitoring.namespace] : []), ...platformApps.map((a) => a.namespace)],
     };
 }
 

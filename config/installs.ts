@@ -35,10 +35,19 @@ export interface ExternalSecretsInstallConfig {
     readonly kmsKeyArn?: string;
 }
 
+/** What the tenants' IAM roles need (config/apps.ts `tenant`); undefined when no application is a tenant. */
+export interface TenancyConfig {
+    /** ARN of the cluster's IAM OIDC provider: each tenant's role trusts one service account of it. */
+    readonly oidcProviderArn: string;
+    /** ARN of the KMS key of the SecureString parameters (`ssmKmsKeyId`), when one is set. */
+    readonly kmsKeyArn?: string;
+}
+
 /** What the stack installs into the cluster; a part is undefined when its switch is off. */
 export interface InstallsConfig {
     readonly flux?: FluxInstallConfig;
     readonly externalSecrets?: ExternalSecretsInstallConfig;
+    readonly tenancy?: TenancyConfig;
 }
 
 
@@ -133,10 +142,10 @@ export const INSTALLS = {
     externalSecretsAuth: setting({
         key: "externalSecretsAuth",
         type: "string",
-        default: "podIdentity",
+        default: "irsa",
         group: "What the stack installs into the cluster",
         description:
-            "How External Secrets gets AWS credentials: podIdentity (EKS Pod Identity, needs eksClusterName) or irsa (needs eksOidcProviderArn).",
+            "How External Secrets gets AWS credentials: irsa (needs eksOidcProviderArn; the platform's store reads through a service account of its own, and each tenant's store through the tenant's) or podIdentity (EKS Pod Identity for the controller, needs eksClusterName; only when no application is a tenant, since a tenant's store without auth would read with the controller's role).",
         check: (c, k) => c.oneOf(k, EXTERNAL_SECRETS_AUTH),
     }),
     eksClusterName: setting({
@@ -146,7 +155,6 @@ export const INSTALLS = {
         group: "What the stack installs into the cluster",
         description:
             "Name of the EKS cluster, for the Pod Identity association of External Secrets (\"\" = unset).",
-        prompt: { description: "Name of the EKS cluster of that context (External Secrets gets its AWS role through EKS Pod Identity)" },
         check: (c, k) => {
             const v = c.required(k, "the EKS cluster of the Pod Identity association");
             if (v && !EKS_CLUSTER_NAME.test(v)) c.problem(k, `is not an EKS cluster name (got "${v}")`);
@@ -159,7 +167,8 @@ export const INSTALLS = {
         default: "",
         group: "What the stack installs into the cluster",
         description:
-            "ARN of the cluster's IAM OIDC provider, for IRSA (\"\" = unset).",
+            "ARN of the cluster's IAM OIDC provider, for IRSA: each tenant's secrets are read with a role only its namespace's service account can assume (\"\" = unset).",
+        prompt: { description: "ARN of the cluster's IAM OIDC provider (each tenant reads its parameters through IRSA), e.g. arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>" },
         check: (c, k) => {
             const v = c.required(k, "the ARN of the cluster's IAM OIDC provider, for IRSA");
             if (v && !OIDC_PROVIDER_ARN.test(v)) {
@@ -173,13 +182,40 @@ export const INSTALLS = {
     }),
 };
 
-/** Reads the install switches and, for what is switched on, its versions and AWS identity. */
-export function readInstalls(c: Checks): InstallsConfig {
+/**
+ * Reads the install switches and, for what is switched on, its versions and AWS identity. With
+ * `tenants`, each tenant reads its parameters through IRSA, whatever the controller uses, so the
+ * OIDC provider is required; and Pod Identity is refused for the controller, since a tenant's
+ * SecretStore without `auth` reads with the controller's own credentials (external-secrets
+ * providers/v1/aws/auth/auth.go @v2.9.0 `constructCredsProvider`: no auth, the SDK's default chain).
+ */
+export function readInstalls(c: Checks, tenants: readonly string[] = []): InstallsConfig {
     const installFlux = INSTALLS.installFlux.read(c);
     const installExternalSecrets = INSTALLS.installExternalSecrets.read(c);
     const flux = installFlux ? readFluxInstall(c) : undefined;
-    const externalSecrets = installExternalSecrets ? readExternalSecretsInstall(c) : undefined;
-    return { flux, externalSecrets };
+    const externalSecrets = installExternalSecrets ? readExternalSecretsInstall(c, tenants) : undefined;
+    const tenancy = tenants.length > 0 ? readTenancy(c, externalSecrets) : undefined;
+    return { flux, externalSecrets, tenancy };
+}
+
+/** What the tenants' roles need: the cluster's OIDC provider, and the KMS key they may decrypt with. */
+function readTenancy(c: Checks, externalSecrets: ExternalSecretsInstallConfig | undefined): TenancyConfig {
+    return {
+        oidcProviderArn: externalSecrets?.oidcProviderArn ?? INSTALLS.eksOidcProviderArn.read(c),
+        kmsKeyArn: externalSecrets ? externalSecrets.kmsKeyArn : kmsKeyArn(c, "an application is a tenant"),
+    };
+}
+
+/** `ssmKmsKeyId` as a key ARN, which an IAM policy's Resource must be; `why` says what needs it. */
+function kmsKeyArn(c: Checks, why: string): string | undefined {
+    const arn = c.optional("ssmKmsKeyId");
+    if (arn !== undefined && !KMS_KEY_ARN.test(arn)) {
+        c.problem(
+            "ssmKmsKeyId",
+            `must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) when ${why}: its IAM policy may decrypt with that key only (got "${arn}")`,
+        );
+    }
+    return arn;
 }
 
 function readFluxInstall(c: Checks): FluxInstallConfig {
@@ -191,26 +227,26 @@ function readFluxInstall(c: Checks): FluxInstallConfig {
     };
 }
 
-function readExternalSecretsInstall(c: Checks): ExternalSecretsInstallConfig {
+function readExternalSecretsInstall(c: Checks, tenants: readonly string[]): ExternalSecretsInstallConfig {
     const auth = INSTALLS.externalSecretsAuth.read(c);
+    if (auth === "podIdentity" && tenants.length > 0) {
+        c.problem(
+            "externalSecretsAuth",
+            `is podIdentity, which cannot keep tenants apart: a SecretStore without auth in a tenant's namespace reads with the controller's role, ` +
+                `and Pod Identity cannot act for a tenant's service account. Set it to irsa (with eksOidcProviderArn), or set tenant: false on ${tenants.join(", ")}`,
+        );
+    }
     let eksClusterName: string | undefined;
     let oidcProviderArn: string | undefined;
     // Each is required only by its way of getting AWS credentials.
     if (auth === "podIdentity") eksClusterName = INSTALLS.eksClusterName.read(c);
     else if (auth === "irsa") oidcProviderArn = INSTALLS.eksOidcProviderArn.read(c);
-    const kmsKeyArn = c.optional("ssmKmsKeyId");
-    if (kmsKeyArn !== undefined && !KMS_KEY_ARN.test(kmsKeyArn)) {
-        c.problem(
-            "ssmKmsKeyId",
-            `must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) when External Secrets is installed: its IAM policy may decrypt with that key only (got "${kmsKeyArn}")`,
-        );
-    }
     return {
         chartVersion: INSTALLS.externalSecretsVersion.read(c),
         namespace: INSTALLS.externalSecretsNamespace.read(c),
         auth,
         eksClusterName,
         oidcProviderArn,
-        kmsKeyArn,
+        kmsKeyArn: kmsKeyArn(c, "External Secrets is installed"),
     };
 }

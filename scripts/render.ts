@@ -263,6 +263,8 @@ export const RENDER_VARIANTS: readonly RenderVariant[] = [
                 { repository: "search", image: "docker.io/developer-friendly/search", imagePolicy: "semver", imageSemverRange: ">=1.0.0 <2.0.0", tagPattern: "" },
                 {
                     repository: "docs",
+                    // A platform application: it stays in flux-system, applied by kustomize-controller.
+                    tenant: false,
                     image: "ghcr.io/developer-friendly/docs",
                     imagePolicy: "alphabetical",
                     imagePolicyOrder: "asc",
@@ -272,7 +274,14 @@ export const RENDER_VARIANTS: readonly RenderVariant[] = [
             ]),
             registries: { secret: JSON.stringify({ "docker.io": { username: "search-bot", token: "docker-hub-token" } }) },
         },
-        description: "dev with four applications: numerical asc and desc, semver, alphabetical with tagExtract; one docker.io image",
+        description:
+            "dev with four applications: numerical asc and desc, semver, alphabetical with tagExtract; one docker.io image; three tenants and one platform application (docs)",
+    },
+    {
+        name: "dev-upgrade",
+        stack: "dev",
+        overrides: { suspendLegacyKustomizations: "true" },
+        description: "dev's first `up` after tenancy: the earlier Kustomization in flux-system kept, suspended and orphaning",
     },
     {
         name: "dev-off",

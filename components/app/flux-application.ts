@@ -5,6 +5,7 @@ import { AppManifests } from "./app-manifests";
 import { appManifestFiles, AppManifestsSpec } from "./manifests";
 import { AppDelivery } from "../flux/app-delivery";
 import { CommitStatus } from "../flux/commit-status";
+import { SecretStoreRef } from "../flux/external-secret-specs";
 import { FluxSecrets, GithubAppSecretArgs, parameterExternalSecret, registrySecretValues } from "../flux/flux-secrets";
 import { ImageAutomation } from "../flux/image-automation";
 import { appPullSecretName, fluxObjectNames } from "../flux/names";
@@ -16,8 +17,13 @@ import { GatewayRef } from "../gateway/http-route";
 import { DeployKey } from "../keys/deploy-key";
 import { ParameterRef } from "../keys/stored-secret";
 import { WebhookToken } from "../keys/webhook-token";
+import { FLUX_EVENTS_PROVIDER, FluxAlerts } from "../monitoring/flux-alerts";
+import { PLATFORM_SERVICE_ACCOUNT, Tenant, TENANT_TAG, tenantLabelTransform } from "../tenancy/tenant";
 import type { AppConfig, StackConfig } from "../../config";
 import type { FluxConfig } from "../../config/flux";
+
+/** AppDelivery's type: it registered the application's Namespace in stacks made before tenancy. */
+const APP_DELIVERY_TYPE = "flux-gitops:flux:AppDelivery";
 
 /** Flux's reconcile intervals for one application. */
 export interface FluxIntervals {
@@ -130,18 +136,54 @@ export interface FluxApplicationArgs {
         readonly kmsKeyArn?: string;
         readonly region: string;
     };
+    /**
+     * The application is a tenant (components/tenancy/tenant.ts): its Flux objects and Secrets live
+     * in its own namespace, its Kustomization applies as the tenant's account, and its
+     * ExternalSecrets read through its own SecretStore, whose role reads its own parameters and
+     * `sharedParameterArns`. undefined: a platform application (`tenant: false`), in the Flux
+     * namespace, applied by kustomize-controller, its secrets read through the ClusterSecretStore
+     * with `externalSecretsAccess`.
+     */
+    readonly tenancy?: {
+        readonly region: string;
+        readonly oidcProviderArn: string;
+        readonly kmsKeyArn?: string;
+        /** The shared parameters the tenant reads: the registry token, the bot's key, the commit-status credentials. */
+        readonly sharedParameterArns: pulumi.Input<string>[];
+        /** Keep the stack's earlier Kustomization in the Flux namespace, retired (config/flux.ts). */
+        readonly suspendLegacyKustomization: boolean;
+    };
+    /**
+     * Where a tenant posts its Flux events (an alertmanager Provider and Alerts of its own
+     * namespace: under the lockdown an Alert receives only its own namespace's events), and what
+     * they wait for. undefined: no events (or a platform application, whose events the Flux
+     * namespace's Alerts post).
+     */
+    readonly fluxEvents?: { readonly alertmanagerAddress: pulumi.Input<string>; readonly dependsOn: pulumi.Input<pulumi.Resource>[] };
+}
+
+/** A shared parameter: what an ExternalSecret pins, and the ARN a tenant's role is granted. */
+interface SharedParameter {
+    readonly parameter: ParameterRef;
+    readonly parameterArn: pulumi.Output<string>;
 }
 
 /** What the stack shares with each application: the bot's keys, the registry tokens, what to wait for. */
 export interface SharedWithApplications {
     /** The bot's GPG key (its parameters; image automation waits for it). */
-    readonly gpgKey: pulumi.Resource & { readonly parameter: ParameterRef; readonly passphraseParameter?: ParameterRef };
+    readonly gpgKey: pulumi.Resource & {
+        readonly parameter: ParameterRef;
+        readonly passphraseParameter?: ParameterRef;
+        readonly parameterArns: pulumi.Output<string>[];
+    };
     /** The bot's GitHub token in SSM (commit statuses); undefined in App mode. */
-    readonly botGithubToken?: { readonly parameter: ParameterRef };
+    readonly botGithubToken?: SharedParameter;
     /** GitHub App mode: the App's private key in SSM. */
-    readonly githubAppPrivateKey?: { readonly parameter: ParameterRef };
+    readonly githubAppPrivateKey?: SharedParameter;
     /** Each registry's token in SSM, by registry host. */
-    readonly registryTokens: Readonly<Record<string, { readonly parameter: ParameterRef }>>;
+    readonly registryTokens: Readonly<Record<string, SharedParameter>>;
+    /** Where tenants post their Flux events, when anywhere. */
+    readonly fluxEvents?: FluxApplicationArgs["fluxEvents"];
     /** `known_hosts` for github.com. */
     readonly knownHosts: pulumi.Input<string>;
     readonly fluxReady: pulumi.Resource[];
@@ -194,23 +236,45 @@ export function fluxApplicationArgs(app: AppConfig, config: StackConfig, shared:
         fluxReady: shared.fluxReady,
         secretStoreReady: shared.secretStoreReady,
         externalSecretsAccess: shared.externalSecretsAccess,
+        tenancy:
+            app.tenant && config.installs.tenancy
+                ? {
+                      region: config.awsRegion,
+                      oidcProviderArn: config.installs.tenancy.oidcProviderArn,
+                      kmsKeyArn: config.installs.tenancy.kmsKeyArn,
+                      // Exactly what its ExternalSecrets read besides its own parameters: the
+                      // registry token (the pods' pull Secret, and Flux's with image automation),
+                      // the bot's key with image automation, and the credentials its commit-status
+                      // Provider posts with.
+                      sharedParameterArns: [
+                          ...(registry ? [shared.registryTokens[registry.host].parameterArn] : []),
+                          ...(app.image.automation ? shared.gpgKey.parameterArns : []),
+                          ...(shared.githubAppPrivateKey ? [shared.githubAppPrivateKey.parameterArn] : []),
+                          ...(shared.botGithubToken ? [shared.botGithubToken.parameterArn] : []),
+                      ],
+                      suspendLegacyKustomization: config.flux.suspendLegacyKustomizations,
+                  }
+                : undefined,
+        fluxEvents: app.tenant ? shared.fluxEvents : undefined,
     };
 }
 
 /** What an application's seeded manifests are made of. */
-function manifestSpec(args: Pick<FluxApplicationArgs, "repository" | "image" | "port" | "overlayPath" | "flux">): AppManifestsSpec {
+function manifestSpec(args: Pick<FluxApplicationArgs, "repository" | "image" | "port" | "overlayPath" | "flux" | "namespace" | "tenancy">): AppManifestsSpec {
     return {
         appName: args.repository,
         image: args.image.repository,
         port: args.port,
         overlayPath: args.overlayPath,
-        imagePolicy: { name: fluxObjectNames(args.repository).imagePolicy, namespace: args.flux.namespace },
+        // The setter names the ImagePolicy's namespace (image-automation-controller
+        // internal/update/setters.go @v1.2.1: `<policy namespace>:<policy name>`): a tenant's own.
+        imagePolicy: { name: fluxObjectNames(args.repository).imagePolicy, namespace: args.tenancy ? args.namespace : args.flux.namespace },
         imagePullSecret: args.image.registry ? appPullSecretName(args.repository) : undefined,
     };
 }
 
 /** The repository paths an application's seeding writes (what the root checks for before seeding). */
-export function seededFilePaths(args: Pick<FluxApplicationArgs, "repository" | "image" | "port" | "overlayPath" | "flux">): string[] {
+export function seededFilePaths(args: Pick<FluxApplicationArgs, "repository" | "image" | "port" | "overlayPath" | "flux" | "namespace" | "tenancy">): string[] {
     return Object.keys(appManifestFiles(manifestSpec(args)));
 }
 
@@ -241,10 +305,13 @@ export class FluxApplication extends pulumi.ComponentResource {
     public readonly pullSecret?: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: FluxApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("flux-gitops:app:FluxApplication", name, {}, opts);
+        // Every object of a tenant's namespace says whose it is (toolkit.fluxcd.io/tenant).
+        const tenantLabels = args.tenancy ? [tenantLabelTransform(args.repository, args.namespace)] : [];
+        super("flux-gitops:app:FluxApplication", name, {}, { ...opts, transformations: [...tenantLabels, ...(opts?.transformations ?? [])] });
         const names = fluxObjectNames(args.repository);
-        const fluxNamespace = args.flux.namespace;
         const keyOptions = { parent: this, protect: args.protectKeys };
+        // A tenant's own parameters carry its tag: the policy pack tells tenants' parameters apart by it.
+        const tags = args.tenancy ? { [TENANT_TAG]: args.repository } : undefined;
 
         // GitHub App mode: Flux authenticates as the App, so there is no deploy key at all.
         const deployKey = args.githubApp
@@ -258,49 +325,79 @@ export class FluxApplication extends pulumi.ComponentResource {
                       allowWrite: args.image.automation,
                       parameterName: args.ssm.deployKey,
                       kmsKeyId: args.ssm.kmsKeyId,
+                      tags,
                   },
                   keyOptions,
               );
         const webhookToken = new WebhookToken(
             `${name}-receiver-token`,
-            { parameterName: args.ssm.webhookToken, kmsKeyId: args.ssm.kmsKeyId },
+            { parameterName: args.ssm.webhookToken, kmsKeyId: args.ssm.kmsKeyId, tags },
             keyOptions,
         );
         // One token per Receiver: the image Receiver's URL and HMAC key are its own.
         const imageWebhookToken = args.image.automation
             ? new WebhookToken(
                   `${name}-image-receiver-token`,
-                  { parameterName: args.ssm.imageWebhookToken, kmsKeyId: args.ssm.kmsKeyId },
+                  { parameterName: args.ssm.imageWebhookToken, kmsKeyId: args.ssm.kmsKeyId, tags },
                   keyOptions,
               )
             : undefined;
+        const ownParameterArns = [...(deployKey ? [deployKey.parameterArn] : []), webhookToken.parameterArn, ...(imageWebhookToken ? [imageWebhookToken.parameterArn] : [])];
 
-        // External Secrets may read this application's parameters; its ExternalSecrets wait for that.
-        const access = args.externalSecretsAccess
-            ? new ExternalSecretsAccess(
-                  `${name}-external-secrets-access`,
+        // The application's namespace, first: a tenant's Flux objects live in it. Stacks made before
+        // tenancy registered it under AppDelivery; the alias keeps it (a new URN would delete the
+        // namespace, and the application with it).
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            { metadata: { name: args.namespace } },
+            { parent: this, aliases: [{ parent: pulumi.createUrn(name, APP_DELIVERY_TYPE, this) }] },
+        );
+        const tenant = args.tenancy
+            ? new Tenant(
+                  `${name}-tenant`,
                   {
-                      ...args.externalSecretsAccess,
-                      parameterArns: [...(deployKey ? [deployKey.parameterArn] : []), webhookToken.parameterArn, ...(imageWebhookToken ? [imageWebhookToken.parameterArn] : [])],
+                      tenant: args.repository,
+                      namespace,
+                      namespaceName: args.namespace,
+                      region: args.tenancy.region,
+                      oidcProviderArn: args.tenancy.oidcProviderArn,
+                      kmsKeyArn: args.tenancy.kmsKeyArn,
+                      parameterArns: [...ownParameterArns, ...args.tenancy.sharedParameterArns],
+                      dependsOn: args.secretStoreReady,
                   },
                   { parent: this },
               )
             : undefined;
-        const secretsWaitFor = [...(args.secretStoreReady ?? []), ...(access ? [access.policy] : [])];
+        // A platform application: in the Flux namespace, its parameters granted to the platform's role.
+        const access =
+            !tenant && args.externalSecretsAccess
+                ? new ExternalSecretsAccess(
+                      `${name}-external-secrets-access`,
+                      { ...args.externalSecretsAccess, parameterArns: ownParameterArns },
+                      { parent: this },
+                  )
+                : undefined;
+        const fluxNamespace = tenant ? args.namespace : args.flux.namespace;
+        const store: SecretStoreRef = tenant ? tenant.store : { kind: "ClusterSecretStore", name: args.flux.clusterSecretStore };
+        const secretsWaitFor = tenant
+            ? [namespace, ...tenant.storeReady]
+            : [...(args.secretStoreReady ?? []), ...(access ? [access.policy] : [])];
 
         const secrets = new FluxSecrets(
             `${name}-secrets`,
             {
                 namespace: fluxNamespace,
                 names,
-                storeName: args.flux.clusterSecretStore,
+                store,
                 refreshInterval: args.flux.externalSecretRefreshInterval,
                 git: deployKey
                     ? { deployKeyParameter: deployKey.parameter, knownHosts: args.flux.knownHosts }
                     : { githubApp: args.githubApp! },
                 // Only image automation reads the registry and signs commits: without it, neither
-                // the registry token nor the bot's GPG key is brought into the cluster.
-                registry: args.image.automation ? args.image.registry : undefined,
+                // the registry token nor the bot's GPG key is brought into the cluster. In a
+                // tenant's namespace the pods' pull Secret, below, is the one Flux reads: the same
+                // name and contents (names.ts `appPullSecretName`).
+                registry: args.image.automation && !tenant ? args.image.registry : undefined,
                 gpgKeyParameter: args.image.automation ? args.bot.gpgKeyParameter : undefined,
                 gpgPassphraseParameter: args.image.automation ? args.bot.gpgPassphraseParameter : undefined,
                 webhookTokenParameter: webhookToken.parameter,
@@ -311,7 +408,6 @@ export class FluxApplication extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const secretsReady = Object.values(secrets.externalSecrets);
 
         const manifests = args.seed
             ? new AppManifests(
@@ -330,13 +426,23 @@ export class FluxApplication extends pulumi.ComponentResource {
 
         const intervals = fluxIntervals(args.flux);
         // A private image's pull Secret in the application's namespace, from the same parameter as
-        // Flux's registry Secret: the seeded Deployment names it in imagePullSecrets. The store is a
-        // ClusterSecretStore without `conditions`, so ExternalSecrets of every namespace may use it
-        // (external-secrets pkg/controllers/secretstore/client_manager.go `shouldProcessSecret`:
-        // no conditions, every namespace; apis/externalsecrets/v1/secretstore_types.go
-        // ClusterSecretStoreCondition; @v2.9.0).
+        // Flux's registry Secret: the seeded Deployment names it in imagePullSecrets. A platform
+        // application's namespace is one the ClusterSecretStore serves (its `conditions`).
         const pull = args.image.registry ? registrySecretValues(args.image.registry) : undefined;
-        let pullSecret: k8s.apiextensions.CustomResource | undefined;
+        this.pullSecret = pull
+            ? parameterExternalSecret(
+                  `${name}-pull-secret`,
+                  {
+                      namespace: args.namespace,
+                      targetName: appPullSecretName(args.repository),
+                      store,
+                      refreshInterval: args.flux.externalSecretRefreshInterval,
+                      ...pull,
+                  },
+                  { parent: this, dependsOn: [namespace, ...secretsWaitFor] },
+              )
+            : undefined;
+        const secretsReady = [...Object.values(secrets.externalSecrets), ...(tenant && this.pullSecret ? [this.pullSecret] : [])];
         const delivery = new AppDelivery(
             name,
             {
@@ -348,33 +454,23 @@ export class FluxApplication extends pulumi.ComponentResource {
                 githubApp: args.githubApp !== undefined,
                 path: args.overlayPath,
                 appNamespace: args.namespace,
+                serviceAccount: tenant
+                    ? { name: tenant.serviceAccountName, ready: tenant.reconcilerReady }
+                    : { name: PLATFORM_SERVICE_ACCOUNT, ready: [] },
+                tenant: tenant && {
+                    legacy: args.tenancy?.suspendLegacyKustomization ? { fluxNamespace: args.flux.namespace } : undefined,
+                },
                 intervals,
                 // Flux can read the repository once the key is registered and its Secret exists.
-                dependsOn: [...(deployKey ? [deployKey] : []), ...secretsReady, ...(manifests ? [manifests] : []), ...(args.fluxReady ?? [])],
+                dependsOn: [namespace, ...(deployKey ? [deployKey] : []), ...secretsReady, ...(manifests ? [manifests] : []), ...(args.fluxReady ?? [])],
                 // The pods pull with it: Flux applies the Deployment once the Secret is synced.
-                inAppNamespace: (namespace) => {
-                    if (!pull) return [];
-                    pullSecret = parameterExternalSecret(
-                        `${name}-pull-secret`,
-                        {
-                            namespace: args.namespace,
-                            targetName: appPullSecretName(args.repository),
-                            storeName: args.flux.clusterSecretStore,
-                            refreshInterval: args.flux.externalSecretRefreshInterval,
-                            ...pull,
-                        },
-                        { parent: this, dependsOn: [namespace, ...secretsWaitFor] },
-                    );
-                    return [pullSecret];
-                },
+                workloadNeeds: [namespace, ...(this.pullSecret ? [this.pullSecret] : [])],
             },
             { parent: this },
         );
 
-        this.pullSecret = pullSecret;
-
         const images = args.image.automation
-              ? new ImageAutomation(
+            ? new ImageAutomation(
                   `${name}-images`,
                   {
                       fluxNamespace,
@@ -392,12 +488,13 @@ export class FluxApplication extends pulumi.ComponentResource {
                   },
                   { parent: this },
               )
-              : undefined;
+            : undefined;
 
         const receiver = new WebhookReceiver(
             `${name}-receiver`,
             {
                 fluxNamespace,
+                routeNamespace: args.flux.namespace,
                 names,
                 repository: args.repository,
                 token: webhookToken.token,
@@ -442,6 +539,22 @@ export class FluxApplication extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // Under the lockdown an Alert receives only the events of its own namespace
+        // (notification-controller v1.9.1 internal/server/event_handlers.go: "discarding event,
+        // access denied to cross-namespace sources"): a tenant posts its own.
+        if (tenant && args.fluxEvents) {
+            new FluxAlerts(
+                `${name}-flux-alerts`,
+                {
+                    fluxNamespace,
+                    providerName: FLUX_EVENTS_PROVIDER,
+                    alertmanagerAddress: args.fluxEvents.alertmanagerAddress,
+                    dependsOn: [namespace, ...args.fluxEvents.dependsOn],
+                },
+                { parent: this },
+            );
+        }
+
         new AppRoute(
             `${name}-route`,
             {
@@ -450,7 +563,7 @@ export class FluxApplication extends pulumi.ComponentResource {
                 hostname: args.hostname,
                 port: args.port,
                 gateway: args.gateway,
-                dependsOn: [delivery.namespace],
+                dependsOn: [namespace],
             },
             { parent: this },
         );
@@ -463,7 +576,7 @@ export class FluxApplication extends pulumi.ComponentResource {
         this.imageReceiverType = imageReceiver ? imageReceiverKind : undefined;
         this.imageWebhookUrl = imageReceiver ? imageReceiver.webhookUrl : pulumi.output(undefined);
         this.appUrl = pulumi.output(`https://${args.hostname}`);
-        this.parameterArns = [...(deployKey ? [deployKey.parameterArn] : []), webhookToken.parameterArn, ...(imageWebhookToken ? [imageWebhookToken.parameterArn] : [])];
+        this.parameterArns = ownParameterArns;
         this.registerOutputs({
             deployKeyId: this.deployKeyId,
             deployKeyPublicKey: this.deployKeyPublicKey,

@@ -15,9 +15,20 @@ export interface RemoteValue {
     readonly parameterName: string;
 }
 
+/**
+ * The store an ExternalSecret reads through: a tenant's SecretStore of its own namespace, or the
+ * platform's ClusterSecretStore (apis/externalsecrets/v1/externalsecret_types.go @v2.9.0
+ * `SecretStoreRef`: kind SecretStore or ClusterSecretStore, a SecretStore always of the
+ * ExternalSecret's namespace).
+ */
+export interface SecretStoreRef {
+    readonly kind: "SecretStore" | "ClusterSecretStore";
+    readonly name: string;
+}
+
 export interface ExternalSecretSpecArgs {
-    /** ClusterSecretStore backed by AWS Parameter Store. */
-    readonly storeName: string;
+    /** The store backed by AWS Parameter Store. */
+    readonly store: SecretStoreRef;
     readonly refreshInterval: string;
     /** Name of the Secret External Secrets creates and owns. */
     readonly targetName: string;
@@ -50,7 +61,7 @@ export function externalSecretSpec(args: ExternalSecretSpecArgs): object {
             : {};
     return {
         refreshInterval: args.refreshInterval,
-        secretStoreRef: { kind: "ClusterSecretStore", name: args.storeName },
+        secretStoreRef: { kind: args.store.kind, name: args.store.name },
         target: { name: args.targetName, creationPolicy: "Owner", deletionPolicy: "Retain", ...template },
         data: args.values.map((v) => ({ secretKey: v.secretKey, remoteRef: { key: v.parameterName } })),
     };

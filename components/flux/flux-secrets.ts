@@ -8,6 +8,7 @@ import {
     externalSecretAnnotations,
     externalSecretSpec,
     FLUX_WATCH_LABELS,
+    SecretStoreRef,
 } from "./external-secret-specs";
 import { FluxObjectNames } from "./names";
 
@@ -15,8 +16,8 @@ export interface FluxSecretsArgs {
     /** Namespace of the Flux objects that read these Secrets. */
     readonly namespace: string;
     readonly names: FluxObjectNames;
-    /** ClusterSecretStore backed by AWS Parameter Store. */
-    readonly storeName: string;
+    /** The store backed by AWS Parameter Store: the tenant's SecretStore, or the platform's ClusterSecretStore. */
+    readonly store: SecretStoreRef;
     readonly refreshInterval: string;
     /**
      * How Flux authenticates to GitHub: the deploy key (its SSM parameter) and `known_hosts` for
@@ -99,7 +100,7 @@ export function parameterExternalSecret(
     args: {
         readonly namespace: string;
         readonly targetName: string;
-        readonly storeName: string;
+        readonly store: SecretStoreRef;
         readonly refreshInterval: string;
         readonly values: readonly ParameterValue[];
         readonly template?: SecretTemplate;
@@ -126,7 +127,7 @@ export function parameterExternalSecret(
             annotations: remote.apply(externalSecretAnnotations),
             spec: pulumi.all([remote, pulumi.output(template.templateData)]).apply(([v, data]) =>
                 externalSecretSpec({
-                    storeName: args.storeName,
+                    store: args.store,
                     refreshInterval: args.refreshInterval,
                     targetName: args.targetName,
                     values: v.map(({ secretKey, parameterName }) => ({ secretKey, parameterName })),
@@ -180,7 +181,7 @@ export class FluxSecrets extends pulumi.ComponentResource {
         const externalSecret = (suffix: string, targetName: string, values: ParameterValue[], template: SecretTemplate = {}) =>
             parameterExternalSecret(
                 `${name}-${suffix}`,
-                { namespace: args.namespace, targetName, storeName: args.storeName, refreshInterval: args.refreshInterval, values, template },
+                { namespace: args.namespace, targetName, store: args.store, refreshInterval: args.refreshInterval, values, template },
                 { parent: this, dependsOn: args.dependsOn },
             );
 

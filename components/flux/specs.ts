@@ -62,6 +62,22 @@ export function gitRepositorySpec(args: GitRepositorySpecArgs): object {
 
 export interface KustomizationSpecArgs {
     readonly gitRepositoryName: string;
+    /**
+     * The account kustomize-controller impersonates to build, apply, check health and prune, and to
+     * finalize on deletion (kustomize-controller v1.9.1 internal/controller/kustomization_controller.go:
+     * `impersonation.GetClient` for the resource manager, `finalize` the same way): always in the
+     * Kustomization's own namespace (fluxcd/pkg runtime/client/impersonator.go
+     * `system:serviceaccount:<namespace>:<name>`).
+     */
+    readonly serviceAccountName: string;
+    /**
+     * The Kustomization is being retired (its tenant took its objects over): `suspend` stops its
+     * reconciles, so it no longer takes the objects' owner labels back, and its finalizer deletes
+     * nothing while suspended; `deletionPolicy: Orphan` keeps them should it be resumed
+     * (kustomization_controller.go @v1.9.1 `finalizerShouldDeleteResources`: suspended or Orphan,
+     * false; api/v1/kustomization_types.go DeletionPolicyOrphan).
+     */
+    readonly retired?: boolean;
     /** Path of the overlay in the repository. */
     readonly path: string;
     readonly targetNamespace: string;
@@ -73,6 +89,7 @@ export interface KustomizationSpecArgs {
 export function kustomizationSpec(args: KustomizationSpecArgs): object {
     return {
         sourceRef: { kind: "GitRepository", name: args.gitRepositoryName },
+        serviceAccountName: args.serviceAccountName,
         path: args.path,
         targetNamespace: args.targetNamespace,
         prune: true,
@@ -81,6 +98,7 @@ export function kustomizationSpec(args: KustomizationSpecArgs): object {
         interval: args.interval,
         retryInterval: args.retryInterval,
         timeout: args.timeout,
+        ...(args.retired ? { suspend: true, deletionPolicy: "Orphan" } : {}),
     };
 }
 

@@ -51,7 +51,14 @@ export function githubWebhookArgs(
 }
 
 export interface WebhookReceiverArgs {
+    /** Namespace of the Receiver and its Secret: the tenant's, or the Flux namespace. */
     readonly fluxNamespace: string;
+    /**
+     * Namespace of the HTTPRoute: Flux's, where notification-controller's `webhook-receiver`
+     * Service is. A route in a tenant's namespace would need a ReferenceGrant to reach it (Gateway
+     * API: a backendRef to another namespace is refused without one), so the route is the platform's.
+     */
+    readonly routeNamespace: string;
     readonly names: FluxObjectNames;
     /** Repository whose pushes trigger the GitRepository (under the GitHub provider's owner). */
     readonly repository: string;
@@ -110,7 +117,7 @@ export class WebhookReceiver extends pulumi.ComponentResource {
                 apiVersion: GATEWAY_API,
                 kind: "HTTPRoute",
                 name: n.receiver,
-                namespace: args.fluxNamespace,
+                namespace: args.routeNamespace,
                 spec: this.hostname.apply((hostname) =>
                     httpRouteSpec({
                         gateway: args.gateway,

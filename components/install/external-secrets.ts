@@ -29,29 +29,49 @@ export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = "external-secrets";
 export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
 
 /**
+ * The service account the platform's ClusterSecretStore reads SSM as, with IRSA: the controller
+ * itself has no AWS identity then, so a tenant's SecretStore without `auth`, which would use the
+ * controller's credentials (providers/v1/aws/auth/auth.go @v2.9.0 `constructCredsProvider`), gets
+ * none. No pod runs as it; External Secrets requests its tokens (TokenRequest, granted to the
+ * controller by the chart's `rbac.serviceAccountTokenCreate`, default true, values.yaml @v2.9.0).
+ */
+export const PLATFORM_READER_SERVICE_ACCOUNT = "external-secrets-platform";
+
+/**
  * Values of the external-secrets release. `installCRDs`: the chart's CRDs are templates
  * (templates/crds/, wrapped in `if .Values.installCRDs` by hack/helm.generate.sh @v2.9.0), so
- * `helm upgrade` upgrades them with the chart. With IRSA the service account names the role.
+ * `helm upgrade` upgrades them with the chart. The controller's service account names no role:
+ * with IRSA the platform's store reads as PLATFORM_READER_SERVICE_ACCOUNT, with Pod Identity the
+ * association gives the controller its role.
  */
-export function externalSecretsValues(roleArn?: string): Record<string, unknown> {
+export function externalSecretsValues(): Record<string, unknown> {
     return {
         installCRDs: true,
-        serviceAccount: {
-            create: true,
-            name: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
-            ...(roleArn !== undefined ? { annotations: { [IRSA_ROLE_ANNOTATION]: roleArn } } : {}),
-        },
+        serviceAccount: { create: true, name: EXTERNAL_SECRETS_SERVICE_ACCOUNT },
     };
 }
 
 /**
- * `.spec` of the ClusterSecretStore: AWS Parameter Store in the stack's region, with no `auth`, so
- * the controller uses its own credentials (Pod Identity or IRSA on its service account): "if not
- * set aws sdk will infer credentials from your environment" (apis/externalsecrets/v1/secretstore_aws_types.go
- * @v2.9.0; docs/provider/aws-access.md: `serviceAccountRef` cannot be used with Pod Identity).
+ * `.spec` of the platform's ClusterSecretStore: AWS Parameter Store in the stack's region.
+ * - `conditions`: it serves the platform's namespaces only, never a tenant's. External Secrets
+ *   refuses an ExternalSecret of any other namespace, and with no conditions serves every
+ *   namespace (pkg/controllers/secretstore/client_manager.go @v2.9.0 `shouldProcessSecret`;
+ *   `namespaces` match the label kubernetes.io/metadata.name, which the API server sets).
+ * - `auth`: with IRSA, a web identity token of the platform's reader account (a ClusterSecretStore
+ *   may name its namespace: auth.go `credsFromServiceAccount`); with Pod Identity none, so the
+ *   controller's own credentials: `serviceAccountRef` "cannot be used together with EKS Pod
+ *   Identity" (docs/provider/aws-access.md @v2.9.0).
  */
-export function clusterSecretStoreSpec(region: string): Record<string, unknown> {
-    return { provider: { aws: { service: "ParameterStore", region } } };
+export function clusterSecretStoreSpec(args: {
+    readonly region: string;
+    readonly namespaces: readonly string[];
+    readonly reader?: ServiceAccountRef;
+}): Record<string, unknown> {
+    const auth = args.reader ? { auth: { jwt: { serviceAccountRef: { name: args.reader.name, namespace: args.reader.namespace } } } } : {};
+    return {
+        provider: { aws: { service: "ParameterStore", region: args.region, ...auth } },
+        conditions: [{ namespaces: [...new Set(args.namespaces)].sort() }],
+    };
 }
 
 /** The role's trust policy for the chosen way of authenticating. */
@@ -77,6 +97,8 @@ export interface ExternalSecretsArgs {
     readonly storeName: string;
     /** Region of the SSM parameters. */
     readonly region: string;
+    /** The namespaces the ClusterSecretStore serves: the platform's (Flux's, monitoring's, opt-out applications'). */
+    readonly storeNamespaces: readonly string[];
     readonly auth: ExternalSecretsAuth;
     /** The EKS cluster (Pod Identity). */
     readonly eksClusterName?: string;
@@ -85,9 +107,11 @@ export interface ExternalSecretsArgs {
 }
 
 /**
- * External Secrets installed by Helm, with an IAM role that only its controller's service account
- * can assume (EKS Pod Identity or IRSA), and the ClusterSecretStore every ExternalSecret of the
- * stack reads through. What the role may read is granted by ExternalSecretsAccess.
+ * External Secrets installed by Helm, the platform's ClusterSecretStore (the platform's namespaces
+ * only: each tenant reads through a SecretStore of its own, components/tenancy/tenant.ts), and the
+ * IAM role that store reads with, which only one service account can assume: the platform's
+ * reader account (IRSA) or the controller's (EKS Pod Identity). What the role may read is
+ * granted by ExternalSecretsAccess.
  */
 export class ExternalSecrets extends pulumi.ComponentResource {
     public readonly role: aws.iam.Role;
@@ -103,12 +127,12 @@ export class ExternalSecrets extends pulumi.ComponentResource {
         super("flux-gitops:install:ExternalSecrets", name, {}, opts);
         const serviceAccount = {
             namespace: args.namespace,
-            name: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+            name: args.auth === "irsa" ? PLATFORM_READER_SERVICE_ACCOUNT : EXTERNAL_SECRETS_SERVICE_ACCOUNT,
         };
         this.role = new aws.iam.Role(
             `${name}-role`,
             {
-                description: `External Secrets in ${args.namespace}: reads this stack's SSM parameters`,
+                description: `External Secrets in ${args.namespace}: reads the platform's SSM parameters of this stack`,
                 assumeRolePolicy: JSON.stringify(
                     externalSecretsTrustPolicy(args.auth, serviceAccount, args),
                 ),
@@ -138,17 +162,28 @@ export class ExternalSecrets extends pulumi.ComponentResource {
                 chart: EXTERNAL_SECRETS_CHART,
                 version: args.chartVersion,
                 repositoryOpts: { repo: EXTERNAL_SECRETS_REPO },
-                values:
-                    args.auth === "irsa"
-                        ? this.role.arn.apply((arn) => externalSecretsValues(arn))
-                        : externalSecretsValues(),
+                values: externalSecretsValues(),
                 atomic: true,
                 cleanupOnFail: true,
                 maxHistory: 10,
             },
-            // Stryker disable next-line ArrayDeclaration: with IRSA the values read role.arn, which orders the release after the role anyway
-            { parent: this, dependsOn: association ? [association] : [this.role] },
+            { parent: this, dependsOn: association ? [association] : [] },
         );
+        // IRSA: the account the store reads as, in the release's namespace (created by it).
+        const reader =
+            args.auth === "irsa"
+                ? new k8s.core.v1.ServiceAccount(
+                      `${name}-platform-reader`,
+                      {
+                          metadata: {
+                              name: PLATFORM_READER_SERVICE_ACCOUNT,
+                              namespace: args.namespace,
+                              annotations: this.role.arn.apply((arn) => ({ [IRSA_ROLE_ANNOTATION]: arn })),
+                          },
+                      },
+                      { parent: this, dependsOn: [this.release] },
+                  )
+                : undefined;
         // The CRD comes with the release; Ready once the controller has validated its credentials.
         this.store = new k8s.apiextensions.CustomResource(
             `${name}-store`,
@@ -156,9 +191,9 @@ export class ExternalSecrets extends pulumi.ComponentResource {
                 apiVersion: EXTERNAL_SECRETS_API,
                 kind: "ClusterSecretStore",
                 metadata: { name: args.storeName, annotations: { ...WAIT_FOR_READY } },
-                spec: clusterSecretStoreSpec(args.region),
+                spec: clusterSecretStoreSpec({ region: args.region, namespaces: args.storeNamespaces, reader: reader && serviceAccount }),
             },
-            { parent: this, dependsOn: [this.release] },
+            { parent: this, dependsOn: [this.release, ...(reader ? [reader] : [])] },
         );
         // The store is Ready once the controller has credentials, which does not need the AWS
         // identity to be usable yet; an ExternalSecret also waits for that identity explicitly.

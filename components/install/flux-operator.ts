@@ -34,14 +34,30 @@ export interface FluxInstanceSpecArgs {
     readonly clusterType: FluxClusterType;
 }
 
-/** `.spec` of the FluxInstance (docs/api/v1/fluxinstance.md @v0.58.1). No `sync`: the stack creates its own sources. */
+/**
+ * The account kustomize-controller impersonates for a Kustomization that names none, under the
+ * lockdown: `default`, as in Flux's multi-tenancy guide, which has no rights in a tenant's
+ * namespace ("It is recommended that the default service account has no privileges",
+ * fluxcd/flux2-multi-tenancy README). Every Kustomization of this stack names its account.
+ */
+export const TENANT_DEFAULT_SERVICE_ACCOUNT = "default";
+
+/**
+ * `.spec` of the FluxInstance (docs/api/v1/fluxinstance.md @v0.58.1). No `sync`: the stack creates
+ * its own sources. `multitenant` is Flux's multi-tenancy lockdown: the operator adds
+ * `--no-cross-namespace-refs=true` to every controller but source-controller,
+ * `--no-remote-bases=true` and `--default-service-account=<tenantDefaultServiceAccount>` to
+ * kustomize-controller (internal/builder/profiles.go @v0.58.1 `profileClusterMultitenant`, applied
+ * by internal/controller/fluxinstance_controller.go when `GetCluster().Multitenant`).
+ */
 export function fluxInstanceSpec(args: FluxInstanceSpecArgs): Record<string, unknown> {
     return {
         distribution: { version: args.version, registry: FLUX_REGISTRY },
         components: [...FLUX_COMPONENTS],
         cluster: {
             type: args.clusterType,
-            multitenant: false,
+            multitenant: true,
+            tenantDefaultServiceAccount: TENANT_DEFAULT_SERVICE_ACCOUNT,
             networkPolicy: true,
             domain: "cluster.local",
         },

@@ -42,6 +42,8 @@ export interface DeployKeyArgs {
     readonly parameterName: pulumi.Input<string>;
     /** KMS key for the SSM parameter (undefined: the AWS managed key). */
     readonly kmsKeyId?: pulumi.Input<string>;
+    /** Tags of its SSM parameter besides the stack's (a tenant's names its tenant). */
+    readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -89,6 +91,7 @@ export class DeployKey extends pulumi.ComponentResource {
                 value: this.privateKey,
                 description: pulumi.interpolate`Flux deploy key (OpenSSH private key) for ${args.repository}`,
                 kmsKeyId: args.kmsKeyId,
+                tags: args.tags,
                 maxLength: OPENSSH_ED25519_PRIVATE_KEY_MAX_LENGTH,
                 // A new key pair reaches SSM (and Flux) only once GitHub has its public half.
                 dependsOn: [deployKey],

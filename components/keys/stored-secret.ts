@@ -31,6 +31,8 @@ export interface StoredSecretArgs {
     readonly description: pulumi.Input<string>;
     /** KMS key id or ARN; undefined uses the AWS managed key `alias/aws/ssm`. */
     readonly kmsKeyId?: pulumi.Input<string>;
+    /** Tags of the parameter besides the stack's (the provider's defaultTags): a tenant's parameter names its tenant. */
+    readonly tags?: Readonly<Record<string, string>>;
     /**
      * The longest value the parameter can hold, in characters; it decides the tier (`ssmTierFor`).
      * Defaults to what the Standard tier holds.
@@ -58,6 +60,7 @@ export function secureStringParameterArgs(args: StoredSecretArgs): aws.ssm.Param
         value: pulumi.secret(args.value),
         description: args.description,
         keyId: args.kmsKeyId,
+        ...(args.tags ? { tags: { ...args.tags } } : {}),
         // Always explicit: without it the account's default tier applies, which may be Advanced.
         tier: pulumi.output(args.maxLength ?? SSM_TIER_LIMITS.Standard).apply(ssmTierFor),
     };

@@ -10,6 +10,8 @@ export interface WebhookTokenArgs {
     readonly parameterName: pulumi.Input<string>;
     /** KMS key for the SSM parameter (undefined: the AWS managed key). */
     readonly kmsKeyId?: pulumi.Input<string>;
+    /** Tags of its SSM parameter besides the stack's (a tenant's names its tenant). */
+    readonly tags?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -42,6 +44,7 @@ export class WebhookToken extends pulumi.ComponentResource {
                 value: this.token,
                 description: "Token of the Flux webhook Receiver (GitHub webhook secret)",
                 kmsKeyId: args.kmsKeyId,
+                tags: args.tags,
             },
             { parent: this },
         );

@@ -3,6 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { customResource } from "../custom-resource";
 import { alertmanagerProviderSpec, FluxSeverity, fluxAlertSpec, NOTIFICATION_API } from "./specs";
 
+/** The name of the alertmanager Provider (and of its address Secret) in each namespace that posts Flux events. */
+export const FLUX_EVENTS_PROVIDER = "alertmanager";
+
 export interface FluxAlertsArgs {
     /** Namespace of the Provider, the Alerts and the Flux objects they watch. */
     readonly fluxNamespace: string;
@@ -16,7 +19,7 @@ export interface FluxAlertsArgs {
 
 /**
  * Flux's notification Provider for Alertmanager and two Alerts, `info` and `error`, that forward
- * the events of every Flux kind in the Flux namespace.
+ * the events of every Flux kind in one namespace: the Flux namespace's, or a tenant's.
  */
 export class FluxAlerts extends pulumi.ComponentResource {
     public readonly provider: k8s.apiextensions.CustomResource;

@@ -108,7 +108,7 @@ export class Monitoring extends pulumi.ComponentResource {
                     annotations: remote.apply(externalSecretAnnotations),
                     spec: remote.apply((values) =>
                         externalSecretSpec({
-                            storeName: args.clusterSecretStore,
+                            store: { kind: "ClusterSecretStore", name: args.clusterSecretStore },
                             refreshInterval: args.refreshInterval,
                             targetName: args.alertmanagerConfigName,
                             values: values.map(({ secretKey, parameterName }) => ({ secretKey, parameterName })),

@@ -13,12 +13,16 @@ import { PROJECT_ROOT } from "../../scripts/offline";
 
 type KubeObject = Record<string, unknown> & { apiVersion?: unknown; kind?: unknown };
 
+/** API groups the API server serves itself (no CRD): checked against their @kubernetes-models model only. */
+export const BUILT_IN_GROUPS: readonly string[] = ["", "apps", "rbac.authorization.k8s.io"];
+
 /** The @kubernetes-models module that has the model of an apiVersion/kind. */
 export function modelModule(apiVersion: string, kind: string): string {
     const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
     const packages: Record<string, string> = {
         "": "kubernetes-models",
         apps: "kubernetes-models",
+        "rbac.authorization.k8s.io": "kubernetes-models",
         "source.toolkit.fluxcd.io": "@kubernetes-models/flux-cd",
         "kustomize.toolkit.fluxcd.io": "@kubernetes-models/flux-cd",
         "image.toolkit.fluxcd.io": "@kubernetes-models/flux-cd",
@@ -30,11 +34,7 @@ export function modelModule(apiVersion: string, kind: string): string {
     };
     const pkg = packages[group];
     if (pkg === undefined) throw new Error(`no model package for API group "${group}"`);
-    return group === ""
-        ? `${pkg}/${version}/${kind}`
-        : group === "apps"
-          ? `${pkg}/apps/${version}/${kind}`
-          : `${pkg}/${group}/${version}/${kind}`;
+    return group === "" ? `${pkg}/${version}/${kind}` : `${pkg}/${group}/${version}/${kind}`;
 }
 
 /** Validates with @kubernetes-models; throws with the model's message when invalid. */
