@@ -568,7 +568,7 @@ export function clusterSecretStoreConditions(): ResourceValidationPolicy {
         {
             name: "cluster-secret-store-conditions",
             description:
-                "A ClusterSecretStore serves only the namespaces its spec.conditions name.",
+                "A ClusterSecretStore serves only the namespaces its conditions name.",
             remediationSteps:
                 "Set `spec.conditions: [{namespaces: [<flux namespace>, …platform namespaces]}]` on the ClusterSecretStore; tenants read through their own SecretStore.",
             severity: "critical",
