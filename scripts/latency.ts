@@ -105,14 +105,15 @@ export function imageToRollout(objects: readonly FluxObject[], imageRepository: 
             worstCaseSeconds: 0,
         });
         // image-automation-controller v1.2.1 imageupdateautomation_controller.go L147-203: a new
-        // latestRef enqueues every ImageUpdateAutomation in the ImagePolicy's namespace.
-        for (const automation of ofKind(objects, "ImageUpdateAutomation")) {
-            const watched = namespaceOf(automation) === namespaceOf(policy);
+        // latestRef enqueues every ImageUpdateAutomation in the ImagePolicy's namespace; and an
+        // automation applies only the policies of its own namespace (L570, List with Namespace), so
+        // one of another namespace (another tenant's) never writes this image.
+        for (const automation of ofKind(objects, "ImageUpdateAutomation").filter((a) => namespaceOf(a) === namespaceOf(policy))) {
             steps.push(
                 step(
                     "new tag → ImageUpdateAutomation commits and pushes",
                     automation,
-                    watched ? { via: "watch on ImagePolicies in its namespace" } : undefined,
+                    { via: "watch on ImagePolicies in its namespace" },
                     `interval ${automation.spec.interval}`,
                 ),
             );

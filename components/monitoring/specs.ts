@@ -167,7 +167,9 @@ export interface AlertmanagerConfigSpecArgs {
 
 // Receivers never send RESOLVED: a Flux event is a point in time, but it has no `endsAt`, so
 // Alertmanager resolves it after the chart's `resolve_timeout` (5m) and would post it again.
-const SLACK_TITLE = "{{ .CommonLabels.alertname }} ({{ .CommonLabels.severity }})";
+// The route groups by namespace, so every alert of a notification shares it: the title names the
+// tenant (the Discord message names it per alert).
+const SLACK_TITLE = "{{ .CommonLabels.alertname }} in {{ .CommonLabels.namespace }} ({{ .CommonLabels.severity }})";
 const SLACK_TEXT = `{{ range .Alerts -}}
 *{{ .Annotations.message }}*
 {{ range .Labels.SortedPairs }}• {{ .Name }}: \`{{ .Value }}\`
@@ -242,7 +244,9 @@ export function alertmanagerConfigSpec(args: AlertmanagerConfigSpecArgs): { rout
             // The operator requires a receiver on the top route; with both channels the children
             // cover both severities, so it never receives anything.
             receiver: "default",
-            groupBy: ["severity", "revision"],
+            // `namespace`: events of two tenants (namespaces) at the same revision stay two
+            // notifications, each sent with its own namespace (issue 22).
+            groupBy: ["severity", "revision", "namespace"],
             matchers: [
                 // Only Flux's events: Prometheus' own info and error alerts match the children too.
                 { name: "alertname", value: FLUX_ALERTNAME_REGEX, matchType: "=~" },

@@ -303,6 +303,7 @@ var channelsOfVariant = map[string]map[string]bool{
 	"dev":         {"discord": true, "slack": true},
 	"prod":        {"discord": true, "slack": true},
 	"dev-apps":    {"discord": true, "slack": true},
+	"dev-upgrade": {"discord": true, "slack": true},
 	"dev-off":     {"discord": true, "slack": true},
 	"dev-app":     {"discord": true, "slack": true},
 	"dev-slack":   {"slack": true},

@@ -2,6 +2,7 @@ package rbac
 
 import (
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -9,6 +10,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/serializer/json"
 	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/component-helpers/auth/rbac/validation"
+	"sigs.k8s.io/yaml"
 
 	"flux-gitops/conformance/internal/render"
 )
@@ -98,18 +101,98 @@ func namespacesOf(r *render.Render) []string {
 	return out
 }
 
-// What the rendered RBAC allows, per variant. Today the program renders no Role, binding or
-// service account (the Helm charts it installs bring their own, outside the render): so no
-// service account gets any right from it, none may create a cluster-scoped object, none may read
-// another namespace's Secrets. The multi-tenancy work (issue 22) adds per-tenant service accounts
-// and RoleBindings; each then gets its row here.
+// tenantLabel marks a tenant's Namespace (fluxcd/flux2 cmd/flux/create_tenant.go, v2.9.0).
+const tenantLabel = "toolkit.fluxcd.io/tenant"
+
+// The service accounts of a tenant (issue 22): Flux's kustomize-controller applies the tenant's
+// repository as flux-reconciler (Kustomization spec.serviceAccountName), and External Secrets
+// authenticates to AWS as external-secrets-reader (IRSA), which needs no Kubernetes right.
+const (
+	reconcilerSA = "flux-reconciler"
+	readerSA     = "external-secrets-reader"
+)
+
+// workloadResources are the kinds a tenant's seeded overlay applies (components/app/manifests.ts:
+// a Deployment, a Service, and the ConfigMap of its configMapGenerator) as the API server names
+// them, and the verbs kustomize-controller uses on them as the tenant: server-side apply
+// (get, create, patch), health checks (get, list), prune (delete), fluxcd/pkg ssa.
+var workloadResources = map[string]struct{ group, resource string }{
+	"Deployment": {"apps", "deployments"},
+	"Service":    {"", "services"},
+	"ConfigMap":  {"", "configmaps"},
+}
+
+var applyVerbs = []string{"get", "list", "watch", "create", "update", "patch", "delete"}
+
+// fluxResources are the Flux kinds of a tenant's namespace, by the API server's resource name.
+var fluxResources = map[string]struct{ group, resource string }{
+	"GitRepository":         {"source.toolkit.fluxcd.io", "gitrepositories"},
+	"Kustomization":         {"kustomize.toolkit.fluxcd.io", "kustomizations"},
+	"ImageRepository":       {"image.toolkit.fluxcd.io", "imagerepositories"},
+	"ImagePolicy":           {"image.toolkit.fluxcd.io", "imagepolicies"},
+	"ImageUpdateAutomation": {"image.toolkit.fluxcd.io", "imageupdateautomations"},
+	"Receiver":              {"notification.toolkit.fluxcd.io", "receivers"},
+	"Alert":                 {"notification.toolkit.fluxcd.io", "alerts"},
+	"Provider":              {"notification.toolkit.fluxcd.io", "providers"},
+}
+
+// seededKinds lists the kinds of the files the program seeds into application repositories (the
+// kustomize.config.k8s.io Kustomizations aside), and ConfigMap when one has a configMapGenerator.
+func seededKinds(t *testing.T, r *render.Render) map[string]bool {
+	t.Helper()
+	kinds := map[string]bool{}
+	for repo, files := range r.RepositoryFiles() {
+		for file, content := range files {
+			for _, doc := range strings.Split(content, "\n---") {
+				var head struct {
+					APIVersion         string `json:"apiVersion"`
+					Kind               string `json:"kind"`
+					ConfigMapGenerator []any  `json:"configMapGenerator"`
+				}
+				if err := yaml.Unmarshal([]byte(doc), &head); err != nil {
+					t.Fatalf("%s %s in out/%s: %v", repo, file, r.Name, err)
+				}
+				if strings.HasPrefix(head.APIVersion, "kustomize.config.k8s.io/") {
+					if len(head.ConfigMapGenerator) > 0 {
+						kinds["ConfigMap"] = true
+					}
+					continue
+				}
+				if head.Kind != "" {
+					kinds[head.Kind] = true
+				}
+			}
+		}
+	}
+	return kinds
+}
+
+// What the rendered RBAC allows, per variant, resolved with the built-in roles as a cluster
+// running this stack holds them (admin_test.go). Per tenant namespace: flux-reconciler bound to
+// admin by one RoleBinding there, so it writes only there, reads only that namespace's Secrets,
+// creates nothing cluster-scoped, and can apply the seeded overlay and edit its own Flux objects;
+// external-secrets-reader has no right at all. No ClusterRoleBinding is rendered.
 func TestRenderedRBAC(t *testing.T) {
+	tenantsSeen := 0
 	for _, r := range render.All(t) {
 		t.Run(r.Name, func(t *testing.T) {
 			p, serviceAccounts := renderedPolicy(t, r)
+			rendered := struct{ Roles, ClusterRoles, RoleBindings, ClusterRoleBindings int }{
+				len(p.roles), len(p.clusterRoles), len(p.roleBindings), len(p.clusterRoleBindings),
+			}
+			p.clusterRoles = append(installedClusterRoles(), p.clusterRoles...)
 			namespaces := namespacesOf(r)
 			subjects := subjectsOf(p, serviceAccounts)
-			// Every rendered binding and what each service account may do.
+			tenants := map[string]bool{}
+			for _, ns := range r.Kind("Namespace") {
+				if _, ok := ns.GetLabels()[tenantLabel]; ok {
+					tenants[ns.GetName()] = true
+				}
+			}
+			tenantsSeen += len(tenants)
+
+			// Every service account the render names: writes in its own namespace at most, reads
+			// no other namespace's Secrets, creates nothing cluster-scoped.
 			for _, sa := range subjects {
 				ns, name, _ := cut(sa)
 				u := serviceAccountUser(ns, name)
@@ -123,23 +206,112 @@ func TestRenderedRBAC(t *testing.T) {
 					t.Errorf("ServiceAccount %s may read the Secrets of %v", sa, got)
 				}
 			}
-			// Nothing rendered grants cluster-scoped rights to anyone.
-			if len(p.clusterRoleBindings) > 0 {
-				var names []string
-				for _, b := range p.clusterRoleBindings {
-					names = append(names, b.Name)
+
+			workloads := seededKinds(t, r)
+			for kind := range workloads {
+				if _, ok := workloadResources[kind]; !ok {
+					t.Errorf("out/%s seeds a %s: add its resource to workloadResources so the tenant's right to apply it is checked", r.Name, kind)
 				}
-				t.Errorf("ClusterRoleBindings rendered: %v (grants in every namespace and cluster-wide)", names)
 			}
-			got := struct{ Roles, ClusterRoles, RoleBindings, ServiceAccounts int }{
-				len(p.roles), len(p.clusterRoles), len(p.roleBindings), len(subjects),
+			for ns := range tenants {
+				reconciler := serviceAccountUser(ns, reconcilerSA)
+				if diff := cmp.Diff([]string{ns}, p.writableNamespaces(reconciler, namespaces)); diff != "" {
+					t.Errorf("ServiceAccount %s/%s writable namespaces (-want +got):\n%s", ns, reconcilerSA, diff)
+				}
+				if diff := cmp.Diff([]string{ns}, p.secretReadableNamespaces(reconciler, namespaces)); diff != "" {
+					t.Errorf("ServiceAccount %s/%s readable Secrets (-want +got):\n%s", ns, reconcilerSA, diff)
+				}
+				// What it must be able to do, or the tenant's Kustomization fails as forbidden.
+				var must []request
+				for _, kind := range []string{"Deployment", "Service", "ConfigMap"} {
+					res := workloadResources[kind]
+					for _, verb := range applyVerbs {
+						must = append(must, request{verb: verb, group: res.group, resource: res.resource, namespace: ns})
+					}
+				}
+				for _, o := range r.Objects {
+					res, ok := fluxResources[o.GetKind()]
+					if !ok || o.GetNamespace() != ns {
+						continue
+					}
+					for _, verb := range []string{"get", "list", "watch", "patch", "update"} {
+						must = append(must, request{verb: verb, group: res.group, resource: res.resource, namespace: ns, name: o.GetName()})
+					}
+				}
+				for _, req := range must {
+					if !p.allows(reconciler, req) {
+						t.Errorf("ServiceAccount %s/%s may not %s: the tenant could not deploy or edit its own Flux objects", ns, reconcilerSA, req)
+					}
+				}
+				for _, req := range []request{
+					{verb: "update", resource: "namespaces", namespace: ns, name: ns},
+					{verb: "create", resource: "resourcequotas", namespace: ns},
+				} {
+					if p.allows(reconciler, req) {
+						t.Errorf("ServiceAccount %s/%s may %s (admin withholds it)", ns, reconcilerSA, req)
+					}
+				}
+				// external-secrets-reader: no rule in any namespace, none cluster-wide.
+				reader := serviceAccountUser(ns, readerSA)
+				for _, other := range append(namespaces, "") {
+					if rules := p.rulesFor(reader, other); len(rules) > 0 {
+						t.Errorf("ServiceAccount %s/%s has rules in %q: %v; it only authenticates to AWS", ns, readerSA, other, rules)
+					}
+				}
 			}
-			want := struct{ Roles, ClusterRoles, RoleBindings, ServiceAccounts int }{}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("RBAC rendered today (-want +got); add the new subjects' expectations above:\n%s", diff)
+
+			// The bindings: one RoleBinding per tenant, flux-reconciler to ClusterRole admin.
+			var bindings []string
+			for _, b := range p.roleBindings {
+				bindings = append(bindings, b.Namespace+"/"+b.Name)
+				if !tenants[b.Namespace] {
+					t.Errorf("RoleBinding %s/%s in out/%s is outside any tenant namespace", b.Namespace, b.Name, r.Name)
+					continue
+				}
+				want := rbacv1.RoleBinding{
+					RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "admin"},
+					Subjects: []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: reconcilerSA, Namespace: b.Namespace}},
+				}
+				got := rbacv1.RoleBinding{RoleRef: b.RoleRef, Subjects: b.Subjects}
+				if b.Name != reconcilerSA {
+					t.Errorf("RoleBinding %s/%s in out/%s: want it named %s", b.Namespace, b.Name, r.Name, reconcilerSA)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("RoleBinding %s/%s in out/%s (-want +got):\n%s", b.Namespace, b.Name, r.Name, diff)
+				}
+			}
+			for _, b := range p.clusterRoleBindings {
+				t.Errorf("ClusterRoleBinding %s rendered in out/%s: it grants in every namespace and cluster-wide", b.Name, r.Name)
+			}
+			var wantSAs []string
+			for ns := range tenants {
+				wantSAs = append(wantSAs, ns+"/"+readerSA, ns+"/"+reconcilerSA)
+			}
+			sort.Strings(wantSAs)
+			if diff := cmp.Diff(wantSAs, serviceAccountsIn(serviceAccounts, tenants)); diff != "" {
+				t.Errorf("out/%s: ServiceAccounts of tenant namespaces (-want +got):\n%s", r.Name, diff)
+			}
+			want := struct{ Roles, ClusterRoles, RoleBindings, ClusterRoleBindings int }{RoleBindings: len(tenants)}
+			if diff := cmp.Diff(want, rendered); diff != "" {
+				t.Errorf("out/%s: RBAC objects rendered (-want +got), bindings %v:\n%s", r.Name, bindings, diff)
 			}
 		})
 	}
+	if tenantsSeen == 0 {
+		t.Fatalf("no render has a Namespace labelled %s: the tenant rows ran on nothing", tenantLabel)
+	}
+}
+
+// serviceAccountsIn lists the rendered service accounts of the given namespaces, sorted.
+func serviceAccountsIn(serviceAccounts []string, namespaces map[string]bool) []string {
+	var out []string
+	for _, sa := range serviceAccounts {
+		if ns, _, _ := cut(sa); namespaces[ns] {
+			out = append(out, sa)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func cut(sa string) (string, string, bool) {
@@ -266,4 +438,79 @@ func namespacesSorted(ns []string) []string {
 	out := append([]string(nil), ns...)
 	sort.Strings(out)
 	return out
+}
+
+// `admin` bound in one namespace, as the cluster aggregates it (admin_test.go): what a tenant's
+// reconciler needs is granted there, and what the Kubernetes RBAC docs ("User-facing roles") say
+// admin withholds is refused: writing the namespace itself, its ResourceQuotas and LimitRanges,
+// anything cluster-scoped, and anything in another namespace.
+func TestAdminBoundInANamespace(t *testing.T) {
+	pol := &policy{clusterRoles: installedClusterRoles(), roleBindings: []rbacv1.RoleBinding{{
+		ObjectMeta: metav1.ObjectMeta{Name: "flux-reconciler", Namespace: "tenant-a"},
+		Subjects:   []rbacv1.Subject{{Kind: "ServiceAccount", Name: "flux-reconciler", Namespace: "tenant-a"}},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "admin"},
+	}}}
+	u := serviceAccountUser("tenant-a", "flux-reconciler")
+	in := func(verb, group, resource string) request {
+		return request{verb: verb, group: group, resource: resource, namespace: "tenant-a"}
+	}
+	tests := []struct {
+		name string
+		req  request
+		want bool
+	}{
+		// system:aggregate-to-edit (policy.go editRules)
+		{"creates Deployments", in("create", "apps", "deployments"), true},
+		{"patches Services", in("patch", "", "services"), true},
+		{"deletes ConfigMaps", in("delete", "", "configmaps"), true},
+		{"reads Secrets", in("get", "", "secrets"), true},
+		{"impersonates its namespace's ServiceAccounts", in("impersonate", "", "serviceaccounts"), true},
+		// system:aggregate-to-admin
+		{"creates RoleBindings", in("create", "rbac.authorization.k8s.io", "rolebindings"), true},
+		// flux-edit and flux-view
+		{"patches Kustomizations", in("patch", "kustomize.toolkit.fluxcd.io", "kustomizations"), true},
+		{"updates GitRepositories", in("update", "source.toolkit.fluxcd.io", "gitrepositories"), true},
+		{"creates Alerts", in("create", "notification.toolkit.fluxcd.io", "alerts"), true},
+		{"lists ImagePolicies", in("list", "image.toolkit.fluxcd.io", "imagepolicies"), true},
+		// External Secrets' edit role
+		{"creates ExternalSecrets", in("create", "external-secrets.io", "externalsecrets"), true},
+		{"creates SecretStores", in("create", "external-secrets.io", "secretstores"), true},
+		// withheld
+		{"does not write ResourceQuotas", in("create", "", "resourcequotas"), false},
+		{"does not write LimitRanges", in("update", "", "limitranges"), false},
+		{"does not update its Namespace", in("update", "", "namespaces"), false},
+		{"does not write Endpoints (removed from edit in 1.22)", in("create", "", "endpoints"), false},
+		{"does not write a Deployment's status", in("update", "apps", "deployments/status"), false},
+		{"does not create Namespaces", request{verb: "create", resource: "namespaces"}, false},
+		{"does not create ClusterSecretStores (cluster-scoped: a RoleBinding cannot grant it)",
+			request{verb: "create", group: "external-secrets.io", resource: "clustersecretstores"}, false},
+		{"does not create ClusterRoleBindings", request{verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterrolebindings"}, false},
+		{"does not create Deployments elsewhere", request{verb: "create", group: "apps", resource: "deployments", namespace: "tenant-b"}, false},
+		{"does not read Secrets elsewhere", request{verb: "get", resource: "secrets", namespace: "flux-system"}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := pol.allows(u, tc.req); got != tc.want {
+				t.Errorf("ServiceAccount tenant-a/flux-reconciler bound to admin: %s allowed = %v, want %v", tc.req, got, tc.want)
+			}
+		})
+	}
+	// The rules admin gathers are those of every role labelled into it, directly or through edit
+	// and view.
+	var admin rbacv1.ClusterRole
+	for _, r := range pol.clusterRoles {
+		if r.Name == "admin" {
+			admin = r
+		}
+	}
+	for _, group := range [][]rbacv1.ClusterRole{bootstrapRoles, fluxRoles, externalSecretsRoles} {
+		for _, r := range group {
+			if r.Name == "admin" || r.Name == "cluster-admin" {
+				continue
+			}
+			if ok, missing := validation.Covers(admin.Rules, r.Rules); !ok {
+				t.Errorf("admin lacks rules of %s: %v", r.Name, missing)
+			}
+		}
+	}
 }

@@ -73,7 +73,7 @@ describe("the dev stack in GitHub App mode", () => {
     it("follows the repository over https as the App, with a Secret of exactly the App's keys", () => {
         // source-controller v1.9.1 internal/controller/gitrepository_controller.go getAuthOpts:
         // provider github reads the App from secretRef; no serviceAccountName (the CRD's CEL rule).
-        assert.deepEqual(object(app, "GitRepository", "echo-server", "flux-system").spec, {
+        assert.deepEqual(object(app, "GitRepository", "echo-server", "echo-server").spec, {
             url: "https://github.com/developer-friendly/echo-server",
             provider: "github",
             ref: { branch: "main" },
@@ -81,7 +81,9 @@ describe("the dev stack in GitHub App mode", () => {
             timeout: "60s",
             secretRef: { name: "echo-server-github-app" },
         });
-        const es = object(app, "ExternalSecret", "echo-server-github-app", "flux-system").spec;
+        // In the tenant's namespace, through its own SecretStore: the only way the key enters the cluster.
+        const es = object(app, "ExternalSecret", "echo-server-github-app", "echo-server").spec;
+        assert.deepEqual(es.secretStoreRef, { kind: "SecretStore", name: "parameters" });
         assert.deepEqual(es.data, [{ secretKey: "githubAppPrivateKey", remoteRef: { key: APP_KEY_PARAMETER } }]);
         // fluxcd/pkg runtime/v0.110.1 secrets/converter.go GitHubAppDataFromSecret: the ID, the key
         // and exactly one installation key; no token/password/address, which notification-controller
@@ -95,8 +97,8 @@ describe("the dev stack in GitHub App mode", () => {
     });
 
     it("pushes image updates through the same GitRepository and posts commit statuses as the App", () => {
-        assert.deepEqual(object(app, "ImageUpdateAutomation", "echo-server", "flux-system").spec.sourceRef, { kind: "GitRepository", name: "echo-server" });
-        const provider = object(app, "Provider", "echo-server-commit-status", "flux-system").spec;
+        assert.deepEqual(object(app, "ImageUpdateAutomation", "echo-server", "echo-server").spec.sourceRef, { kind: "GitRepository", name: "echo-server" });
+        const provider = object(app, "Provider", "echo-server-commit-status", "echo-server").spec;
         assert.equal(provider.type, "github");
         assert.equal(provider.address, "https://github.com/developer-friendly/echo-server");
         assert.deepEqual(provider.secretRef, { name: "echo-server-github-app" });
@@ -113,27 +115,42 @@ describe("the dev stack in GitHub App mode", () => {
             "echo-server-image-receiver-token",
             "echo-server-receiver-token",
             "echo-server-registry",
-            "echo-server-registry",
             "flux",
         ]);
         assert.ok(!JSON.stringify(kubernetesObjects(app)).includes("known_hosts"));
     });
 
-    it("grants External Secrets the App key's parameter instead of the deploy key's", () => {
+    it("grants the tenant's role the App key's parameter instead of the deploy key's, and the platform's none of them", () => {
         const arn = (name: string) => mockParameterArn(name, "eu-central-1");
         const grants = new Map(
             ofType(app, "aws:iam/rolePolicy:RolePolicy").map((r) => [r.name, JSON.parse(r.inputs.policy as string) as { Statement: { Resource: string[] }[] }]),
         );
-        assert.deepEqual(grants.get("external-secrets-access")?.Statement[0].Resource, [
-            arn("/flux-gitops/dev/discord-webhook-url"),
+        assert.deepEqual(grants.get("echo-server-tenant-secrets-access")?.Statement[0].Resource, [
             arn(APP_KEY_PARAMETER),
-            arn("/flux-gitops/dev/slack-webhook-url"),
             arn("/github/echo-server/ghcr-token"),
-            arn("/github/gpg-keys/developer-friendly-bot"),
-        ]);
-        assert.deepEqual(grants.get("echo-server-external-secrets-access")?.Statement[0].Resource, [
             arn("/github/echo-server/image-receiver-token"),
             arn("/github/echo-server/receiver-token"),
+            arn("/github/gpg-keys/developer-friendly-bot"),
+        ]);
+        // The platform reads the alert channels; with no platform application, nothing of the App.
+        assert.deepEqual(grants.get("external-secrets-access")?.Statement[0].Resource, [
+            arn("/flux-gitops/dev/discord-webhook-url"),
+            arn("/flux-gitops/dev/slack-webhook-url"),
+        ]);
+        assert.deepEqual([...grants.keys()].sort(), ["echo-server-tenant-secrets-access", "external-secrets-access"]);
+    });
+
+    it("brings the App's key into each tenant's namespace through that tenant's own store, and into no other", async () => {
+        const two = await evaluateStack("dev", { ...APP_MODE, additionalApps: JSON.stringify([{ repository: "billing", image: "ghcr.io/developer-friendly/billing" }]) });
+        const appSecrets = ofType(two, "kubernetes:external-secrets.io/v1:ExternalSecret")
+            .filter((r) => (r.inputs.spec as { data: { remoteRef: { key: string } }[] }).data.some((d) => d.remoteRef.key === APP_KEY_PARAMETER))
+            .map((r) => {
+                const metadata = r.inputs.metadata as { name: string; namespace: string };
+                return [`${metadata.namespace}/${metadata.name}`, (r.inputs.spec as { secretStoreRef: unknown }).secretStoreRef];
+            });
+        assert.deepEqual(appSecrets.sort(), [
+            ["billing/billing-github-app", { kind: "SecretStore", name: "parameters" }],
+            ["echo-server/echo-server-github-app", { kind: "SecretStore", name: "parameters" }],
         ]);
     });
 });

@@ -82,6 +82,17 @@ interface CrdVersion {
 }
 
 /** The schemas of the served versions in the reference CRDs, by `apiVersion kind`. */
+/**
+ * Kinds whose CRD ../shared/crds does not hold, checked with the served schema of a kind that
+ * upstream generates from the same Go type. SecretStore and ClusterSecretStore both carry
+ * `SecretStoreSpec` (external-secrets apis/externalsecrets/v1/secretstore_types.go @v2.9.0), and
+ * their CRDs (config/crds/bases/external-secrets.io_secretstores.yaml and _clustersecretstores.yaml
+ * @v2.9.0) serve v1 schemas that differ only in the top-level description (compared at that tag).
+ */
+export const SAME_SCHEMA_AS: Readonly<Record<string, string>> = {
+    "external-secrets.io/v1 SecretStore": "external-secrets.io/v1 ClusterSecretStore",
+};
+
 export function loadCrdSchemas(dir = SHARED_CRDS): Map<string, Record<string, unknown>> {
     const schemas = new Map<string, Record<string, unknown>>();
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".yaml"))) {
@@ -99,6 +110,10 @@ export function loadCrdSchemas(dir = SHARED_CRDS): Map<string, Record<string, un
                     );
             }
         }
+    }
+    for (const [kind, sameAs] of Object.entries(SAME_SCHEMA_AS)) {
+        const schema = schemas.get(sameAs);
+        if (schema && !schemas.has(kind)) schemas.set(kind, schema);
     }
     return schemas;
 }

@@ -9,6 +9,39 @@ import { object, objectsOfKind, one, ofType } from "../helpers/resources";
  */
 const previousDevUrns = require("./fixtures/dev-urns.json") as string[];
 
+/** What tenancy deletes on purpose from a stack made before it, each for its reason (README, Tenancy). */
+const RETIRED_BY_TENANCY: Readonly<Record<string, string>> = {
+    // A tenant's Kustomization has a URN of its own, so the Flux namespace's is deleted, not
+    // replaced: retired first (suspend, Orphan) with suspendLegacyKustomizations.
+    "flux-gitops:flux:AppDelivery$kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization::echo-server-kustomization": "retired Kustomization",
+    // A tenant's parameters are granted to its own role, no longer to the platform's.
+    "flux-gitops:app:FluxApplication$flux-gitops:install:ExternalSecretsAccess::echo-server-external-secrets-access": "platform grant",
+    "flux-gitops:install:ExternalSecretsAccess$aws:iam/rolePolicy:RolePolicy::echo-server-external-secrets-access": "platform grant",
+    // In the tenant's namespace Flux reads the pods' pull Secret: one Secret, not two.
+    "flux-gitops:flux:FluxSecrets$kubernetes:external-secrets.io/v1:ExternalSecret::echo-server-secrets-registry": "one pull Secret",
+    // The dev stack file moved from Pod Identity to IRSA, which tenants need.
+    "flux-gitops:install:ExternalSecrets$aws:eks/podIdentityAssociation:PodIdentityAssociation::external-secrets-pod-identity": "IRSA",
+};
+
+/**
+ * The URNs of dev-urns.json that `evaluation` neither has nor aliases (without the stack prefix).
+ * An alias names the resource's own type and name under the alias's parent, as the evaluator forms
+ * URNs (the mocks qualify a type by its parent's type alone).
+ */
+function lostUrns(evaluation: Evaluation): string[] {
+    const aliasUrns = evaluation.resources.flatMap((r) =>
+        r.options.aliases.flatMap((alias) => {
+            const parent = /(?:^|,)parent=([^,]+)/.exec(alias)?.[1];
+            if (parent === undefined || alias.includes("type=")) return [];
+            const [, , qualifiedType] = parent.split("::");
+            const [, , type, name] = r.urn.split("::");
+            return [`urn:pulumi:dev::flux-gitops::${qualifiedType.split("$").pop()}$${type.split("$").pop()}::${name}`];
+        }),
+    );
+    const kept = new Set([...evaluation.resources.map((r) => r.urn), ...aliasUrns]);
+    return previousDevUrns.filter((urn) => !kept.has(urn)).map((urn) => urn.replace("urn:pulumi:dev::flux-gitops::", "")).sort();
+}
+
 /** `apiVersion kind namespace/name` of every Kubernetes object, sorted. */
 function objectKeys(evaluation: Evaluation): string[] {
     return kubernetesObjects(evaluation)
@@ -27,8 +60,8 @@ describe("environments and applications", () => {
         prod = await evaluateStack("prod");
     });
 
-    it("keeps every resource name of the single-application dev stack (no replacement on upgrade)", () => {
-        assert.deepEqual(dev.resources.map((r) => r.urn).sort(), previousDevUrns);
+    it("keeps every resource of the single-application dev stack under its URN or an alias, but those tenancy retires", () => {
+        assert.deepEqual(lostUrns(dev), Object.keys(RETIRED_BY_TENANCY).sort());
     });
 
     it("renders prod with the same resources as dev but its own overlay file, under prod's own URNs", () => {
@@ -126,11 +159,12 @@ describe("environments and applications", () => {
                 objectsOfKind(three, "Receiver").map((r) => (r.inputs.spec as { type: string }).type).sort(),
                 ["dockerhub", "github", "github", "github", "github", "github"],
             );
-            assert.deepEqual(namesOf("Provider"), ["alertmanager", ...apps.map((a) => `${a}-commit-status`)].sort());
+            // The Flux namespace's alertmanager Provider and each tenant's own, and the commit-status ones.
+            assert.deepEqual(namesOf("Provider"), ["alertmanager", ...apps.flatMap((a) => ["alertmanager", `${a}-commit-status`])].sort());
             assert.equal(objectsOfKind(three, "HTTPRoute").length, 6);
-            // git, registry, signing, two receiver tokens and the commit-status token per application,
-            // each (private) image's pull Secret in its application's namespace; Alertmanager's.
-            assert.equal(objectsOfKind(three, "ExternalSecret").length, 3 * 6 + 3 + 1);
+            // git, registry (Flux's and the pods'), signing, two receiver tokens and the commit-status
+            // token per application, in its namespace; Alertmanager's.
+            assert.equal(objectsOfKind(three, "ExternalSecret").length, 3 * 6 + 1);
             assert.equal(ofType(three, "github:index/repositoryDeployKey:RepositoryDeployKey").length, 3);
             // push webhooks, and package webhooks of the two ghcr.io images (docker.io's URL is registered by hand).
             assert.equal(ofType(three, "github:index/repositoryWebhook:RepositoryWebhook").length, 3 + 2);
@@ -143,22 +177,25 @@ describe("environments and applications", () => {
             // Three per application, five shared, and docker.io's token.
             const parameters = ofType(three, "aws:ssm/parameter:Parameter").length;
             assert.equal(parameters, 3 * 3 + 5 + 1);
-            // External Secrets may read every parameter, the applications' included: one grant of the
-            // shared parameters and one per application, each parameter in exactly one.
+            // Each tenant's role is granted its own parameters and the shared ones it reads, the
+            // platform's the alert channels: together every parameter, a tenant's in one grant only.
             const grants = ofType(three, "aws:iam/rolePolicy:RolePolicy");
-            assert.deepEqual(grants.map((g) => g.name).sort(), ["external-secrets-access", ...apps.map((a) => `${a}-external-secrets-access`)].sort());
+            assert.deepEqual(grants.map((g) => g.name).sort(), ["external-secrets-access", ...apps.map((a) => `${a}-tenant-secrets-access`)].sort());
             const readable = grants.flatMap(
                 (g) => (JSON.parse(String(g.inputs.policy)) as { Statement: { Resource: string[] }[] }).Statement[0].Resource,
             );
-            assert.equal(readable.length, parameters);
             assert.equal(new Set(readable).size, parameters);
-            assert.equal(objectsOfKind(three, "Alert").length, 2 + 3);
+            for (const app of apps) {
+                assert.equal(readable.filter((arn) => arn.includes(`/github/${app}/`) && !arn.endsWith("ghcr-token")).length, 3, app);
+            }
+            // Each namespace's info and error Alerts (the Flux namespace's and every tenant's), and the commit-status ones.
+            assert.equal(objectsOfKind(three, "Alert").length, 2 + 3 * 2 + 3);
         });
 
         it("gives every resource a distinct URN and keeps the first application's names", () => {
             const urns = three.resources.map((r) => r.urn);
             assert.equal(new Set(urns).size, urns.length);
-            for (const urn of previousDevUrns) assert.ok(urns.includes(urn), `${urn} is kept`);
+            assert.deepEqual(lostUrns(three), Object.keys(RETIRED_BY_TENANCY).sort());
         });
 
         it("wires each application's objects to its own repository, secrets and image", () => {
@@ -166,13 +203,13 @@ describe("environments and applications", () => {
                 const repo = object(three, "GitRepository", app).spec;
                 assert.equal(repo.url, `ssh://git@github.com/developer-friendly/${app}`);
                 assert.equal(repo.secretRef.name, `${app}-git-ssh`);
-                assert.equal(object(three, "ExternalSecret", `${app}-git-ssh`).spec.data[0].remoteRef.key, `/github/${app}/deploy-key`);
+                assert.equal(object(three, "ExternalSecret", `${app}-git-ssh`, app).spec.data[0].remoteRef.key, `/github/${app}/deploy-key`);
                 assert.equal(object(three, "ImagePolicy", app).spec.imageRepositoryRef.name, app);
                 assert.equal(object(three, "ImageUpdateAutomation", app).spec.sourceRef.name, app);
                 assert.equal(object(three, "Receiver", app).spec.resources[0].name, app);
                 assert.equal(object(three, "Receiver", app).spec.secretRef.name, `${app}-receiver-token`);
                 assert.equal(
-                    object(three, "ExternalSecret", `${app}-receiver-token`).spec.data[0].remoteRef.key,
+                    object(three, "ExternalSecret", `${app}-receiver-token`, app).spec.data[0].remoteRef.key,
                     `/github/${app}/receiver-token`,
                 );
                 assert.equal(object(three, "Kustomization", app).spec.targetNamespace, app);
@@ -185,16 +222,13 @@ describe("environments and applications", () => {
                 imageRepositoryRef: { name: "search" },
                 policy: { semver: { range: ">=1.0.0" } },
             });
-            // Each registry Secret reads the token issued for its own registry, and names only that registry.
+            // Each registry Secret (Flux's and the pods', in the tenant's namespace) reads the token issued
+            // for its own registry, and names only that registry.
             for (const app of ["echo-server", "billing"]) {
-                assert.equal(object(three, "ExternalSecret", `${app}-registry`, "flux-system").spec.data[0].remoteRef.key, "/github/echo-server/ghcr-token");
+                assert.equal(object(three, "ExternalSecret", `${app}-registry`, app).spec.data[0].remoteRef.key, "/github/echo-server/ghcr-token");
+                assert.equal(object(three, "ImageRepository", app).spec.secretRef.name, `${app}-registry`);
             }
-            // Each application's pods pull with the same credentials, from a Secret in their own namespace.
-            for (const app of apps) {
-                const pull = object(three, "ExternalSecret", `${app}-registry`, app).spec;
-                assert.deepEqual(pull, object(three, "ExternalSecret", `${app}-registry`, "flux-system").spec);
-            }
-            const search = object(three, "ExternalSecret", "search-registry", "flux-system").spec;
+            const search = object(three, "ExternalSecret", "search-registry", "search").spec;
             assert.equal(search.data[0].remoteRef.key, "/registries/docker.io/token");
             // Docker Hub under Docker's own key, the one go-containerregistry's keychain matches.
             assert.match(search.target.template.data[".dockerconfigjson"], /^\{"auths":\{"https:\/\/index\.docker\.io\/v1\/":\{"username":"search-bot"/);

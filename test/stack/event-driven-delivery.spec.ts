@@ -9,7 +9,8 @@ import { evaluateStack } from "../helpers/evaluations";
 import { requireSharedCrds, SHARED_CRDS } from "../helpers/schema";
 import { object, objectsOfKind, one, ofType, providerOf } from "../helpers/resources";
 
-const FLUX_NS = "flux-system";
+/** The application's namespace: a tenant's Flux objects live there. */
+const TENANT_NS = "echo-server";
 const WEBHOOK = "github:index/repositoryWebhook:RepositoryWebhook";
 const PARAMETER = "aws:ssm/parameter:Parameter";
 
@@ -30,7 +31,7 @@ describe("event-driven delivery: the image Receiver", () => {
     });
 
     it("reconciles exactly the ImageRepository on GitHub's package event, with a Secret of its own", () => {
-        const receiver = object(dev, "Receiver", "echo-server-image", FLUX_NS);
+        const receiver = object(dev, "Receiver", "echo-server-image", TENANT_NS);
         assert.equal(receiver.apiVersion, "notification.toolkit.fluxcd.io/v1");
         assert.deepEqual(receiver.spec, {
             type: "github",
@@ -50,7 +51,7 @@ describe("event-driven delivery: the image Receiver", () => {
         assert.ok(parameter.secretPaths.includes("value"));
 
         const webhook = one(dev, WEBHOOK, "echo-server-image-receiver");
-        const url = `https://${String(dev.outputs.receiverHostname)}${receiverWebhookPath(token, { name: "echo-server-image", namespace: FLUX_NS })}`;
+        const url = `https://${String(dev.outputs.receiverHostname)}${receiverWebhookPath(token, { name: "echo-server-image", namespace: TENANT_NS })}`;
         assert.deepEqual(webhook.inputs, {
             repository: "echo-server",
             active: true,
@@ -121,7 +122,7 @@ describe("event-driven delivery: commit statuses", () => {
 
     it("posts to the application's repository as `flux/<stack>` with a token from a Secret", () => {
         for (const [evaluation, stack] of [[dev, "dev"], [prod, "prod"]] as const) {
-            const provider = object(evaluation, "Provider", "echo-server-commit-status", FLUX_NS);
+            const provider = object(evaluation, "Provider", "echo-server-commit-status", TENANT_NS);
             assert.equal(provider.apiVersion, "notification.toolkit.fluxcd.io/v1beta3");
             assert.deepEqual(provider.spec, {
                 type: "github",
@@ -133,13 +134,13 @@ describe("event-driven delivery: commit statuses", () => {
     });
 
     it("alerts on exactly the application's Kustomization, info and error events alike", () => {
-        const alert = object(dev, "Alert", "echo-server-commit-status", FLUX_NS);
+        const alert = object(dev, "Alert", "echo-server-commit-status", TENANT_NS);
         assert.deepEqual(alert.spec, {
             providerRef: { name: "echo-server-commit-status" },
             eventSeverity: "info",
             eventSources: [{ kind: "Kustomization", name: "echo-server" }],
         });
-        assert.deepEqual(object(dev, "Kustomization", "echo-server", FLUX_NS).metadata.name, alert.spec.eventSources[0].name);
+        assert.deepEqual(object(dev, "Kustomization", "echo-server", TENANT_NS).metadata.name, alert.spec.eventSources[0].name);
     });
 
     it("brings the bot's token in from SSM, where it is stored as a secret", () => {

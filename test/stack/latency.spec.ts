@@ -91,11 +91,19 @@ describe("latency budget from image push to rollout", () => {
         assert.equal(recipe.pollingSeconds, 60);
     });
 
-    it("has one budget per application, each from its own image", async () => {
+    it("has one budget per application, each from its own image and through its own tenant's objects only", async () => {
         const two = await evaluateStack("dev", {
             additionalApps: JSON.stringify([{ repository: "other", image: "docker.io/library/nginx", imagePublic: true }]),
         });
         const budgets = latencyBudgets(objectsOf(two));
+        // Each tenant's automation applies only its own namespace's ImagePolicies: no step of one
+        // application's chain is another's.
+        for (const budget of budgets) {
+            assert.deepEqual(
+                budget.steps.map((s) => s.object.split("/")[1]),
+                budget.steps.map(() => budget.imageRepository),
+            );
+        }
         assert.deepEqual(
             budgets.map((b) => [b.imageRepository, b.pollingSeconds, b.steps[0].via]),
             [

@@ -98,7 +98,7 @@ describe("registry credentials only for a private image", () => {
             objectsOfKind(publicImage, "ExternalSecret").filter((r) => (r.inputs.spec as { target: { name: string } }).target.name === "echo-server-registry"),
             [],
         );
-        assert.equal("secretRef" in object(publicImage, "ImageRepository", "echo-server", "flux-system").spec, false);
+        assert.equal("secretRef" in object(publicImage, "ImageRepository", "echo-server", "echo-server").spec, false);
         assert.equal((publicImage.outputs.ssmParameters as Record<string, unknown>).registryToken, undefined);
         assert.deepEqual(granted(publicImage), parameterNames(publicImage));
     });
@@ -109,22 +109,29 @@ describe("registry credentials only for a private image", () => {
         assert.equal("imagePullSecrets" in deployment(publicImage).spec.template.spec, false);
         const pullSecrets = deployment(privateImage).spec.template.spec.imagePullSecrets as { name: string }[];
         assert.deepEqual(pullSecrets, [{ name: "echo-server-registry" }]);
-        // The Secret it names is made in the namespace the Kustomization applies the Deployment to.
-        const targetNamespace = object(privateImage, "Kustomization", "echo-server", "flux-system").spec.targetNamespace;
+        // The Secret it names is made in the namespace the Kustomization applies the Deployment to,
+        // through the tenant's own store.
+        const targetNamespace = object(privateImage, "Kustomization", "echo-server", "echo-server").spec.targetNamespace;
         const pull = object(privateImage, "ExternalSecret", pullSecrets[0].name, targetNamespace);
         assert.equal(pull.spec.target.template.type, "kubernetes.io/dockerconfigjson");
+        assert.deepEqual(pull.spec.secretStoreRef, { kind: "SecretStore", name: "parameters" });
+        assert.equal(object(privateImage, "SecretStore", "parameters", targetNamespace).metadata.namespace, targetNamespace);
+    });
+
+    it("pulls a platform application's image through the ClusterSecretStore, which serves its namespace", async () => {
+        const platform = await evaluateStack("dev", { tenant: "false", externalSecretsAuth: "podIdentity", eksClusterName: "flux-dev" });
+        const pull = object(platform, "ExternalSecret", "echo-server-registry", "echo-server");
         assert.deepEqual(pull.spec.secretStoreRef, { kind: "ClusterSecretStore", name: "aws-parameter-store" });
-        // A ClusterSecretStore serves an ExternalSecret of any namespace unless its `conditions`
-        // select namespaces (external-secrets pkg/controllers/secretstore/client_manager.go
-        // `shouldProcessSecret`, v2.9.0): the stack's store has none.
-        const store = object(privateImage, "ClusterSecretStore", "aws-parameter-store");
-        assert.equal(store.spec.conditions, undefined);
+        // A ClusterSecretStore serves an ExternalSecret of the namespaces its `conditions` name
+        // (external-secrets pkg/controllers/secretstore/client_manager.go `shouldProcessSecret`, v2.9.0).
+        const store = object(platform, "ClusterSecretStore", "aws-parameter-store");
+        assert.deepEqual(store.spec.conditions, [{ namespaces: ["echo-server", "flux-system", "monitoring"] }]);
     });
 
     it("creates the pull Secret once the application's namespace exists, and applies the Deployment after it", () => {
         const pull = one(privateImage, "kubernetes:external-secrets.io/v1:ExternalSecret", "echo-server-pull-secret");
         assert.ok(pull.options.dependencies.includes(one(privateImage, "kubernetes:core/v1:Namespace", "echo-server-namespace").urn));
-        const kustomization = one(privateImage, "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization", "echo-server-kustomization");
+        const kustomization = one(privateImage, "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization", "echo-server-tenant-kustomization");
         assert.ok(kustomization.options.dependencies.includes(pull.urn));
     });
 });

@@ -78,9 +78,9 @@ describe("rotation: a new value in SSM reaches its Secret in the same update", (
 
     it("annotates every ExternalSecret with the version of exactly the SSM parameters it reads", () => {
         const externalSecrets = ofType(dev, EXTERNAL_SECRET);
-        // An application's six (git, registry, signing, push and image receiver tokens, commit status),
-        // its pods' pull Secret, and monitoring's.
-        assert.equal(externalSecrets.length, 8);
+        // An application's six (git, registry for Flux and its pods, signing, push and image receiver
+        // tokens, commit status), and monitoring's.
+        assert.equal(externalSecrets.length, 7);
         const parameters = ofType(dev, "aws:ssm/parameter:Parameter");
         for (const es of externalSecrets) {
             const keys = (es.inputs.spec as { data: { remoteRef: { key: string } }[] }).data.map((d) => d.remoteRef.key);
@@ -97,7 +97,7 @@ describe("rotation: a new value in SSM reaches its Secret in the same update", (
             new FluxSecrets("app-secrets", {
                 namespace: "flux-system",
                 names: fluxObjectNames("app"),
-                storeName: "aws-parameter-store",
+                store: { kind: "ClusterSecretStore", name: "aws-parameter-store" },
                 refreshInterval: "1h",
                 git: { deployKeyParameter: ref("/app/deploy-key", 4), knownHosts: "github.com ssh-ed25519 AAAA" },
                 registry: { host: "ghcr.io", username: "bot", tokenParameter: ref("/bot/ghcr-token", 2) },
@@ -196,7 +196,7 @@ describe("rotation order, over the dependency graph the engine receives", () => 
     });
 
     it("registry token and alert webhook URLs: the ExternalSecret is updated after the parameter it reads", () => {
-        assertWaits(dev, externalSecret("echo-server-secrets-registry"), parameter("ghcr-registry-token"));
+        assertWaits(dev, externalSecret("echo-server-pull-secret"), parameter("ghcr-registry-token"));
         assertWaits(dev, externalSecret("monitoring-webhooks"), parameter("slack-webhook-url"));
         assertWaits(dev, externalSecret("monitoring-webhooks"), parameter("discord-webhook-url"));
     });
@@ -303,8 +303,9 @@ describe("Flux objects are created once their Secrets exist", () => {
             ["GitRepository", "ImageRepository", "ImageUpdateAutomation", "Receiver", "AlertmanagerConfig", "Provider"].map(
                 (kind) => objectsOfKind(dev, kind).length,
             ),
-            // Two Receivers (git push, image push); two Providers (Alertmanager, commit status).
-            [1, 1, 1, 2, 1, 2],
+            // Two Receivers (git push, image push); three Providers (the Flux namespace's and the
+            // tenant's Alertmanager, commit status).
+            [1, 1, 1, 2, 1, 3],
         );
     });
 });

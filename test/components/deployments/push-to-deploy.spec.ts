@@ -77,10 +77,14 @@ describe("scale", () => {
         // 46 resources and the FluxApplication component that holds them: 12 more since event-driven
         // delivery (image Receiver, its token and webhook, commit status and their two ExternalSecrets),
         // 3 more since each application grants External Secrets its own parameters (component and
-        // policy) and syncs its pods' pull Secret.
-        assert.equal(perApp, 50);
-        // 62 before the installs, plus Flux Operator (3) and External Secrets (7: store, role, Pod
-        // Identity, read access), plus the shared bot token's StoredSecret and parameter.
-        assert.equal(rows[0].resources, 72 + 2 + 12 + 3);
+        // policy) and syncs its pods' pull Secret; since tenancy 10 more: its Tenant (component,
+        // reconciler account and binding, reader account, role, grant component and policy, store;
+        // the platform's grant moved into it, and Flux's registry Secret is the pods'), and its own
+        // FluxAlerts (component, address Secret, Provider, two Alerts).
+        assert.equal(perApp, 60);
+        // 62 before the installs, plus Flux Operator (3) and External Secrets (7: store, role, read
+        // access, and with IRSA the platform's reader account instead of a Pod Identity association),
+        // plus the shared bot token's StoredSecret and parameter; the tenant's alerts are counted above.
+        assert.equal(rows[0].resources, 72 + 2 + 12 + 3 + 10);
     });
 });

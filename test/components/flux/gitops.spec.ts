@@ -12,6 +12,8 @@ import { object, objectsOfKind, one, ofType, providerOf } from "../../helpers/re
 import { requireSharedCrds, SHARED_CRDS } from "../../helpers/schema";
 
 const FLUX_NS = "flux-system";
+/** The application's namespace: a tenant's Flux objects live there. */
+const TENANT_NS = "echo-server";
 
 describe("the GitOps half of the dev stack", () => {
     let dev: Evaluation;
@@ -26,35 +28,46 @@ describe("the GitOps half of the dev stack", () => {
             const m = o.metadata as { name: string; namespace?: string };
             return `${String(o.apiVersion)} ${String(o.kind)} ${m.namespace ?? "-"}/${m.name}`;
         });
+        // The application is a tenant: its Flux objects, Secrets and Alerts live in its own
+        // namespace with its reconciler and store; the Receivers' route, the platform's Alerts and
+        // the FluxInstance in flux-system.
         assert.deepEqual(objects.sort(), [
             "external-secrets.io/v1 ClusterSecretStore -/aws-parameter-store",
+            "external-secrets.io/v1 ExternalSecret echo-server/echo-server-git-ssh",
+            "external-secrets.io/v1 ExternalSecret echo-server/echo-server-github-status-token",
+            "external-secrets.io/v1 ExternalSecret echo-server/echo-server-gpg-signing",
+            "external-secrets.io/v1 ExternalSecret echo-server/echo-server-image-receiver-token",
+            "external-secrets.io/v1 ExternalSecret echo-server/echo-server-receiver-token",
             "external-secrets.io/v1 ExternalSecret echo-server/echo-server-registry",
-            "external-secrets.io/v1 ExternalSecret flux-system/echo-server-git-ssh",
-            "external-secrets.io/v1 ExternalSecret flux-system/echo-server-github-status-token",
-            "external-secrets.io/v1 ExternalSecret flux-system/echo-server-gpg-signing",
-            "external-secrets.io/v1 ExternalSecret flux-system/echo-server-image-receiver-token",
-            "external-secrets.io/v1 ExternalSecret flux-system/echo-server-receiver-token",
-            "external-secrets.io/v1 ExternalSecret flux-system/echo-server-registry",
             "external-secrets.io/v1 ExternalSecret monitoring/flux",
+            "external-secrets.io/v1 SecretStore echo-server/parameters",
             "fluxcd.controlplane.io/v1 FluxInstance flux-system/flux",
             "gateway.networking.k8s.io/v1 HTTPRoute echo-server/echo-server",
             "gateway.networking.k8s.io/v1 HTTPRoute flux-system/echo-server",
-            "image.toolkit.fluxcd.io/v1 ImagePolicy flux-system/echo-server",
-            "image.toolkit.fluxcd.io/v1 ImageRepository flux-system/echo-server",
-            "image.toolkit.fluxcd.io/v1 ImageUpdateAutomation flux-system/echo-server",
-            "kustomize.toolkit.fluxcd.io/v1 Kustomization flux-system/echo-server",
+            "image.toolkit.fluxcd.io/v1 ImagePolicy echo-server/echo-server",
+            "image.toolkit.fluxcd.io/v1 ImageRepository echo-server/echo-server",
+            "image.toolkit.fluxcd.io/v1 ImageUpdateAutomation echo-server/echo-server",
+            "kustomize.toolkit.fluxcd.io/v1 Kustomization echo-server/echo-server",
             "monitoring.coreos.com/v1alpha1 AlertmanagerConfig monitoring/flux",
-            "notification.toolkit.fluxcd.io/v1 Receiver flux-system/echo-server",
-            "notification.toolkit.fluxcd.io/v1 Receiver flux-system/echo-server-image",
-            "notification.toolkit.fluxcd.io/v1beta3 Alert flux-system/echo-server-commit-status",
+            "notification.toolkit.fluxcd.io/v1 Receiver echo-server/echo-server",
+            "notification.toolkit.fluxcd.io/v1 Receiver echo-server/echo-server-image",
+            "notification.toolkit.fluxcd.io/v1beta3 Alert echo-server/echo-server-commit-status",
+            "notification.toolkit.fluxcd.io/v1beta3 Alert echo-server/error",
+            "notification.toolkit.fluxcd.io/v1beta3 Alert echo-server/info",
             "notification.toolkit.fluxcd.io/v1beta3 Alert flux-system/error",
             "notification.toolkit.fluxcd.io/v1beta3 Alert flux-system/info",
+            "notification.toolkit.fluxcd.io/v1beta3 Provider echo-server/alertmanager",
+            "notification.toolkit.fluxcd.io/v1beta3 Provider echo-server/echo-server-commit-status",
             "notification.toolkit.fluxcd.io/v1beta3 Provider flux-system/alertmanager",
-            "notification.toolkit.fluxcd.io/v1beta3 Provider flux-system/echo-server-commit-status",
-            "source.toolkit.fluxcd.io/v1 GitRepository flux-system/echo-server",
+            "rbac.authorization.k8s.io/v1 RoleBinding echo-server/flux-reconciler",
+            "source.toolkit.fluxcd.io/v1 GitRepository echo-server/echo-server",
             "v1 Namespace -/echo-server",
             "v1 Namespace -/monitoring",
+            "v1 Secret echo-server/alertmanager-address",
             "v1 Secret flux-system/alertmanager-address",
+            "v1 ServiceAccount echo-server/external-secrets-reader",
+            "v1 ServiceAccount echo-server/flux-reconciler",
+            "v1 ServiceAccount external-secrets/external-secrets-platform",
         ]);
         for (const r of dev.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
             assert.equal(providerOf(dev, r).name, "kubernetes", `${r.type} ${r.name} uses the stack's Kubernetes provider`);
@@ -63,20 +76,21 @@ describe("the GitOps half of the dev stack", () => {
 
     it("reads each ExternalSecret from the SSM parameter the keys half wrote", () => {
         const key = (name: string) =>
-            (object(dev, "ExternalSecret", name, "flux-system").spec.data as { secretKey: string; remoteRef: { key: string } }[]).map(
+            (object(dev, "ExternalSecret", name, TENANT_NS).spec.data as { secretKey: string; remoteRef: { key: string } }[]).map(
                 (d) => [d.secretKey, d.remoteRef.key],
             );
         assert.deepEqual(key("echo-server-git-ssh"), [["identity", ssmName("echo-server-deploy-key-ssm")]]);
         assert.deepEqual(key("echo-server-registry"), [["token", ssmName("ghcr-registry-token")]]);
         assert.deepEqual(key("echo-server-gpg-signing"), [["git.asc", ssmName("bot-gpg-ssm")]]);
         assert.deepEqual(key("echo-server-receiver-token"), [["token", ssmName("echo-server-receiver-token-ssm")]]);
-        // The pods' pull Secret in the application's namespace reads the same parameter.
-        assert.deepEqual(object(dev, "ExternalSecret", "echo-server-registry", "echo-server").spec.data, [
-            { secretKey: "token", remoteRef: { key: ssmName("ghcr-registry-token") } },
-        ]);
+        // A tenant's ExternalSecrets read through its SecretStore; monitoring's, the platform's store.
         for (const r of objectsOfKind(dev, "ExternalSecret")) {
             const spec = (r.inputs as Record<string, any>).spec;
-            assert.deepEqual(spec.secretStoreRef, { kind: "ClusterSecretStore", name: "aws-parameter-store" });
+            const namespace = (r.inputs.metadata as { namespace: string }).namespace;
+            assert.deepEqual(
+                spec.secretStoreRef,
+                namespace === TENANT_NS ? { kind: "SecretStore", name: "parameters" } : { kind: "ClusterSecretStore", name: "aws-parameter-store" },
+            );
             assert.equal(spec.refreshInterval, "1h");
             assert.equal(spec.target.name, (r.inputs.metadata as { name: string }).name);
         }
@@ -87,12 +101,11 @@ describe("the GitOps half of the dev stack", () => {
         assert.equal(git.data.identity, "{{ .identity }}");
         assert.equal(git.data.known_hosts, knownHosts(GITHUB_SSH_KEYS));
         assert.match(git.data.known_hosts, /^github\.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl$/m);
-        // Flux's (ImageRepository) and the pods' (imagePullSecrets), in their namespaces.
-        for (const namespace of ["flux-system", "echo-server"]) {
-            const registry = object(dev, "ExternalSecret", "echo-server-registry", namespace).spec.target.template;
-            assert.equal(registry.type, "kubernetes.io/dockerconfigjson");
-            assert.equal(registry.data[".dockerconfigjson"], dockerConfigJsonTemplate("ghcr.io", "developer-friendly-bot", "token"));
-        }
+        // One Secret in the tenant's namespace for Flux's ImageRepository and the pods' imagePullSecrets.
+        const registry = object(dev, "ExternalSecret", "echo-server-registry", TENANT_NS).spec.target.template;
+        assert.equal(registry.type, "kubernetes.io/dockerconfigjson");
+        assert.equal(registry.data[".dockerconfigjson"], dockerConfigJsonTemplate("ghcr.io", "developer-friendly-bot", "token"));
+        assert.equal(object(dev, "ImageRepository", "echo-server").spec.secretRef.name, "echo-server-registry");
     });
 
     it("renders a dockerconfigjson that is JSON once External Secrets fills in the token, whatever the token", () => {
@@ -128,9 +141,10 @@ describe("the GitOps half of the dev stack", () => {
         });
     });
 
-    it("applies the dev overlay into the app namespace with prune, wait and retries", () => {
+    it("applies the dev overlay into the app namespace with prune, wait and retries, as the tenant's reconciler", () => {
         assert.deepEqual(object(dev, "Kustomization", "echo-server").spec, {
             sourceRef: { kind: "GitRepository", name: "echo-server" },
+            serviceAccountName: "flux-reconciler",
             path: "./kustomize/overlays/dev",
             targetNamespace: "echo-server",
             prune: true,
@@ -180,9 +194,9 @@ describe("the GitOps half of the dev stack", () => {
 
     it("resolves every reference to an object in the graph", () => {
         const names = (kind: string) => objectsOfKind(dev, kind).map((r) => (r.inputs.metadata as { name: string }).name);
-        // The Secrets Flux's objects read: those made in the Flux namespace.
+        // The Secrets the tenant's Flux objects read: those made in its namespace.
         const secretTargets = objectsOfKind(dev, "ExternalSecret")
-            .filter((r) => (r.inputs.metadata as { namespace: string }).namespace === FLUX_NS)
+            .filter((r) => (r.inputs.metadata as { namespace: string }).namespace === TENANT_NS)
             .map((r) => (r.inputs as Record<string, any>).spec.target.name as string);
         const refs: [string, string, string[]][] = [
             ["GitRepository secretRef", object(dev, "GitRepository", "echo-server").spec.secretRef.name, secretTargets],
@@ -195,12 +209,13 @@ describe("the GitOps half of the dev stack", () => {
             ["Receiver resource", object(dev, "Receiver", "echo-server").spec.resources[0].name, names("GitRepository")],
         ];
         for (const [what, ref, candidates] of refs) assert.ok(candidates.includes(ref), `${what} "${ref}" resolves`);
-        // Every Flux object and the Secrets they read live in the Flux namespace: no cross-namespace reference.
+        // Every Flux object of the application and the Secrets they read live in its namespace: no
+        // cross-namespace reference, which the lockdown refuses.
         for (const kind of ["GitRepository", "Kustomization", "ImageRepository", "ImagePolicy", "ImageUpdateAutomation", "Receiver"]) {
-            for (const r of objectsOfKind(dev, kind)) assert.equal((r.inputs.metadata as { namespace: string }).namespace, FLUX_NS);
+            for (const r of objectsOfKind(dev, kind)) assert.equal((r.inputs.metadata as { namespace: string }).namespace, TENANT_NS);
         }
         for (const name of secretTargets.filter((t) => t.startsWith("echo-server-"))) {
-            assert.equal(object(dev, "ExternalSecret", name, FLUX_NS).metadata.namespace, FLUX_NS);
+            assert.equal(object(dev, "ExternalSecret", name, TENANT_NS).metadata.namespace, TENANT_NS);
         }
     });
 
@@ -208,8 +223,8 @@ describe("the GitOps half of the dev stack", () => {
         const overlay = one(dev, "github:index/repositoryFile:RepositoryFile", "echo-server-manifests-kustomize-overlays-dev-kustomization-yaml");
         const policy = object(dev, "ImagePolicy", "echo-server");
         const marker = imagePolicySetter({ name: policy.metadata.name, namespace: policy.metadata.namespace });
-        assert.equal(marker, '{"$imagepolicy": "flux-system:echo-server:tag"}');
-        assert.match(String(overlay.inputs.content), /^ {4}newTag: latest # \{"\$imagepolicy": "flux-system:echo-server:tag"\}$/m);
+        assert.equal(marker, '{"$imagepolicy": "echo-server:echo-server:tag"}');
+        assert.match(String(overlay.inputs.content), /^ {4}newTag: latest # \{"\$imagepolicy": "echo-server:echo-server:tag"\}$/m);
         assert.equal(overlay.inputs.file, "kustomize/overlays/dev/kustomization.yaml");
         assert.equal(overlay.inputs.overwriteOnCreate, false);
         assert.equal(providerOf(dev, overlay).name, "github-org");
@@ -273,7 +288,8 @@ describe("the GitOps half of the dev stack", () => {
             (p) => p.inputs.name === receiverSecret.spec.data[0].remoteRef.key,
         );
         assert.equal(parameter?.inputs.value, token);
-        const expectedUrl = `https://${String(dev.outputs.receiverHostname)}${receiverWebhookPath(token, { name: "echo-server", namespace: FLUX_NS })}`;
+        // The digest names the Receiver's namespace: the tenant's.
+        const expectedUrl = `https://${String(dev.outputs.receiverHostname)}${receiverWebhookPath(token, { name: "echo-server", namespace: TENANT_NS })}`;
         assert.deepEqual(webhook.inputs, {
             repository: "echo-server",
             active: true,
@@ -303,17 +319,17 @@ describe("the GitOps half of the dev stack", () => {
         for (const kind of ["ImageRepository", "ImagePolicy", "ImageUpdateAutomation"]) {
             assert.equal(objectsOfKind(off, kind).length, 0, kind);
         }
-        // Flux reads neither the registry token nor the GPG key then: they stay out of flux-system.
-        // The pods still pull the private image with their own copy in the app's namespace.
+        // Flux reads neither the registry token nor the GPG key then: no signing Secret. The pods
+        // still pull the private image with the registry Secret of the app's namespace.
         const names = objectsOfKind(off, "ExternalSecret").map((r) => {
             const metadata = r.inputs.metadata as { name: string; namespace: string };
             return `${metadata.namespace}/${metadata.name}`;
         });
         assert.deepEqual(names.sort(), [
+            "echo-server/echo-server-git-ssh",
+            "echo-server/echo-server-github-status-token",
+            "echo-server/echo-server-receiver-token",
             "echo-server/echo-server-registry",
-            "flux-system/echo-server-git-ssh",
-            "flux-system/echo-server-github-status-token",
-            "flux-system/echo-server-receiver-token",
             "monitoring/flux",
         ]);
     });
@@ -387,9 +403,9 @@ describe("ExternalSecret ownership and deletion", () => {
         const targets = objectsOfKind(dev, "ExternalSecret").map(
             (r) => (r.inputs.spec as { target: Record<string, unknown> }).target,
         );
-        // An application's six (git, registry, signing, two receiver tokens, commit status), its
-        // pods' pull Secret, and monitoring's.
-        assert.equal(targets.length, 8);
+        // An application's six (git, registry for Flux and its pods alike, signing, two receiver
+        // tokens, commit status), and monitoring's.
+        assert.equal(targets.length, 7);
         for (const target of targets) {
             assert.equal(target.creationPolicy, "Owner");
             assert.equal(target.deletionPolicy, "Retain");
@@ -428,7 +444,7 @@ describe("ExternalSecret ownership and deletion", () => {
         const values = [{ secretKey: "token", parameterName: "/x/token" }];
         assert.deepEqual(
             externalSecretSpec({
-                storeName: "aws-ssm",
+                store: { kind: "ClusterSecretStore", name: "aws-ssm" },
                 refreshInterval: "1h",
                 targetName: "t",
                 values,
@@ -441,7 +457,7 @@ describe("ExternalSecret ownership and deletion", () => {
             },
         );
         const targetWith = (extra: { type?: string; templateData?: Record<string, string> }) =>
-            (externalSecretSpec({ storeName: "s", refreshInterval: "1h", targetName: "t", values, ...extra }) as { target: unknown }).target;
+            (externalSecretSpec({ store: { kind: "SecretStore", name: "s" }, refreshInterval: "1h", targetName: "t", values, ...extra }) as { target: unknown }).target;
         assert.deepEqual(targetWith({ type: "kubernetes.io/dockerconfigjson" }), {
             name: "t",
             creationPolicy: "Owner",

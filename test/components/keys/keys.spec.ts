@@ -94,6 +94,8 @@ describe("keys and secrets of the dev stack", () => {
             type: "SecureString",
             value: mockPrivateValue("openssh-private-key", "echo-server-deploy-key-key"),
             description: "Flux deploy key (OpenSSH private key) for echo-server",
+            // A tenant's parameter names its tenant: the policy pack tells tenants' parameters apart by it.
+            tags: { "flux-gitops:tenant": "echo-server" },
             tier: "Standard",
         });
         assert.equal(providerOf(dev, parameter).name, "aws");

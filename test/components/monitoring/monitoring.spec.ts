@@ -10,7 +10,7 @@ import {
     alertmanagerConfigSpec,
     mergeValues,
 } from "../../../components/monitoring/specs";
-import { object, one, parentOf, providerOf } from "../../helpers/resources";
+import { object, objectsOfKind, one, parentOf, providerOf } from "../../helpers/resources";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -162,36 +162,46 @@ describe("monitoring of the dev stack", () => {
 
     it("gives an error event posted through both Alerts one label set, so Alertmanager keeps one alert", () => {
         const event = { kind: "Kustomization", reason: "ReconciliationFailed", severity: "error" as const, namespace: "flux-system" };
-        const [info, error] = ["info", "error"].map((name) => object(dev, "Alert", name).spec.eventMetadata as Record<string, string> | undefined);
+        const [info, error] = ["info", "error"].map((name) => object(dev, "Alert", name, "flux-system").spec.eventMetadata as Record<string, string> | undefined);
         assert.deepEqual(fluxEvent(event, info), fluxEvent(event, error));
         // A severity in eventMetadata would be overwritten by the notifier anyway.
         assert.equal(fluxEvent(event, { severity: "info" }).severity, "error");
     });
 
-    it("points Flux's alertmanager Provider at the release's Alertmanager service", () => {
-        const provider = object(dev, "Provider", "alertmanager");
-        assert.equal(provider.apiVersion, "notification.toolkit.fluxcd.io/v1beta3");
-        assert.deepEqual(provider.spec, { type: "alertmanager", secretRef: { name: "alertmanager-address" } });
-        const secret = object(dev, "Secret", "alertmanager-address");
+    it("points Flux's alertmanager Provider of the Flux namespace and of each tenant's at the release's Alertmanager service", () => {
         const release = one(dev, RELEASE, "monitoring");
-        assert.deepEqual(secret.stringData, {
-            address: alertmanagerAddress(String(release.inputs.name), String(release.inputs.namespace)),
-        });
-        assert.equal(secret.stringData.address, "http://kube-prometheus-stack-alertmanager.monitoring:9093/api/v2/alerts");
+        for (const namespace of ["flux-system", "echo-server"]) {
+            const provider = object(dev, "Provider", "alertmanager", namespace);
+            assert.equal(provider.apiVersion, "notification.toolkit.fluxcd.io/v1beta3");
+            assert.deepEqual(provider.spec, { type: "alertmanager", secretRef: { name: "alertmanager-address" } });
+            const secret = object(dev, "Secret", "alertmanager-address", namespace);
+            assert.deepEqual(secret.stringData, {
+                address: alertmanagerAddress(String(release.inputs.name), String(release.inputs.namespace)),
+            });
+            assert.equal(secret.stringData.address, "http://kube-prometheus-stack-alertmanager.monitoring:9093/api/v2/alerts");
+        }
     });
 
-    it("forwards info and error events of every Flux kind the stack creates", () => {
-        for (const severity of ["info", "error"]) {
-            const alert = object(dev, "Alert", severity);
-            assert.equal(alert.metadata.namespace, "flux-system");
-            assert.deepEqual(alert.spec.providerRef, { name: "alertmanager" });
-            assert.equal(alert.spec.eventSeverity, severity);
-            assert.equal(alert.spec.eventMetadata, undefined);
-            assert.deepEqual(
-                alert.spec.eventSources,
-                FLUX_EVENT_KINDS.map((kind) => ({ kind, name: "*", namespace: "flux-system" })),
-            );
+    it("forwards info and error events of every Flux kind, each namespace's through Alerts of that namespace", () => {
+        // Under the lockdown an Alert receives only the events of its own namespace
+        // (notification-controller v1.9.1 internal/server/event_handlers.go, noCrossNamespaceRefs),
+        // and eventSources[].namespace has no wildcard: the tenant posts its own events.
+        for (const namespace of ["flux-system", "echo-server"]) {
+            for (const severity of ["info", "error"]) {
+                const alert = object(dev, "Alert", severity, namespace);
+                assert.deepEqual(alert.spec.providerRef, { name: "alertmanager" });
+                assert.equal(alert.spec.eventSeverity, severity);
+                assert.equal(alert.spec.eventMetadata, undefined);
+                assert.deepEqual(
+                    alert.spec.eventSources,
+                    FLUX_EVENT_KINDS.map((kind) => ({ kind, name: "*", namespace })),
+                );
+            }
         }
+        const alertNamespaces = objectsOfKind(dev, "Alert")
+            .filter((r) => (r.inputs.spec as { providerRef: { name: string } }).providerRef.name === "alertmanager")
+            .map((r) => (r.inputs.metadata as { namespace: string }).namespace);
+        assert.deepEqual(alertNamespaces.sort(), ["echo-server", "echo-server", "flux-system", "flux-system"]);
         const kinds = new Set(kubernetesObjects(dev).map((o) => String(o.kind)));
         for (const kind of ["GitRepository", "Kustomization", "ImageRepository", "ImagePolicy", "ImageUpdateAutomation"]) {
             assert.ok(kinds.has(kind) && FLUX_EVENT_KINDS.includes(kind), kind);

@@ -32,7 +32,7 @@ describe("monitoring spec builders", () => {
     });
 
     describe("the AlertmanagerConfig spec", () => {
-        it("routes Flux's info events to Discord after 10s and its errors to Slack, under a default receiver that gets nothing", () => {
+        it("routes Flux's info events to Discord after 10s and its errors to Slack, one notification per namespace, under a default receiver that gets nothing", () => {
             const spec = alertmanagerConfigSpec({
                 secretName: "flux-webhooks",
                 slack: { urlKey: "slack-webhook-url", channel: "#flux-prod" },
@@ -41,7 +41,7 @@ describe("monitoring spec builders", () => {
             assert.deepEqual(spec, {
                 route: {
                     receiver: "default",
-                    groupBy: ["severity", "revision"],
+                    groupBy: ["severity", "revision", "namespace"],
                     matchers: [
                         { name: "alertname", value: "Flux.+", matchType: "=~" },
                         { name: "severity", value: "info|error", matchType: "=~" },
@@ -60,7 +60,7 @@ describe("monitoring spec builders", () => {
                                 apiURL: { name: "flux-webhooks", key: "slack-webhook-url" },
                                 channel: "#flux-prod",
                                 sendResolved: false,
-                                title: "{{ .CommonLabels.alertname }} ({{ .CommonLabels.severity }})",
+                                title: "{{ .CommonLabels.alertname }} in {{ .CommonLabels.namespace }} ({{ .CommonLabels.severity }})",
                                 text:
                                     "{{ range .Alerts -}}\n" +
                                     "*{{ .Annotations.message }}*\n" +
