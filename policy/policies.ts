@@ -25,6 +25,13 @@ import {
     ssmSecureString,
 } from "./keys";
 import {
+    clusterSecretStoreConditions,
+    tenantKustomizationServiceAccount,
+    tenantNoClusterRoleBinding,
+    tenantNoCrossNamespaceRefs,
+    tenantParametersIsolated,
+} from "./tenancy";
+import {
     githubWebhookEvents,
     githubWebhookTls,
     receiverAuthenticated,
@@ -53,5 +60,10 @@ export function policies(): (ResourceValidationPolicy | StackValidationPolicy)[]
         githubAppNoToken(),
         githubAppNoDeployKey(),
         githubAppHttpsGit(),
+        tenantKustomizationServiceAccount(),
+        tenantNoClusterRoleBinding(),
+        clusterSecretStoreConditions(),
+        tenantParametersIsolated(),
+        tenantNoCrossNamespaceRefs(),
     ];
 }

@@ -9,8 +9,8 @@ import Ajv from "ajv";
 import { policies } from "../policies";
 import { isStackPolicy } from "./harness";
 
-describe("the pack: sixteen policies in the README's order, each named, described and levelled", () => {
-    it("has the sixteen policies, kebab-case, each described with remediation, mandatory unless advisory by design", () => {
+describe("the pack: twenty-one policies in the README's order, each named, described and levelled", () => {
+    it("has the twenty-one policies, kebab-case, each described with remediation, mandatory unless advisory by design", () => {
         const all = policies();
         assert.deepEqual(
             all.map((p) => [p.name, p.enforcementLevel, isStackPolicy(p) ? "stack" : "resource"]),
@@ -31,6 +31,11 @@ describe("the pack: sixteen policies in the README's order, each named, describe
                 ["github-app-no-token", "mandatory", "stack"],
                 ["github-app-no-deploy-key", "mandatory", "stack"],
                 ["github-app-https-git", "mandatory", "stack"],
+                ["tenant-kustomization-service-account", "mandatory", "stack"],
+                ["tenant-no-cluster-role-binding", "mandatory", "stack"],
+                ["cluster-secret-store-conditions", "mandatory", "resource"],
+                ["tenant-parameters-isolated", "mandatory", "stack"],
+                ["tenant-no-cross-namespace-refs", "mandatory", "stack"],
             ],
         );
         for (const p of all) {
@@ -126,6 +131,31 @@ describe("the pack: sixteen policies in the README's order, each named, describe
                     "github-app-https-git",
                     "In GitHub App mode every GitRepository reads over https, not SSH.",
                     "Point the GitRepository at https://github.com/<owner>/<repo> with provider: github and the App's Secret.",
+                ],
+                [
+                    "tenant-kustomization-service-account",
+                    "A tenant's Kustomization applies as the tenant's own service account, and with multitenancy on every Kustomization names one.",
+                    "Set `spec.serviceAccountName` to the tenant's service account (flux-reconciler), or to kustomize-controller for a platform Kustomization in the Flux namespace.",
+                ],
+                [
+                    "tenant-no-cluster-role-binding",
+                    "No ClusterRoleBinding grants rights to a service account of a tenant namespace.",
+                    "Bind the tenant's service account with a RoleBinding in its own namespace (ClusterRole admin) instead of a ClusterRoleBinding.",
+                ],
+                [
+                    "cluster-secret-store-conditions",
+                    "A ClusterSecretStore serves only the namespaces its conditions name.",
+                    "Set `spec.conditions: [{namespaces: [<flux namespace>, …platform namespaces]}]` on the ClusterSecretStore; tenants read through their own SecretStore.",
+                ],
+                [
+                    "tenant-parameters-isolated",
+                    "No IAM policy may read the SSM parameters of more than one tenant.",
+                    "Give each tenant's role a policy over its own parameter ARNs (and the shared ones it needs), with no wildcard that reaches another tenant's parameters.",
+                ],
+                [
+                    "tenant-no-cross-namespace-refs",
+                    "A tenant's Flux and External Secrets objects refer only to their own namespace.",
+                    "Drop the `namespace` of the reference (it defaults to the object's own) and create what it refers to in the tenant's namespace; read secrets through the tenant's SecretStore.",
                 ],
             ],
         );
@@ -300,6 +330,11 @@ describe("the pack's public face: severity, enforcement level and config schema"
         "github-app-no-token": { severity: "high", enforcementLevel: "mandatory", configSchema: undefined },
         "github-app-no-deploy-key": { severity: "high", enforcementLevel: "mandatory", configSchema: undefined },
         "github-app-https-git": { severity: "high", enforcementLevel: "mandatory", configSchema: undefined },
+        "tenant-kustomization-service-account": { severity: "critical", enforcementLevel: "mandatory", configSchema: undefined },
+        "tenant-no-cluster-role-binding": { severity: "critical", enforcementLevel: "mandatory", configSchema: undefined },
+        "cluster-secret-store-conditions": { severity: "critical", enforcementLevel: "mandatory", configSchema: undefined },
+        "tenant-parameters-isolated": { severity: "critical", enforcementLevel: "mandatory", configSchema: undefined },
+        "tenant-no-cross-namespace-refs": { severity: "high", enforcementLevel: "mandatory", configSchema: undefined },
     };
 
     it("declares each policy's severity, enforcement level and exact config schema", () => {

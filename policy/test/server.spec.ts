@@ -19,6 +19,8 @@ import { policies } from "../policies";
 const POLICY_DIR = path.resolve(__dirname, "..");
 // How the engine marks a secret on the wire.
 const secret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
+// How the engine sends a value a preview cannot know yet (@pulumi/pulumi runtime/rpc.js unknownValue).
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 function unary<T>(client: any, method: string, request: unknown): Promise<T> {
     return new Promise((resolve, reject) => client[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
@@ -78,17 +80,22 @@ describe("the policy pack served over the analyzer protocol", function () {
         pack?.kill();
     });
 
-    it("describes itself: name, version from its package.json, the sixteen policies with their levels", async () => {
+    it("describes itself: name, version from its package.json, the twenty-one policies with their levels", async () => {
         const info: any = await unary(client, "getAnalyzerInfo", new Empty());
         assert.equal(info.getName(), "flux-gitops");
         assert.equal(info.getVersion(), "0.1.0");
         const levels = Object.fromEntries(Object.entries(analyzerProto.EnforcementLevel).map(([k, v]) => [v, k]));
         const policies = info.getPoliciesList().map((p: any) => [p.getName(), levels[p.getEnforcementlevel()]]);
-        assert.equal(policies.length, 16);
+        assert.equal(policies.length, 21);
         assert.deepEqual(policies.slice(13), [
             ["github-app-no-token", "MANDATORY"],
             ["github-app-no-deploy-key", "MANDATORY"],
             ["github-app-https-git", "MANDATORY"],
+            ["tenant-kustomization-service-account", "MANDATORY"],
+            ["tenant-no-cluster-role-binding", "MANDATORY"],
+            ["cluster-secret-store-conditions", "MANDATORY"],
+            ["tenant-parameters-isolated", "MANDATORY"],
+            ["tenant-no-cross-namespace-refs", "MANDATORY"],
         ]);
         assert.deepEqual(policies.slice(0, 4), [
             ["ssm-secure-string", "MANDATORY"],
@@ -163,6 +170,43 @@ describe("the policy pack served over the analyzer protocol", function () {
             diagnostic("deploy-key-least-privilege", 'Deploy key "echo-server-deploy-key" can write to repository "echo-server", but no ImageUpdateAutomation in the stack pushes to it: make it read-only.'),
             diagnostic("no-plaintext-secret-outputs", 'Stack output "botToken" is named like a key, token or password but is not one of the secret outputs: export it with pulumi.secret() and add it to secretOutputs.'),
         ]);
+    });
+
+    it("during a preview, judges the tenancy policies on what is known and reports nothing for what is not", async () => {
+        const resource = (type: string, name: string, properties: Record<string, unknown>) =>
+            withResource(new analyzerProto.AnalyzerResource(), type, name, properties);
+        const tenantNamespace = (name: string) =>
+            resource("kubernetes:core/v1:Namespace", name, { metadata: { name, labels: { "toolkit.fluxcd.io/tenant": name } } });
+        const kustomization = (namespace: string, spec: Record<string, unknown>) =>
+            resource("kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization", namespace, { metadata: { name: namespace, namespace }, spec: { prune: true, ...spec } });
+        const parameter = (tenant: string) =>
+            resource("aws:ssm/parameter:Parameter", `${tenant}-deploy-key`, { name: `/github/${tenant}/deploy-key`, type: "SecureString", arn: UNKNOWN, tags: { "flux-gitops:tenant": tenant } });
+        const rolePolicy = (name: string, policy: string) => resource("aws:iam/rolePolicy:RolePolicy", name, { role: name, policy });
+        const wide = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: "*" }] });
+        const req = new analyzerProto.AnalyzeStackRequest();
+        req.setResourcesList([
+            tenantNamespace("billing"),
+            tenantNamespace("search"),
+            kustomization("billing", { serviceAccountName: UNKNOWN, sourceRef: { kind: "GitRepository", name: "billing", namespace: UNKNOWN } }),
+            kustomization("search", { sourceRef: { kind: "GitRepository", name: "search" } }),
+            parameter("billing"),
+            parameter("search"),
+            rolePolicy("pending", UNKNOWN),
+            rolePolicy("wide", wide),
+            resource("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "later", {
+                metadata: { name: "later" },
+                subjects: [{ kind: "ServiceAccount", name: "flux-reconciler", namespace: UNKNOWN }],
+            }),
+        ]);
+        const response = await unary(client, "analyzeStack", req);
+        // No "can't run … during preview" advisory: each unknown value is skipped, the rest judged,
+        // and the parameters' unknown ARNs fall back to their names.
+        assert.deepEqual(messages(response), [
+            diagnostic("tenant-kustomization-service-account", 'Kustomization "search/search" belongs to a tenant but names no spec.serviceAccountName: it would apply as kustomize-controller, with cluster-admin rights. Set it to the tenant\'s own service account.'),
+            diagnostic("tenant-parameters-isolated", 'IAM role policy "wide" may read the SSM parameters of 2 tenants ("billing", "search"): a tenant\'s role reads only its own parameters and the shared ones. List exact parameter ARNs, without wildcards that reach other tenants.'),
+        ]);
+        const pendingStore = analyzeRequest("kubernetes:external-secrets.io/v1:ClusterSecretStore", "store", { metadata: { name: "store" }, spec: { conditions: UNKNOWN } });
+        assert.deepEqual(messages(await unary(client, "analyze", pendingStore)), []);
     });
 
     it("applies pack config as --policy-pack-config passes it: a larger RSA minimum", async () => {

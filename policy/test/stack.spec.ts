@@ -10,10 +10,13 @@ import * as path from "node:path";
 import Ajv from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { Evaluation } from "../../scripts/offline";
+import { RENDER_VARIANTS } from "../../scripts/render";
 import { evaluateStack } from "../../test/helpers/evaluations";
 import { APP_MODE } from "../../test/helpers/github-app";
 import { matchesPath, outputPaths, plaintextSecretOutputs } from "../keys";
+import { readableBy } from "../iam";
 import { DEFAULTS, policies } from "../policies";
+import { SSM_READ_ACTIONS, tenantParameters } from "../tenancy";
 import { FakeResource, isStackPolicy, runResourcePolicy, runStackPolicy } from "./harness";
 
 type Mutable = FakeResource & { props: Record<string, any> };
@@ -74,6 +77,59 @@ const APP_BREAKAGES: Record<string, (resources: Mutable[]) => number> = {
     "github-app-https-git": (rs) => {
         only(rs, "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository").props.spec.url = "ssh://git@github.com/developer-friendly/echo-server";
         return 1;
+    },
+};
+
+/** The `dev-apps` render: three tenants (echo-server, billing, search) and one platform application (docs). */
+const TENANTS_VARIANT = "dev-apps";
+
+/** Reads, changes and writes back the policy JSON of an aws.iam.RolePolicy. */
+function editPolicy(r: Mutable, edit: (statement: { Resource: string[] }) => void): void {
+    const document = JSON.parse(r.props.policy as string) as { Statement: { Resource: string[] }[] };
+    edit(document.Statement[0]);
+    r.props.policy = JSON.stringify(document);
+}
+
+/**
+ * The tenancy policies: how to break the dev-apps render (several tenants, so that one can reach
+ * another) once, and how many violations that must give.
+ */
+const TENANCY_BREAKAGES: Record<string, (resources: Mutable[]) => number> = {
+    "tenant-kustomization-service-account": (rs) => {
+        const kustomization = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization";
+        delete only(rs, kustomization, (r) => r.props.metadata.namespace === "billing").props.spec.serviceAccountName;
+        // The platform's, in flux-system: with the FluxInstance's lockdown it would run as the default account.
+        delete only(rs, kustomization, (r) => r.props.metadata.name === "docs").props.spec.serviceAccountName;
+        return 2;
+    },
+    "tenant-no-cluster-role-binding": (rs) => {
+        // billing's reconciler binding, made cluster-wide.
+        const binding = only(rs, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", (r) => r.props.metadata.namespace === "billing");
+        rs[rs.indexOf(binding)] = {
+            ...binding,
+            type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+            props: { ...binding.props, kind: "ClusterRoleBinding", metadata: { ...binding.props.metadata, namespace: undefined } },
+        };
+        return 1;
+    },
+    "cluster-secret-store-conditions": (rs) => {
+        delete only(rs, "kubernetes:external-secrets.io/v1:ClusterSecretStore").props.spec.conditions;
+        return 1;
+    },
+    "tenant-parameters-isolated": (rs) => {
+        const policyOf = (tenant: string) => only(rs, "aws:iam/rolePolicy:RolePolicy", (r) => r.name === `${tenant}-tenant-secrets-access`);
+        // billing's role also lists search's deploy key; echo-server's reads a wildcard over every repository.
+        editPolicy(policyOf("billing"), (s) => s.Resource.push(s.Resource.find((arn) => arn.endsWith("/github/billing/deploy-key"))!.replace("/billing/", "/search/")));
+        editPolicy(policyOf("echo-server"), (s) => (s.Resource = ["arn:aws:ssm:eu-central-1:123456789012:parameter/github/*"]));
+        return 2;
+    },
+    "tenant-no-cross-namespace-refs": (rs) => {
+        only(rs, "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization", (r) => r.props.metadata.namespace === "billing").props.spec.sourceRef.namespace = "flux-system";
+        only(rs, "kubernetes:image.toolkit.fluxcd.io/v1:ImagePolicy", (r) => r.props.metadata.namespace === "search").props.spec.imageRepositoryRef.namespace = "billing";
+        const secret = rs.find((r) => r.type === "kubernetes:external-secrets.io/v1:ExternalSecret" && r.props.metadata.namespace === "echo-server");
+        assert.ok(secret, "echo-server has an ExternalSecret");
+        secret.props.spec.secretStoreRef = { kind: "ClusterSecretStore", name: "aws-parameter-store" };
+        return 3;
     },
 };
 
@@ -165,7 +221,56 @@ describe("the policy pack over the dev stack", () => {
     }
 
     it("covers every policy with a breakage", () => {
-        assert.deepEqual([...Object.keys(BREAKAGES), ...Object.keys(APP_BREAKAGES)].sort(), policies().map((p) => p.name).sort());
+        assert.deepEqual(
+            [...Object.keys(BREAKAGES), ...Object.keys(APP_BREAKAGES), ...Object.keys(TENANCY_BREAKAGES)].sort(),
+            policies().map((p) => p.name).sort(),
+        );
+    });
+
+    describe("over every render variant (scripts/render.ts RENDER_VARIANTS)", () => {
+        for (const variant of RENDER_VARIANTS) {
+            it(`reports no violation of any policy on ${variant.name}: ${variant.description}`, async () => {
+                const resources = stackResources(await evaluateStack(variant.stack, { ...variant.overrides }));
+                const found: Record<string, string[]> = {};
+                for (const policy of policies()) found[policy.name] = await violations(policy, resources);
+                assert.deepEqual(found, Object.fromEntries(policies().map((p) => [p.name, []])));
+            });
+        }
+    });
+
+    describe(`with several tenants (the ${TENANTS_VARIANT} render)`, () => {
+        let tenants: Evaluation;
+        before(async () => {
+            const variant = RENDER_VARIANTS.find((v) => v.name === TENANTS_VARIANT);
+            assert.ok(variant, `scripts/render.ts has no ${TENANTS_VARIANT} variant`);
+            tenants = await evaluateStack(variant.stack, { ...variant.overrides });
+        });
+
+        it("renders three tenants whose roles each may read exactly their own tagged parameters (iam.ts)", () => {
+            const resources = stackResources(tenants);
+            const tenantOf = tenantParameters(resources);
+            assert.deepEqual([...new Set(tenantOf.values())].sort(), ["billing", "echo-server", "search"]);
+            for (const tenant of ["billing", "echo-server", "search"]) {
+                const policy = only(resources, "aws:iam/rolePolicy:RolePolicy", (r) => r.name === `${tenant}-tenant-secrets-access`);
+                const readable = readableBy(policy.props.policy as string, [...tenantOf.keys()], SSM_READ_ACTIONS);
+                assert.deepEqual(
+                    readable.sort(),
+                    [...tenantOf].filter(([, t]) => t === tenant).map(([arn]) => arn).sort(),
+                    tenant,
+                );
+                assert.ok(readable.length >= 2, `${tenant} reads its deploy key and webhook tokens`);
+            }
+        });
+
+        for (const policy of policies().filter((p) => p.name in TENANCY_BREAKAGES)) {
+            it(`catches ${policy.name} when the render's own resources are broken`, async () => {
+                const resources = stackResources(tenants);
+                assert.deepEqual(await violations(policy, resources), [], "the render itself passes");
+                const expected = TENANCY_BREAKAGES[policy.name](resources);
+                const found = await violations(policy, resources);
+                assert.equal(found.length, expected, found.join("\n"));
+            });
+        }
     });
 
     describe("in GitHub App mode", () => {

@@ -1,0 +1,499 @@
+/**
+ * The IAM evaluator (policy/iam.ts) as a specification: each case is a rule of IAM's identity-based
+ * policy evaluation, from the AWS IAM User Guide pages named beside it
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/<page>).
+ */
+import { strict as assert } from "node:assert";
+import { isAllowed, type PolicyDocument, readableBy, type Statement } from "../iam";
+
+const ARN = "arn:aws:ssm:eu-central-1:123456789012:parameter";
+const doc = (...Statement: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
+const allow = (Action: string | string[], Resource: string | string[]): Statement => ({
+    Effect: "Allow",
+    Action,
+    Resource,
+});
+const deny = (Action: string | string[], Resource: string | string[]): Statement => ({
+    Effect: "Deny",
+    Action,
+    Resource,
+});
+
+describe("iam: an identity-based policy allows an action on a resource", () => {
+    describe("default deny and explicit Deny (reference_policies_evaluation-logic.html, ..._AccessPolicyLanguage_Interplay.html)", () => {
+        it("denies what no statement allows, and an empty document denies everything", () => {
+            const policy = doc(allow("ssm:GetParameter", `${ARN}/a/key`));
+            assert.equal(isAllowed(policy, "ssm:GetParameter", `${ARN}/a/key`), true);
+            assert.equal(isAllowed(policy, "ssm:PutParameter", `${ARN}/a/key`), false);
+            assert.equal(isAllowed(policy, "ssm:GetParameter", `${ARN}/b/key`), false);
+            assert.equal(isAllowed(doc(), "ssm:GetParameter", `${ARN}/a/key`), false);
+            assert.equal(isAllowed({}, "ssm:GetParameter", `${ARN}/a/key`), false);
+        });
+
+        it("lets an applicable Deny win over any Allow, whatever the order of the statements", () => {
+            const denied = `${ARN}/a/secret`;
+            for (const policy of [
+                doc(allow("ssm:*", "*"), deny("ssm:GetParameter", denied)),
+                doc(deny("ssm:GetParameter", denied), allow("ssm:*", "*")),
+            ]) {
+                assert.equal(isAllowed(policy, "ssm:GetParameter", denied), false);
+                assert.equal(
+                    isAllowed(policy, "ssm:GetParameters", denied),
+                    true,
+                    "the Deny names one action",
+                );
+                assert.equal(
+                    isAllowed(policy, "ssm:GetParameter", `${ARN}/a/other`),
+                    true,
+                    "the Deny names one resource",
+                );
+            }
+        });
+
+        it("lets a Deny with wildcards deny what it matches", () => {
+            const policy = doc(allow("*", "*"), deny("ssm:Get*", `${ARN}/a/*`));
+            assert.equal(isAllowed(policy, "ssm:GetParameters", `${ARN}/a/b/c`), false);
+            assert.equal(isAllowed(policy, "ssm:GetParameters", `${ARN}/b/c`), true);
+            assert.equal(isAllowed(policy, "s3:GetObject", `${ARN}/a/b`), true);
+        });
+
+        it("accepts the document as its JSON, as aws.iam.RolePolicy holds it", () => {
+            const json = JSON.stringify(doc(allow(["ssm:GetParameter"], [`${ARN}/a/key`])));
+            assert.equal(isAllowed(json, "ssm:GetParameter", `${ARN}/a/key`), true);
+            assert.throws(
+                () => isAllowed("{not json", "ssm:GetParameter", `${ARN}/a/key`),
+                SyntaxError,
+            );
+        });
+
+        it("counts statements IAM would refuse for nothing: bad Effect, Action and NotAction both or neither, likewise Resource", () => {
+            const resource = `${ARN}/a/key`;
+            for (const statement of [
+                { Effect: "allow", Action: "ssm:GetParameter", Resource: resource },
+                { Effect: "Allow", Resource: resource },
+                { Effect: "Allow", Action: "ssm:GetParameter" },
+                {
+                    Effect: "Allow",
+                    Action: "ssm:GetParameter",
+                    NotAction: "s3:*",
+                    Resource: resource,
+                },
+                {
+                    Effect: "Allow",
+                    Action: "ssm:GetParameter",
+                    Resource: resource,
+                    NotResource: "x",
+                },
+            ] as Statement[]) {
+                assert.equal(
+                    isAllowed(doc(statement), "ssm:GetParameter", resource),
+                    false,
+                    JSON.stringify(statement),
+                );
+            }
+        });
+
+        it("takes Statement as one object as well as a list", () => {
+            const policy: PolicyDocument = {
+                Version: "2012-10-17",
+                Statement: allow("ssm:GetParameter", `${ARN}/a/key`),
+            };
+            assert.equal(isAllowed(policy, "ssm:GetParameter", `${ARN}/a/key`), true);
+        });
+    });
+
+    describe("Action (reference_policies_elements_action.html)", () => {
+        it("matches the prefix and the action name case-insensitively", () => {
+            const resource = `${ARN}/a/key`;
+            assert.equal(
+                isAllowed(doc(allow("SSM:getparameter", resource)), "ssm:GetParameter", resource),
+                true,
+            );
+            assert.equal(
+                isAllowed(doc(allow("ssm:GetParameter", resource)), "SSM:GETPARAMETER", resource),
+                true,
+            );
+            assert.equal(
+                isAllowed(
+                    doc(deny("SSM:GETPARAMETER", resource), allow("*", "*")),
+                    "ssm:GetParameter",
+                    resource,
+                ),
+                false,
+            );
+        });
+
+        it("takes `*` for any run of characters and `?` for exactly one", () => {
+            const resource = `${ARN}/a/key`;
+            assert.equal(
+                isAllowed(doc(allow("ssm:*", resource)), "ssm:GetParameter", resource),
+                true,
+            );
+            assert.equal(isAllowed(doc(allow("*", resource)), "ssm:GetParameter", resource), true);
+            assert.equal(
+                isAllowed(doc(allow("ssm:Get*", resource)), "ssm:GetParameters", resource),
+                true,
+            );
+            assert.equal(
+                isAllowed(doc(allow("ssm:*Parameter", resource)), "ssm:GetParameters", resource),
+                false,
+            );
+            assert.equal(
+                isAllowed(doc(allow("ssm:GetParameter?", resource)), "ssm:GetParameters", resource),
+                true,
+            );
+            assert.equal(
+                isAllowed(doc(allow("ssm:GetParameter?", resource)), "ssm:GetParameter", resource),
+                false,
+                "? is one character, not zero",
+            );
+            assert.equal(
+                isAllowed(doc(allow("s3:*", resource)), "ssm:GetParameter", resource),
+                false,
+            );
+        });
+
+        it("takes Action as a string or a list, the same", () => {
+            const resource = `${ARN}/a/key`;
+            assert.equal(
+                isAllowed(doc(allow("ssm:GetParameters", resource)), "ssm:GetParameters", resource),
+                true,
+            );
+            assert.equal(
+                isAllowed(
+                    doc(allow(["s3:GetObject", "ssm:GetParameters"], resource)),
+                    "ssm:GetParameters",
+                    resource,
+                ),
+                true,
+            );
+            assert.equal(
+                isAllowed(doc(allow(["s3:GetObject"], resource)), "ssm:GetParameters", resource),
+                false,
+            );
+        });
+
+        it("with NotAction, matches every action but those listed (reference_policies_elements_notaction.html)", () => {
+            const resource = `${ARN}/a/key`;
+            const policy = doc({
+                Effect: "Allow",
+                NotAction: ["ssm:Put*", "iam:*"],
+                Resource: "*",
+            });
+            assert.equal(isAllowed(policy, "ssm:GetParameter", resource), true);
+            assert.equal(isAllowed(policy, "ssm:PutParameter", resource), false);
+            assert.equal(isAllowed(policy, "IAM:CreateRole", resource), false);
+            const denyAllBut = doc(allow("*", "*"), {
+                Effect: "Deny",
+                NotAction: "ssm:GetParameter",
+                Resource: "*",
+            });
+            assert.equal(isAllowed(denyAllBut, "ssm:GetParameter", resource), true);
+            assert.equal(isAllowed(denyAllBut, "ssm:GetParameters", resource), false);
+        });
+    });
+
+    describe("Resource (reference_policies_elements_resource.html)", () => {
+        it("matches ARNs case-sensitively", () => {
+            const policy = doc(allow("ssm:GetParameter", `${ARN}/App/key`));
+            assert.equal(isAllowed(policy, "ssm:GetParameter", `${ARN}/App/key`), true);
+            assert.equal(isAllowed(policy, "ssm:GetParameter", `${ARN}/app/key`), false);
+        });
+
+        it("takes `*` as any run of characters, `/` and `:` included, and `?` as exactly one", () => {
+            assert.equal(
+                isAllowed(doc(allow("ssm:GetParameter", "*")), "ssm:GetParameter", `${ARN}/a/key`),
+                true,
+            );
+            assert.equal(
+                isAllowed(
+                    doc(allow("ssm:GetParameter", `${ARN}/a/*`)),
+                    "ssm:GetParameter",
+                    `${ARN}/a/b/c/key`,
+                ),
+                true,
+            );
+            assert.equal(
+                isAllowed(
+                    doc(allow("ssm:GetParameter", `${ARN}/a/*`)),
+                    "ssm:GetParameter",
+                    `${ARN}/ab/key`,
+                ),
+                false,
+            );
+            assert.equal(
+                isAllowed(
+                    doc(allow("ssm:GetParameter", "arn:aws:ssm:*")),
+                    "ssm:GetParameter",
+                    `${ARN}/a/key`,
+                ),
+                true,
+                "* spans colons",
+            );
+            assert.equal(
+                isAllowed(
+                    doc(allow("ssm:GetParameter", "arn:aws:ssm:*:*:parameter/a/key")),
+                    "ssm:GetParameter",
+                    `${ARN}/a/key`,
+                ),
+                true,
+            );
+            assert.equal(
+                isAllowed(
+                    doc(allow("ssm:GetParameter", "arn:aws:ssm:*:*:parameter/*/key")),
+                    "ssm:GetParameter",
+                    `${ARN}/a/b/key`,
+                ),
+                true,
+            );
+            assert.equal(
+                isAllowed(
+                    doc(allow("ssm:GetParameter", `${ARN}/a/ke?`)),
+                    "ssm:GetParameter",
+                    `${ARN}/a/key`,
+                ),
+                true,
+            );
+            assert.equal(
+                isAllowed(
+                    doc(allow("ssm:GetParameter", `${ARN}/a/ke?`)),
+                    "ssm:GetParameter",
+                    `${ARN}/a/ke`,
+                ),
+                false,
+            );
+            assert.equal(
+                isAllowed(
+                    doc(allow("ssm:GetParameter", `${ARN}/a/key`)),
+                    "ssm:GetParameter",
+                    `${ARN}/a/key2`,
+                ),
+                false,
+                "no implicit prefix match",
+            );
+        });
+
+        it("takes Resource as a string or a list, the same", () => {
+            const policy = doc(allow("ssm:GetParameter", [`${ARN}/a/one`, `${ARN}/a/two`]));
+            assert.equal(isAllowed(policy, "ssm:GetParameter", `${ARN}/a/two`), true);
+            assert.equal(isAllowed(policy, "ssm:GetParameter", `${ARN}/a/three`), false);
+            assert.equal(
+                isAllowed(
+                    doc(allow("ssm:GetParameter", `${ARN}/a/two`)),
+                    "ssm:GetParameter",
+                    `${ARN}/a/two`,
+                ),
+                true,
+            );
+        });
+
+        it("with NotResource, matches every resource but those listed (reference_policies_elements_notresource.html)", () => {
+            const policy = doc({
+                Effect: "Allow",
+                Action: "ssm:GetParameter",
+                NotResource: [`${ARN}/b/*`, `${ARN}/c/key`],
+            });
+            assert.equal(isAllowed(policy, "ssm:GetParameter", `${ARN}/a/key`), true);
+            assert.equal(isAllowed(policy, "ssm:GetParameter", `${ARN}/b/key`), false);
+            assert.equal(isAllowed(policy, "ssm:GetParameter", `${ARN}/c/key`), false);
+            const fence = doc(allow("ssm:*", "*"), {
+                Effect: "Deny",
+                Action: "ssm:*",
+                NotResource: `${ARN}/a/*`,
+            });
+            assert.equal(isAllowed(fence, "ssm:GetParameter", `${ARN}/a/key`), true);
+            assert.equal(isAllowed(fence, "ssm:GetParameter", `${ARN}/b/key`), false);
+        });
+
+        it("reads an ARN asked with wildcards (a region or account not known) as any ARN of that shape", () => {
+            const shape = "arn:aws:ssm:*:*:parameter/a/key";
+            assert.equal(
+                isAllowed(
+                    doc(allow("ssm:GetParameter", `${ARN}/a/key`)),
+                    "ssm:GetParameter",
+                    shape,
+                ),
+                true,
+            );
+            assert.equal(
+                isAllowed(doc(allow("ssm:GetParameter", `${ARN}/a/*`)), "ssm:GetParameter", shape),
+                true,
+            );
+            assert.equal(
+                isAllowed(
+                    doc(allow("ssm:GetParameter", `${ARN}/b/key`)),
+                    "ssm:GetParameter",
+                    shape,
+                ),
+                false,
+            );
+            // A Deny must cover every ARN of the shape to deny it: one account's Deny does not.
+            assert.equal(
+                isAllowed(
+                    doc(allow("ssm:*", "*"), deny("ssm:*", `${ARN}/a/key`)),
+                    "ssm:GetParameter",
+                    shape,
+                ),
+                true,
+            );
+            assert.equal(
+                isAllowed(
+                    doc(allow("ssm:*", "*"), deny("ssm:*", "arn:aws:ssm:*:*:parameter/a/*")),
+                    "ssm:GetParameter",
+                    shape,
+                ),
+                false,
+            );
+            // NotResource: an Allow reaches the shape unless a listed pattern covers all of it.
+            const notA = doc({
+                Effect: "Allow",
+                Action: "ssm:*",
+                NotResource: "arn:aws:ssm:*:*:parameter/a/*",
+            });
+            assert.equal(isAllowed(notA, "ssm:GetParameter", shape), false);
+            const notOneAccount = doc({
+                Effect: "Allow",
+                Action: "ssm:*",
+                NotResource: `${ARN}/a/*`,
+            });
+            assert.equal(isAllowed(notOneAccount, "ssm:GetParameter", shape), true);
+        });
+
+        it("keeps an asked `*` within its segment: it stands for a region or an account, never for `:`", () => {
+            const concrete = doc(allow("ssm:GetParameter", `${ARN}/a/key`));
+            assert.equal(
+                isAllowed(concrete, "ssm:GetParameter", "arn:aws:ssm:*:parameter/a/key"),
+                false,
+            );
+            // So a Deny outside the parameter's path denies every ARN of the shape.
+            const fenced = doc(allow("ssm:*", "*"), {
+                Effect: "Deny",
+                Action: "ssm:*",
+                NotResource: "arn:aws:ssm:*:*:parameter/b/*",
+            });
+            assert.equal(
+                isAllowed(fenced, "ssm:GetParameter", "arn:*:ssm:*:*:parameter/a/key"),
+                false,
+            );
+            assert.equal(
+                isAllowed(fenced, "ssm:GetParameter", "arn:*:ssm:*:*:parameter/b/key"),
+                true,
+            );
+        });
+    });
+
+    describe("Condition and policy variables: what depends on the request", () => {
+        const resource = `${ARN}/a/key`;
+        const conditional = (Effect: "Allow" | "Deny"): Statement => ({
+            Effect,
+            Action: "ssm:GetParameter",
+            Resource: resource,
+            Condition: { StringEquals: { "aws:ResourceTag/team": "a" } },
+        });
+
+        it("counts an Allow with a Condition as granting and a Deny with one as not denying, by default (may be allowed)", () => {
+            assert.equal(isAllowed(doc(conditional("Allow")), "ssm:GetParameter", resource), true);
+            assert.equal(
+                isAllowed(doc(allow("*", "*"), conditional("Deny")), "ssm:GetParameter", resource),
+                true,
+            );
+        });
+
+        it("applies both when the caller says conditions are met, neither when unmet", () => {
+            assert.equal(
+                isAllowed(doc(conditional("Allow")), "ssm:GetParameter", resource, {
+                    conditions: "met",
+                }),
+                true,
+            );
+            assert.equal(
+                isAllowed(doc(allow("*", "*"), conditional("Deny")), "ssm:GetParameter", resource, {
+                    conditions: "met",
+                }),
+                false,
+            );
+            assert.equal(
+                isAllowed(doc(conditional("Allow")), "ssm:GetParameter", resource, {
+                    conditions: "unmet",
+                }),
+                false,
+            );
+            assert.equal(
+                isAllowed(doc(allow("*", "*"), conditional("Deny")), "ssm:GetParameter", resource, {
+                    conditions: "unmet",
+                }),
+                true,
+            );
+            assert.equal(
+                isAllowed(doc(allow("ssm:*", "*")), "ssm:GetParameter", resource, {
+                    conditions: "unmet",
+                }),
+                true,
+                "unconditional statements always count",
+            );
+        });
+
+        it("reads a policy variable in a 2012-10-17 Resource as any value, like a condition; ${*} ${?} ${$} as the characters (reference_policies_variables.html)", () => {
+            const byTag = {
+                Effect: "Allow",
+                Action: "ssm:GetParameter",
+                Resource: "arn:aws:ssm:*:*:parameter/${aws:PrincipalTag/team}/*",
+            };
+            assert.equal(isAllowed(doc(byTag), "ssm:GetParameter", resource), true);
+            assert.equal(
+                isAllowed(doc(byTag), "ssm:GetParameter", resource, { conditions: "unmet" }),
+                false,
+            );
+            const literal = {
+                Effect: "Allow",
+                Action: "ssm:GetParameter",
+                Resource: `${ARN}/a/\${*}`,
+            };
+            assert.equal(
+                isAllowed(doc(literal), "ssm:GetParameter", resource),
+                false,
+                "${*} is a literal star",
+            );
+            assert.equal(
+                isAllowed(doc(literal), "ssm:GetParameter", `${ARN}/a/*`, { conditions: "unmet" }),
+                true,
+                "${*} is no variable: the statement holds with conditions unmet",
+            );
+            // Before 2012-10-17 there are no variables: `${` is text.
+            const old: PolicyDocument = { Version: "2008-10-17", Statement: [byTag] };
+            assert.equal(isAllowed(old, "ssm:GetParameter", resource), false);
+        });
+    });
+});
+
+describe("iam: readableBy lists the candidate ARNs a policy allows any of the actions on", () => {
+    const reads = ["ssm:GetParameter", "ssm:GetParameters"];
+    const a = [`${ARN}/github/a/deploy-key`, `${ARN}/github/a/receiver-token`];
+    const b = [`${ARN}/github/b/deploy-key`];
+
+    it("gives exactly the listed parameters, in the candidates' order", () => {
+        const policy = JSON.stringify(doc(allow(reads, [a[1], a[0]])));
+        assert.deepEqual(readableBy(policy, [...a, ...b], reads), a);
+    });
+
+    it("counts any one of the actions", () => {
+        assert.deepEqual(readableBy(doc(allow("ssm:GetParameters", a)), [...a, ...b], reads), a);
+        assert.deepEqual(readableBy(doc(allow("ssm:PutParameter", a)), [...a, ...b], reads), []);
+    });
+
+    it("reaches every tenant through a wildcard, and none through a Deny", () => {
+        assert.deepEqual(readableBy(doc(allow(reads, "*")), [...a, ...b], reads), [...a, ...b]);
+        assert.deepEqual(readableBy(doc(allow(reads, `${ARN}/github/*`)), [...a, ...b], reads), [
+            ...a,
+            ...b,
+        ]);
+        assert.deepEqual(
+            readableBy(
+                doc(allow(reads, "*"), deny("ssm:*", `${ARN}/github/b/*`)),
+                [...a, ...b],
+                reads,
+            ),
+            a,
+        );
+    });
+});
