@@ -480,7 +480,7 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
         case "aws:iam/role:Role": {
             // Auto-named as the engine names it (the logical name and a random suffix), so each
             // role's ARN is its own and a wire to another role's is seen.
-            const roleName = String(inputs.name ?? `${name}-${createHash("sha256").update(name).digest("hex").slice(0, 7)}`);
+            const roleName = typeof inputs.name === "string" ? inputs.name : `${name}-${createHash("sha256").update(name).digest("hex").slice(0, 7)}`;
             return { ...inputs, name: roleName, arn: `arn:aws:iam::123456789012:role/${roleName}` };
         }
         default:

@@ -130,7 +130,7 @@ describe("the offline render", () => {
     it("shows prod's protection when the two stacks' lists are compared", () => {
         const protectedUrns = (d: string) => readList(d).resources.filter((r) => r.protect).map((r) => r.urn);
         assert.deepEqual(protectedUrns(dir), []);
-        assert.ok(protectedUrns(prodDir).includes("flux-gitops:keys:DeployKey$tls:index/privateKey:PrivateKey::echo-server-deploy-key-key"));
+        assert.ok(protectedUrns(prodDir).includes("flux-gitops:app:FluxApplication$flux-gitops:keys:DeployKey$tls:index/privateKey:PrivateKey::echo-server-deploy-key-key"));
         // Same program, so the same resources line up, entry by entry (the overlay file is named after the stack).
         const names = (d: string) => readList(d).resources.map((r) => r.urn.replace(/-(dev|prod)-/, "-<stack>-"));
         assert.deepEqual(names(prodDir), names(dir));

@@ -114,26 +114,26 @@ describe("environments and applications", () => {
     it("protects prod's keys and their SSM parameters, and nothing in dev", () => {
         const protectedIn = (e: Evaluation) => e.resources.filter((r) => r.protect).map((r) => r.urn);
         assert.deepEqual(protectedIn(prod).map((u) => u.split("::").slice(2).join("::")).sort(), [
+            "flux-gitops:app:FluxApplication$flux-gitops:keys:DeployKey$flux-gitops:keys:StoredSecret$aws:ssm/parameter:Parameter::echo-server-deploy-key-ssm",
+            "flux-gitops:app:FluxApplication$flux-gitops:keys:DeployKey$flux-gitops:keys:StoredSecret::echo-server-deploy-key-ssm",
+            "flux-gitops:app:FluxApplication$flux-gitops:keys:DeployKey$github:index/repositoryDeployKey:RepositoryDeployKey::echo-server-deploy-key",
+            "flux-gitops:app:FluxApplication$flux-gitops:keys:DeployKey$tls:index/privateKey:PrivateKey::echo-server-deploy-key-key",
             "flux-gitops:app:FluxApplication$flux-gitops:keys:DeployKey::echo-server-deploy-key",
+            "flux-gitops:app:FluxApplication$flux-gitops:keys:WebhookToken$flux-gitops:keys:StoredSecret$aws:ssm/parameter:Parameter::echo-server-image-receiver-token-ssm",
+            "flux-gitops:app:FluxApplication$flux-gitops:keys:WebhookToken$flux-gitops:keys:StoredSecret$aws:ssm/parameter:Parameter::echo-server-receiver-token-ssm",
+            "flux-gitops:app:FluxApplication$flux-gitops:keys:WebhookToken$flux-gitops:keys:StoredSecret::echo-server-image-receiver-token-ssm",
+            "flux-gitops:app:FluxApplication$flux-gitops:keys:WebhookToken$flux-gitops:keys:StoredSecret::echo-server-receiver-token-ssm",
+            "flux-gitops:app:FluxApplication$flux-gitops:keys:WebhookToken$random:index/randomPassword:RandomPassword::echo-server-image-receiver-token",
+            "flux-gitops:app:FluxApplication$flux-gitops:keys:WebhookToken$random:index/randomPassword:RandomPassword::echo-server-receiver-token",
             "flux-gitops:app:FluxApplication$flux-gitops:keys:WebhookToken::echo-server-image-receiver-token",
             "flux-gitops:app:FluxApplication$flux-gitops:keys:WebhookToken::echo-server-receiver-token",
-            "flux-gitops:keys:DeployKey$flux-gitops:keys:StoredSecret::echo-server-deploy-key-ssm",
-            "flux-gitops:keys:DeployKey$github:index/repositoryDeployKey:RepositoryDeployKey::echo-server-deploy-key",
-            "flux-gitops:keys:DeployKey$tls:index/privateKey:PrivateKey::echo-server-deploy-key-key",
+            "flux-gitops:keys:GpgSigningKey$flux-gitops:keys:StoredSecret$aws:ssm/parameter:Parameter::bot-gpg-ssm",
             "flux-gitops:keys:GpgSigningKey$flux-gitops:keys:StoredSecret::bot-gpg-ssm",
             "flux-gitops:keys:GpgSigningKey$github:index/userGpgKey:UserGpgKey::bot-gpg",
             "flux-gitops:keys:GpgSigningKey$pulumi-nodejs:dynamic:Resource::bot-gpg-key",
             "flux-gitops:keys:GpgSigningKey::bot-gpg",
-            "flux-gitops:keys:StoredSecret$aws:ssm/parameter:Parameter::bot-gpg-ssm",
-            "flux-gitops:keys:StoredSecret$aws:ssm/parameter:Parameter::echo-server-deploy-key-ssm",
-            "flux-gitops:keys:StoredSecret$aws:ssm/parameter:Parameter::echo-server-image-receiver-token-ssm",
-            "flux-gitops:keys:StoredSecret$aws:ssm/parameter:Parameter::echo-server-receiver-token-ssm",
             "flux-gitops:keys:StoredSecret$aws:ssm/parameter:Parameter::ghcr-registry-token",
             "flux-gitops:keys:StoredSecret::ghcr-registry-token",
-            "flux-gitops:keys:WebhookToken$flux-gitops:keys:StoredSecret::echo-server-image-receiver-token-ssm",
-            "flux-gitops:keys:WebhookToken$flux-gitops:keys:StoredSecret::echo-server-receiver-token-ssm",
-            "flux-gitops:keys:WebhookToken$random:index/randomPassword:RandomPassword::echo-server-image-receiver-token",
-            "flux-gitops:keys:WebhookToken$random:index/randomPassword:RandomPassword::echo-server-receiver-token",
         ]);
         assert.deepEqual(protectedIn(dev), []);
     });

@@ -50,6 +50,7 @@ describe("the webhook receivers and the keys on their own", () => {
     describe("WebhookReceiver", () => {
         const args: WebhookReceiverArgs = {
             fluxNamespace: FLUX_NS,
+            routeNamespace: FLUX_NS,
             names,
             repository: "echo",
             token: TOKEN,
@@ -61,6 +62,18 @@ describe("the webhook receivers and the keys on their own", () => {
         it("records its hostname and its webhook URL, kept secret, in the state", async () => {
             const { outputs } = await recordState(() => new WebhookReceiver("echo-receiver", args));
             const url = `https://${HOSTNAME}${receiverWebhookPath(TOKEN, { name: names.receiver, namespace: FLUX_NS })}`;
+            assert.deepEqual(outputs.get("flux-gitops:flux:WebhookReceiver::echo-receiver"), { hostname: HOSTNAME, webhookUrl: secret(url) });
+        });
+
+        it("for a tenant: the Receiver in the tenant's namespace (its URL's digest names it), the route in Flux's", async () => {
+            const tenant = { ...args, fluxNamespace: "echo" };
+            const registered = await record(() => new WebhookReceiver("echo-receiver", tenant));
+            const namespaceOf = (type: string) => (one(registered, type, type.endsWith("HTTPRoute") ? "echo-receiver-route" : "echo-receiver").inputs.metadata as { namespace: string }).namespace;
+            assert.equal(namespaceOf("kubernetes:notification.toolkit.fluxcd.io/v1:Receiver"), "echo");
+            // The route reaches notification-controller's Service in Flux's namespace without a ReferenceGrant.
+            assert.equal(namespaceOf("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"), FLUX_NS);
+            const { outputs } = await recordState(() => new WebhookReceiver("echo-receiver", tenant));
+            const url = `https://${HOSTNAME}${receiverWebhookPath(TOKEN, { name: names.receiver, namespace: "echo" })}`;
             assert.deepEqual(outputs.get("flux-gitops:flux:WebhookReceiver::echo-receiver"), { hostname: HOSTNAME, webhookUrl: secret(url) });
         });
     });
