@@ -1,14 +1,13 @@
 // Package crds judges every rendered object as the Kubernetes API server would on create and on a
-// later update: custom resources against the reference CRDs in ../shared/crds with
-// k8s.io/apiextensions-apiserver, built-in kinds by strict decoding into k8s.io/api types.
+// later update: custom resources against the reference CRDs in ../shared/crds, and those built from
+// them (referenceCRDs), with k8s.io/apiextensions-apiserver; built-in kinds by strict decoding into
+// k8s.io/api types.
 package crds
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -72,32 +71,23 @@ func loadAPIServer(t testing.TB) *apiServer {
 
 func buildAPIServer(t testing.TB) *apiServer {
 	t.Helper()
-	dir := render.CRDDir(t)
-	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no CRD in %s (%v)", dir, err)
-	}
 	s := &apiServer{versions: map[schema.GroupVersionKind]*servedVersion{}, kinds: map[schema.GroupKind]string{}}
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, ref := range referenceCRDs(t) {
 		crd := &apiextensionsv1.CustomResourceDefinition{}
-		if err := yaml.UnmarshalStrict(data, crd); err != nil {
-			t.Fatalf("%s: not a CustomResourceDefinition: %v", file, err)
+		if err := yaml.UnmarshalStrict(ref.data, crd); err != nil {
+			t.Fatalf("%s: not a CustomResourceDefinition: %v", ref.file, err)
 		}
 		gk := schema.GroupKind{Group: crd.Spec.Group, Kind: crd.Spec.Names.Kind}
-		s.kinds[gk] = filepath.Base(file)
+		s.kinds[gk] = ref.file
 		for _, v := range crd.Spec.Versions {
 			if !v.Served {
 				continue
 			}
 			sv, err := serve(crd, v)
 			if err != nil {
-				t.Fatalf("%s version %s: %v", file, v.Name, err)
+				t.Fatalf("%s version %s: %v", ref.file, v.Name, err)
 			}
-			sv.file = filepath.Base(file)
+			sv.file = ref.file
 			s.versions[gk.WithVersion(v.Name)] = sv
 		}
 	}

@@ -103,13 +103,26 @@ func TestEveryRenderedKindHasAServedCRD(t *testing.T) {
 func TestHarnessReportsWhatTheAPIServerReports(t *testing.T) {
 	server := loadAPIServer(t)
 	dev := render.Load(t, "dev")
-	find := func(kind, ns, name string) *unstructured.Unstructured {
-		o, ok := dev.Find(kind, ns, name)
-		if !ok {
-			t.Fatalf("dev renders no %s %s/%s", kind, ns, name)
+	// The object changed in each case is dev's one object of that kind and name, in whichever
+	// namespace the program puts it (the application's own as a tenant, the Flux namespace for the
+	// FluxInstance).
+	objects := map[string]*unstructured.Unstructured{}
+	for _, o := range []struct{ kind, name string }{
+		{"Kustomization", "echo-server"}, {"GitRepository", "echo-server"}, {"Receiver", "echo-server"},
+		{"ImagePolicy", "echo-server"}, {"SecretStore", "parameters"}, {"FluxInstance", "flux"},
+	} {
+		var found []render.Object
+		for _, k := range dev.Kind(o.kind) {
+			if k.GetName() == o.name {
+				found = append(found, k)
+			}
 		}
-		return o.DeepCopy()
+		if len(found) != 1 {
+			t.Fatalf("dev renders %d %s named %s, want one", len(found), o.kind, o.name)
+		}
+		objects[o.kind] = found[0].Unstructured
 	}
+	find := func(kind string) *unstructured.Unstructured { return objects[kind].DeepCopy() }
 	tests := []struct {
 		name   string
 		object func() *unstructured.Unstructured
@@ -119,7 +132,7 @@ func TestHarnessReportsWhatTheAPIServerReports(t *testing.T) {
 		{
 			name: "an unknown spec field is a strict decoding error",
 			object: func() *unstructured.Unstructured {
-				u := find("Kustomization", "flux-system", "echo-server")
+				u := find("Kustomization")
 				_ = unstructured.SetNestedField(u.Object, true, "spec", "prunee")
 				return u
 			},
@@ -128,7 +141,7 @@ func TestHarnessReportsWhatTheAPIServerReports(t *testing.T) {
 		{
 			name: "an unknown metadata field is a strict decoding error",
 			object: func() *unstructured.Unstructured {
-				u := find("GitRepository", "flux-system", "echo-server")
+				u := find("GitRepository")
 				_ = unstructured.SetNestedField(u.Object, "x", "metadata", "nme")
 				return u
 			},
@@ -137,7 +150,7 @@ func TestHarnessReportsWhatTheAPIServerReports(t *testing.T) {
 		{
 			name: "a value outside the schema's enum is refused",
 			object: func() *unstructured.Unstructured {
-				u := find("Receiver", "flux-system", "echo-server")
+				u := find("Receiver")
 				_ = unstructured.SetNestedField(u.Object, "gitlabb", "spec", "type")
 				return u
 			},
@@ -146,7 +159,7 @@ func TestHarnessReportsWhatTheAPIServerReports(t *testing.T) {
 		{
 			name: "a CEL rule of the CRD is enforced (Receiver: generic-oidc may not set secretRef)",
 			object: func() *unstructured.Unstructured {
-				u := find("Receiver", "flux-system", "echo-server")
+				u := find("Receiver")
 				_ = unstructured.SetNestedField(u.Object, "generic-oidc", "spec", "type")
 				return u
 			},
@@ -155,7 +168,16 @@ func TestHarnessReportsWhatTheAPIServerReports(t *testing.T) {
 		{
 			name: "a namespaced kind without a namespace is refused",
 			object: func() *unstructured.Unstructured {
-				u := find("ImagePolicy", "flux-system", "echo-server")
+				u := find("ImagePolicy")
+				u.SetNamespace("")
+				return u
+			},
+			want: []string{"metadata.namespace: Required value", "some validation rules were not checked because the object was invalid"},
+		},
+		{
+			name: "the SecretStore CRD built from ClusterSecretStore's is namespaced",
+			object: func() *unstructured.Unstructured {
+				u := find("SecretStore")
 				u.SetNamespace("")
 				return u
 			},
@@ -164,12 +186,12 @@ func TestHarnessReportsWhatTheAPIServerReports(t *testing.T) {
 		{
 			name: "a transition rule compares old and new (FluxInstance: the sync name is immutable)",
 			old: func() *unstructured.Unstructured {
-				u := find("FluxInstance", "flux-system", "flux")
+				u := find("FluxInstance")
 				_ = unstructured.SetNestedMap(u.Object, map[string]any{"kind": "GitRepository", "url": "https://github.com/x/y", "ref": "refs/heads/main", "path": "clusters/dev", "name": "one"}, "spec", "sync")
 				return u
 			},
 			object: func() *unstructured.Unstructured {
-				u := find("FluxInstance", "flux-system", "flux")
+				u := find("FluxInstance")
 				_ = unstructured.SetNestedMap(u.Object, map[string]any{"kind": "GitRepository", "url": "https://github.com/x/y", "ref": "refs/heads/main", "path": "clusters/dev", "name": "two"}, "spec", "sync")
 				return u
 			},

@@ -1,8 +1,6 @@
 package crds
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	apiextensionsinternal "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
@@ -12,13 +10,11 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/apiserver/pkg/registry/rest"
-
-	"flux-gitops/conformance/internal/render"
 )
 
-// Every reference CRD installs on the API server the suites model: decoded and defaulted as
-// apiextensions.k8s.io/v1, then customresourcedefinition's strategy (BeforeCreate:
-// ValidateCustomResourceDefinition), which compiles every x-kubernetes-validations rule in the
+// Every reference CRD, and every one built from them (referenceCRDs), installs on the API server
+// the suites model: decoded and defaulted as apiextensions.k8s.io/v1, then
+// customresourcedefinition's strategy (BeforeCreate: ValidateCustomResourceDefinition), which compiles every x-kubernetes-validations rule in the
 // apiserver's CEL environment and refuses rules over the estimated cost limits. A CRD it refuses
 // would make every check of its objects meaningless.
 func TestReferenceCRDsInstall(t *testing.T) {
@@ -27,15 +23,11 @@ func TestReferenceCRDsInstall(t *testing.T) {
 	codecs := serializer.NewCodecFactory(scheme, serializer.EnableStrict)
 	decoder := codecs.UniversalDecoder(apiextensionsinternal.SchemeGroupVersion)
 	strategy := customresourcedefinition.NewStrategy(scheme)
-	files, _ := filepath.Glob(filepath.Join(render.CRDDir(t), "*.yaml"))
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
+	for _, ref := range referenceCRDs(t) {
+		t.Run(ref.file, func(t *testing.T) {
+			file := ref.file
 			// The universal decoder converts to the internal version, defaulting v1 on the way.
-			obj, gvk, err := decoder.Decode(data, nil, nil)
+			obj, gvk, err := decoder.Decode(ref.data, nil, nil)
 			if err != nil {
 				t.Fatalf("%s: decoding as the API server does: %v", file, err)
 			}
@@ -45,7 +37,7 @@ func TestReferenceCRDsInstall(t *testing.T) {
 			crd := obj.(*apiextensionsinternal.CustomResourceDefinition)
 			rest.FillObjectMetaSystemFields(crd)
 			if err := rest.BeforeCreate(strategy, requestContext(""), crd); err != nil {
-				t.Errorf("CustomResourceDefinition %s (%s) refused by the API server: %v", crd.Name, filepath.Base(file), err)
+				t.Errorf("CustomResourceDefinition %s (%s) refused by the API server: %v", crd.Name, file, err)
 			}
 		})
 	}

@@ -27,16 +27,23 @@ var strictDecoder = json.NewSerializerWithOptions(json.DefaultMetaFactory, schem
 
 // application is what one application's Flux objects say about its repository.
 type application struct {
-	name       string // the Kustomization's name
-	repository string // the GitRepository URL's last segment, the seeded repository
-	path       string // the Kustomization's spec.path
-	namespace  string // the Kustomization's spec.targetNamespace
-	updatePath string // the ImageUpdateAutomation's spec.update.path ("" when there is none)
-	image      string // the ImageRepository's spec.image
-	policy     string // namespace:name of its ImagePolicy
-	route      *unstructured.Unstructured
+	kustomization string         // the Kustomization's ID, `Kustomization <namespace>/<name>`
+	automation    *render.Object // its ImageUpdateAutomation (nil when there is none)
+	name          string         // the Kustomization's name
+	fluxNamespace string         // the namespace of its Flux objects: its tenant's, or the Flux namespace
+	repository    string         // the GitRepository URL's last segment, the seeded repository
+	path          string         // the Kustomization's spec.path
+	namespace     string         // the Kustomization's spec.targetNamespace
+	updatePath    string         // the ImageUpdateAutomation's spec.update.path ("" when there is none)
+	image         string         // the ImageRepository's spec.image
+	policy        string         // namespace:name of its ImagePolicy
+	route         *unstructured.Unstructured
 }
 
+// applications are the rendered Kustomizations that kustomize-controller reconciles, each with the
+// objects of its namespace that name it or its source. A suspended Kustomization is skipped as the
+// controller skips it (internal/controller/kustomization_controller.go Reconcile, v1.9.4: "Skip
+// reconciliation if the object is suspended"): it builds nothing (TestRetiredKustomizationsPruneNothing).
 func applications(t *testing.T, r *render.Render) []application {
 	t.Helper()
 	var apps []application
@@ -44,7 +51,10 @@ func applications(t *testing.T, r *render.Render) []application {
 		if k.GetAPIVersion() != "kustomize.toolkit.fluxcd.io/v1" {
 			continue
 		}
-		a := application{name: k.GetName()}
+		if suspended, _, _ := unstructured.NestedBool(k.Object, "spec", "suspend"); suspended {
+			continue
+		}
+		a := application{kustomization: k.ID(), name: k.GetName(), fluxNamespace: k.GetNamespace()}
 		a.path, _, _ = unstructured.NestedString(k.Object, "spec", "path")
 		a.namespace, _, _ = unstructured.NestedString(k.Object, "spec", "targetNamespace")
 		source, _, _ := unstructured.NestedString(k.Object, "spec", "sourceRef", "name")
@@ -56,6 +66,7 @@ func applications(t *testing.T, r *render.Render) []application {
 		a.repository = path.Base(strings.TrimSuffix(url, ".git"))
 		for _, u := range r.Kind("ImageUpdateAutomation") {
 			if ref, _, _ := unstructured.NestedString(u.Object, "spec", "sourceRef", "name"); ref == source && u.GetNamespace() == k.GetNamespace() {
+				a.automation = &u
 				a.updatePath, _, _ = unstructured.NestedString(u.Object, "spec", "update", "path")
 			}
 		}
@@ -65,7 +76,7 @@ func applications(t *testing.T, r *render.Render) []application {
 			if !ok {
 				t.Fatalf("%s: spec.imageRepositoryRef names ImageRepository %s/%s, not rendered", p.ID(), p.GetNamespace(), repo)
 			}
-			if p.GetName() == k.GetName() {
+			if p.GetNamespace() == k.GetNamespace() && p.GetName() == k.GetName() {
 				a.image, _, _ = unstructured.NestedString(ir.Object, "spec", "image")
 				a.policy = p.GetNamespace() + ":" + p.GetName()
 			}
@@ -78,10 +89,16 @@ func applications(t *testing.T, r *render.Render) []application {
 	return apps
 }
 
-// refsOf is every rendered ImagePolicy with a latest tag, as the controller's setters get them.
-func refsOf(r *render.Render, tag string) []latestRef {
+// refsOf is every rendered ImagePolicy of one namespace with a latest tag, as an
+// ImageUpdateAutomation there gets them: getPolicies (internal/controller/
+// imageupdateautomation_controller.go, image-automation-controller v1.2.1) lists the policies of
+// the automation's own namespace (narrowed by spec.policySelector, which the program does not set).
+func refsOf(r *render.Render, namespace, tag string) []latestRef {
 	var refs []latestRef
 	for _, p := range r.Kind("ImagePolicy") {
+		if p.GetNamespace() != namespace {
+			continue
+		}
 		repo, _, _ := unstructured.NestedString(p.Object, "spec", "imageRepositoryRef", "name")
 		ir, _ := r.Find("ImageRepository", p.GetNamespace(), repo)
 		image, _, _ := unstructured.NestedString(ir.Object, "spec", "image")
@@ -153,14 +170,16 @@ func TestSeededOverlaysBuild(t *testing.T) {
 	seen := 0
 	for _, r := range render.All(t) {
 		files := r.RepositoryFiles()
+		built := map[string]bool{}
 		for _, a := range applications(t, r) {
 			seeded, ok := files[a.repository]
 			if !ok {
 				continue
 			}
 			seen++
+			built[a.repository] = true
 			t.Run(r.Name+"/"+a.name, func(t *testing.T) {
-				what := "Kustomization flux-system/" + a.name + " in out/" + r.Name
+				what := a.kustomization + " in out/" + r.Name
 				b := build(t, writeFiles(t, seeded), a.path, what)
 				if diff := cmp.Diff([]string{"ConfigMap", "Deployment", "Service"}, b.kinds); diff != "" {
 					t.Fatalf("%s: kinds built (-want +got):\n%s", what, diff)
@@ -225,6 +244,11 @@ func TestSeededOverlaysBuild(t *testing.T) {
 				}
 			})
 		}
+		for repository := range files {
+			if !built[repository] {
+				t.Errorf("out/%s seeds repository %s, but no Kustomization that kustomize-controller reconciles builds it", r.Name, repository)
+			}
+		}
 	}
 	if seen == 0 {
 		t.Fatal("no variant seeds an application repository")
@@ -241,14 +265,17 @@ func TestImageUpdateChangesOnlyTheMarkedLine(t *testing.T) {
 		files := r.RepositoryFiles()
 		for _, a := range applications(t, r) {
 			seeded, ok := files[a.repository]
-			if !ok || a.updatePath == "" {
+			if !ok || a.automation == nil || a.updatePath == "" {
 				continue
 			}
 			seen++
 			t.Run(r.Name+"/"+a.name, func(t *testing.T) {
-				what := "ImageUpdateAutomation flux-system/" + a.name + " in out/" + r.Name
+				what := a.automation.ID() + " in out/" + r.Name
+				if _, set, _ := unstructured.NestedFieldNoCopy(a.automation.Object, "spec", "policySelector"); set {
+					t.Fatalf("%s: spec.policySelector is set; refsOf does not model it", what)
+				}
 				dir := writeFiles(t, seeded)
-				changed, err := updateWithSetters(filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(a.updatePath, "./"))), refsOf(r, newTag))
+				changed, err := updateWithSetters(filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(a.updatePath, "./"))), refsOf(r, a.fluxNamespace, newTag))
 				if err != nil {
 					t.Fatalf("%s: setters update: %v", what, err)
 				}
