@@ -67,6 +67,8 @@ export function clusterSecretStoreSpec(args: {
     readonly namespaces: readonly string[];
     readonly reader?: ServiceAccountRef;
 }): Record<string, unknown> {
+    // An empty list would serve no namespace at all: the platform's always has Flux's.
+    if (args.namespaces.length === 0) throw new Error("the platform's ClusterSecretStore needs at least one namespace to serve");
     const auth = args.reader ? { auth: { jwt: { serviceAccountRef: { name: args.reader.name, namespace: args.reader.namespace } } } } : {};
     return {
         provider: { aws: { service: "ParameterStore", region: args.region, ...auth } },

@@ -75,7 +75,11 @@ export interface TenantArgs {
     readonly kmsKeyArn?: string;
     /** Exactly the parameters the tenant reads: its own and the shared ones it needs. */
     readonly parameterArns: pulumi.Input<string>[];
-    /** What the SecretStore waits for besides the namespace (External Secrets' CRDs, when the stack installs it). */
+    /**
+     * What the SecretStore waits for besides the namespace and its reader: External Secrets, when the
+     * stack installs it (its release brings the SecretStore CRD; the platform's store is Ready once
+     * the controller runs).
+     */
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 

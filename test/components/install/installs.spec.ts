@@ -310,6 +310,10 @@ describe("what the stack installs", () => {
                 provider: { aws: { service: "ParameterStore", region: "us-east-1" } },
                 conditions: [{ namespaces: ["flux-system", "monitoring"] }],
             });
+            // No namespace would serve none: refused rather than written.
+            assert.throws(() => clusterSecretStoreSpec({ region: "us-east-1", namespaces: [] }), {
+                message: "the platform's ClusterSecretStore needs at least one namespace to serve",
+            });
             const withReader = clusterSecretStoreSpec({
                 region: "us-east-1",
                 namespaces: ["flux-system"],
