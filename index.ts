@@ -9,6 +9,7 @@ import { existingRepositoryFiles } from "./components/app/app-manifests";
 import { FluxApplication, fluxApplicationArgs, seededFilePaths } from "./components/app/flux-application";
 import { PushToDeploy } from "./components/deployments/push-to-deploy";
 import { ExternalSecrets, ExternalSecretsAccess } from "./components/install/external-secrets";
+import { FluxLockdownCheck, lockdownControllers } from "./components/install/flux-lockdown";
 import { FluxOperator } from "./components/install/flux-operator";
 import { GpgSigningKey } from "./components/keys/gpg-signing-key";
 import { knownHosts } from "./components/keys/known-hosts";
@@ -81,6 +82,10 @@ const githubAppPrivateKey = gh.app && stored("github-app-private-key", ssm.githu
 // --- What the stack installs: Flux (Flux Operator), External Secrets and its store -------------
 // Switched off, the cluster's own Flux / store is used and nothing waits for it.
 const fluxOperator = installs.flux && new FluxOperator("flux", { namespace: config.kubernetes.fluxNamespace, install: installs.flux }, options("kubernetes"));
+// Flux installed by someone else: its controllers must run with the lockdown the tenants rely on.
+if (!installs.flux && installs.tenancy) {
+    new FluxLockdownCheck("flux-lockdown", { namespace: config.kubernetes.fluxNamespace, controllers: lockdownControllers(config.apps.filter((a) => a.tenant)) }, options("kubernetes"));
+}
 const eso = installs.externalSecrets;
 // Tenants read through stores of their own; the platform's store serves the platform's namespaces only.
 const { namespaces: storeNamespaces, apps: platformApps } = config.platform;
@@ -95,10 +100,7 @@ const externalSecretsAccess = externalSecrets && eso ? { role: externalSecrets.r
 // The bot's and the registries' parameters only when a platform application reads them.
 const botSecrets = platformApps.length > 0 ? [...Object.values(registryTokens), botGithubToken, githubAppPrivateKey, ...gpgKey.parameterArns.map((parameterArn) => ({ parameterArn }))] : [];
 const platformParameterArns = [slackWebhook, discordWebhook, ...botSecrets].flatMap((s) => (s ? [s.parameterArn] : []));
-const sharedAccess =
-    externalSecretsAccess && platformParameterArns.length > 0
-        ? new ExternalSecretsAccess("external-secrets-access", { ...externalSecretsAccess, parameterArns: platformParameterArns }, options("aws"))
-        : undefined;
+const sharedAccess = externalSecretsAccess && platformParameterArns.length > 0 ? new ExternalSecretsAccess("external-secrets-access", { ...externalSecretsAccess, parameterArns: platformParameterArns }, options("aws")) : undefined;
 // What every ExternalSecret of the platform waits for: the store (and the AWS identity it reads
 // with) and the grant of the shared parameters.
 const secretStoreReady = [...(externalSecrets?.ready ?? []), ...(sharedAccess ? [sharedAccess.policy] : [])];

@@ -32,6 +32,11 @@ export interface RecordedResource {
     readonly protect: boolean;
     /** Every other resource option, as the engine receives it in the registration request. */
     readonly options: RecordedOptions;
+    /**
+     * The id of an existing object the program only reads (`<Resource>.get`, a ReadResourceRequest):
+     * the stack neither creates nor renders it. undefined for what the stack manages.
+     */
+    readonly readId?: string;
 }
 
 /**
@@ -105,6 +110,16 @@ export function requestOptions(req: RegisterRequest): RecordedOptions {
         deletedWith: req.getDeletedwith(),
         replacementTrigger: req.getReplacementTrigger()?.toJavaScript(),
     };
+}
+
+/** The part of the generated `ReadResourceRequest` (a `get`) this module reads. */
+interface ReadRequest {
+    getId(): string;
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getDependenciesList(): string[];
 }
 
 /** The part of the generated `RegisterResourceRequest` this module reads. */
@@ -543,6 +558,7 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
     // It is internal to @pulumi/pulumi; the URN comes from the monitor's own newUrn.
     interface MonitorPrototype {
         registerResource(req: unknown, cb: unknown): unknown;
+        readResource(req: unknown, cb: unknown): unknown;
         newUrn(parent: string, type: string, name: string): string;
         __recording?: boolean;
     }
@@ -564,6 +580,21 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
                 options: requestOptions(r),
             });
             return original.call(this, req, cb);
+        };
+        // A read (`get`) carries its parent and provider too: the engine needs a provider for it.
+        // eslint-disable-next-line @typescript-eslint/unbound-method
+        const originalRead = proto.readResource;
+        proto.readResource = function (this: MonitorPrototype, req: unknown, cb: unknown) {
+            const r = req as ReadRequest;
+            recorder.current?.set(`${r.getType()}::${r.getName()}`, {
+                urn: this.newUrn(r.getParent(), r.getType(), r.getName()),
+                parent: r.getParent(),
+                provider: r.getProvider(),
+                protect: false,
+                options: { ...NO_OPTIONS, dependencies: [...r.getDependenciesList()].sort() },
+                readId: r.getId(),
+            });
+            return originalRead.call(this, req, cb);
         };
         proto.__recording = true;
     }
@@ -601,6 +632,7 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
                     secretPaths,
                     protect: w.protect,
                     options: w.options,
+                    ...(w.readId !== undefined ? { readId: w.readId } : {}),
                 });
                 return { id, state };
             },
@@ -673,6 +705,7 @@ interface Wiring {
     readonly provider: string;
     readonly protect: boolean;
     readonly options: RecordedOptions;
+    readonly readId?: string;
 }
 const recorder: { current?: Map<string, Wiring> } = {};
 
@@ -713,8 +746,9 @@ export async function evaluateStack(stack: string, overrides: Record<string, Con
 
 /** The recorded resources that are Kubernetes objects (not providers, not Helm releases). */
 export function kubernetesResources(evaluation: Evaluation): RecordedResource[] {
+    // What the stack only reads (`get`) is the cluster's, not part of the render.
     return evaluation.resources.filter(
-        (r) => r.custom && r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release",
+        (r) => r.custom && r.readId === undefined && r.type.startsWith("kubernetes:") && r.type !== "kubernetes:helm.sh/v3:Release",
     );
 }
 

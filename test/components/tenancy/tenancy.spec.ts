@@ -10,6 +10,8 @@ import { evaluateStack } from "../../helpers/evaluations";
 import { assertDoesNotWait, assertWaits, object, objectsOfKind, one, ofType, parentOf } from "../../helpers/resources";
 import { reconcilerRoleBinding, TENANT_LABEL, tenantSecretStoreSpec } from "../../../components/tenancy/tenant";
 import { fluxInstanceSpec } from "../../../components/install/flux-operator";
+import { SSM_READ_ACTIONS } from "../../../components/install/iam";
+import { readableBy } from "../../../policy/iam";
 
 const KUSTOMIZATION = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization";
 const OIDC_ISSUER = "oidc.eks.eu-central-1.amazonaws.com/id/5C1E8E2A0B7D4F3A9E6B1C2D3E4F5A6B";
@@ -162,6 +164,25 @@ describe("each application a tenant of its own namespace", () => {
         }
         // The store waits for the account it reads as.
         assertWaits(apps, one(apps, "kubernetes:external-secrets.io/v1:SecretStore", "billing-tenant-store"), one(apps, "kubernetes:core/v1:ServiceAccount", "billing-tenant-secrets-reader"));
+    });
+
+    it("lets each tenant's role read exactly its own parameters and the shared ones it uses, as IAM resolves the policy", () => {
+        // Every parameter of the stack, and ARNs a wildcard would reach: another tenant's, and one
+        // that does not exist yet under a tenant's path.
+        const parameters = ofType(apps, "aws:ssm/parameter:Parameter").map((p) => `arn:aws:ssm:eu-central-1:123456789012:parameter${String(p.inputs.name)}`);
+        const candidates = [...parameters, "arn:aws:ssm:eu-central-1:123456789012:parameter/github/billing/future-key", "arn:aws:ssm:eu-central-1:123456789012:parameter/github/gpg-keys/another-bot"];
+        const readable = (policyName: string) =>
+            readableBy(String(one(apps, "aws:iam/rolePolicy:RolePolicy", policyName).inputs.policy), candidates, SSM_READ_ACTIONS).map((arn) => arn.replace(/^.*:parameter/, ""));
+        const own = (app: string) => [`/github/${app}/deploy-key`, `/github/${app}/image-receiver-token`, `/github/${app}/receiver-token`];
+        const bot = ["/github/bot-tokens/developer-friendly-bot", "/github/gpg-keys/developer-friendly-bot"];
+        assert.deepEqual(readable("echo-server-tenant-secrets-access").sort(), [...own("echo-server"), "/github/echo-server/ghcr-token", ...bot].sort());
+        // billing pulls from ghcr.io with the bot's token (stored under the first application's path).
+        assert.deepEqual(readable("billing-tenant-secrets-access").sort(), [...own("billing"), "/github/echo-server/ghcr-token", ...bot].sort());
+        assert.deepEqual(readable("search-tenant-secrets-access").sort(), [...own("search"), "/registries/docker.io/token", ...bot].sort());
+        // The platform's role reads the platform application's and the shared parameters, no tenant's.
+        const platform = [...readable("docs-external-secrets-access"), ...readable("external-secrets-access")];
+        for (const tenant of tenants) assert.deepEqual(platform.filter((p) => own(tenant).includes(p)), [], tenant);
+        assert.deepEqual(readable("docs-external-secrets-access").sort(), own("docs").sort());
     });
 
     it("serves only the platform's namespaces from the ClusterSecretStore, read as the platform's own account", () => {
