@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
 import { Evaluation, kubernetesObjects, mockParameterArn, secretPlaceholder } from "../../scripts/offline";
 import { evaluateStack } from "../helpers/evaluations";
-import { APP_MODE, APP_PRIVATE_KEY } from "../helpers/github-app";
-import { object, one, ofType } from "../helpers/resources";
+import { APP_MODE, APP_PRIVATE_KEY, rsaPrivateKeyPem } from "../helpers/github-app";
+import { assertWaits, object, one, ofType } from "../helpers/resources";
+import { PARAMETER_VERSIONS_ANNOTATION } from "../../components/flux/external-secret-specs";
 
 const SSM = "aws:ssm/parameter:Parameter";
 const APP_KEY_PARAMETER = "/flux-gitops/dev/github-app-private-key";
@@ -152,5 +153,56 @@ describe("the dev stack in GitHub App mode", () => {
             ["billing/billing-github-app", { kind: "SecretStore", name: "parameters" }],
             ["echo-server/echo-server-github-app", { kind: "SecretStore", name: "parameters" }],
         ]);
+    });
+
+    describe("rotating the App's private key", () => {
+        let original: Evaluation;
+        let rotated: Evaluation;
+        before(async () => {
+            const two = { ...APP_MODE, additionalApps: JSON.stringify([{ repository: "billing", image: "ghcr.io/developer-friendly/billing" }]) };
+            original = await evaluateStack("dev", two);
+            rotated = await evaluateStack("dev", { ...two, githubAppPrivateKey: { secret: rsaPrivateKeyPem("pkcs1") } });
+        });
+
+        it("changes the inputs of exactly the key's parameter and the organisation's provider, the same resources otherwise", () => {
+            const inputsByUrn = (e: Evaluation) => new Map(e.resources.map((r) => [r.urn, JSON.stringify(r.inputs)]));
+            const before = inputsByUrn(original);
+            const after = inputsByUrn(rotated);
+            assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort());
+            const changed = [...after].filter(([urn, inputs]) => before.get(urn) !== inputs).map(([urn]) => urn.split("::").slice(2).join("::"));
+            assert.deepEqual(changed.sort(), [
+                "flux-gitops:keys:StoredSecret$aws:ssm/parameter:Parameter::github-app-private-key",
+                "pulumi:providers:github::github-org",
+            ]);
+        });
+
+        it("updates both in place: neither a parameter's value nor a provider's PEM forces a replacement", () => {
+            // terraform-provider-aws internal/service/ssm/parameter.go resourceParameter: only `name`
+            // and `data_type` are ForceNew; a new value is a PutParameter with Overwrite, and
+            // CustomizeDiff makes `version` unknown whenever `value` changes. pulumi-terraform-bridge
+            // v3.137.0 (pulumi-github v6.15.0 provider/go.mod) pkg/tfbridge/provider.go configDiffer.DiffConfig
+            // replaces a provider only for a config key marked ForcesProviderReplace, and
+            // pulumi-github v6.15.0 provider/resources.go marks none.
+            for (const e of [original, rotated]) {
+                const parameter = one(e, "aws:ssm/parameter:Parameter", "github-app-private-key");
+                const provider = one(e, "pulumi:providers:github", "github-org");
+                for (const r of [parameter, provider]) assert.deepEqual(r.options.replaceOnChanges, [], r.name);
+                assert.equal(parameter.options.replacementTrigger, undefined);
+            }
+        });
+
+        it("re-syncs every tenant's App Secret in the same update: each pins the parameter's version output and waits for it", () => {
+            const parameter = one(rotated, "aws:ssm/parameter:Parameter", "github-app-private-key");
+            const readers = ofType(rotated, "kubernetes:external-secrets.io/v1:ExternalSecret").filter((r) =>
+                (r.inputs.spec as { data: { remoteRef: { key: string } }[] }).data.some((d) => d.remoteRef.key === APP_KEY_PARAMETER),
+            );
+            assert.deepEqual(readers.map((r) => (r.inputs.metadata as { namespace: string }).namespace).sort(), ["billing", "echo-server"]);
+            for (const reader of readers) {
+                assertWaits(rotated, reader, parameter);
+                // The version in the annotation is the parameter's output: a new version is a change
+                // of the ExternalSecret, which External Secrets answers with a sync (see rotation.spec.ts).
+                assert.match(String((reader.inputs.metadata as { annotations: Record<string, string> }).annotations[PARAMETER_VERSIONS_ANNOTATION]), new RegExp(`^${APP_KEY_PARAMETER}=[0-9]+$`));
+            }
+        });
     });
 });

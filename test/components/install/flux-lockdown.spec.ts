@@ -117,7 +117,7 @@ describe("the lockdown of a Flux installed by someone else", () => {
             const result = await check({ "kustomize-controller": FLUX_DEFAULT, "notification-controller": ["--no-cross-namespace-refs=true"] });
             assert.deepEqual(result.missing["kustomize-controller"], ["no-cross-namespace-refs", "no-remote-bases", "default-service-account"]);
             assert.ok(result.error instanceof pulumi.RunError, String(result.error));
-            assert.match((result.error).message, /flux-system\/kustomize-controller: --no-cross-namespace-refs, --no-remote-bases, --default-service-account/);
+            assert.match(result.error.message, /flux-system\/kustomize-controller: --no-cross-namespace-refs, --no-remote-bases, --default-service-account/);
         });
 
         it("judges no controller whose arguments cannot be read (the offline evaluator's case)", async () => {
