@@ -104,6 +104,26 @@ describe("the GitHub Actions workflow", () => {
         }
     });
 
+    it("pins every action by its release's full commit SHA, the release said beside it", () => {
+        // A tag can be moved; a commit cannot. Each SHA is `git rev-parse <tag>^{commit}` in the
+        // action's repository: actions/checkout v4.4.0, actions/setup-node v4.4.0,
+        // aws-actions/configure-aws-credentials v4.3.1, pulumi/actions v6.6.1,
+        // actions/create-github-app-token v3.1.1.
+        const PINS: Record<string, string> = {
+            "actions/checkout": "11d5960a326750d5838078e36cf38b85af677262 # v4.4.0",
+            "actions/setup-node": "49933ea5288caeca8642d1e84afbd3f7d6820020 # v4.4.0",
+            "aws-actions/configure-aws-credentials": "7474bc4690e29a8392af63c5b98e7449536d5c3a # v4.3.1",
+            "pulumi/actions": "8582a9e8cc630786854029b4e09281acd6794b58 # v6.6.1",
+            "actions/create-github-app-token": "1b10c78c7865c340bc4f6099eb2f838309f1e8c3 # v3.1.1",
+        };
+        const uses = workflowText.split("\n").flatMap((l) => {
+            const m = /^\s*-?\s*uses: ([^@\s]+)@(.+)$/.exec(l);
+            return m ? [[m[1], m[2]] as const] : [];
+        });
+        assert.ok(uses.length >= 15);
+        for (const [action, ref] of uses) assert.equal(ref, PINS[action], action);
+    });
+
     describe("GitHub App", () => {
         // actions/create-github-app-token v3.1.1: `git rev-list -n1 v3.1.1` in its repository;
         // action.yml @v3.1.1 has client-id, private-key, owner, repositories, permission-<name>
