@@ -146,3 +146,9 @@ export async function recordState(build: () => unknown): Promise<{
 export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
     return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
 }
+
+/** How the engine marks a secret value in a serialized Struct (sdk/nodejs/runtime/rpc.ts). */
+export const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
+
+/** `value` as a component's recorded outputs hold a secret. */
+export const secret = (value: unknown): Record<string, unknown> => ({ [SECRET_SIG.key]: SECRET_SIG.value, value });
