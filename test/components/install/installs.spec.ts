@@ -706,8 +706,18 @@ describe("what the stack installs", () => {
             const installed = new Set(dev.resources.filter((r) => isInstalled(dev, r)).map((r) => r.urn));
             assert.ok(installed.has(one(dev, ROLE_POLICY, "external-secrets-access").urn));
             assert.ok(!installed.has(one(dev, ROLE_POLICY, "echo-server-tenant-secrets-access").urn));
+            // Instead of installing Flux, the stack checks the lockdown of the Flux it finds
+            // (components/install/flux-lockdown.ts): a component and the Deployments it reads.
+            const lockdown = bare.resources.filter((r) => r.urn.includes("flux-gitops:install:FluxLockdownCheck"));
+            assert.deepEqual(lockdown.map((r) => r.readId ?? r.type).sort(), [
+                "flux-gitops:install:FluxLockdownCheck",
+                "flux-system/image-automation-controller",
+                "flux-system/image-reflector-controller",
+                "flux-system/kustomize-controller",
+                "flux-system/notification-controller",
+            ]);
             assert.deepEqual(
-                bare.resources.map((r) => r.urn).sort(),
+                bare.resources.filter((r) => !lockdown.includes(r)).map((r) => r.urn).sort(),
                 dev.resources
                     .map((r) => r.urn)
                     .filter((u) => !installed.has(u))
