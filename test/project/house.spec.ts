@@ -17,8 +17,10 @@ function sources(dir: string): string[] {
 // The house rules of STYLE.md and CONTRIBUTING.md ("How the rooms connect") that a file's text shows.
 describe("the house", () => {
     it("keeps the composition root short: index.ts under 200 lines", () => {
+        // Stryker's sandbox inserts `// @ts-nocheck` and a blank line into every file: not the program's.
         const lines = fs
             .readFileSync(path.join(PROJECT_ROOT, "index.ts"), "utf8")
+            .replace(/^\/\/ @ts-nocheck\n\n?/m, "")
             .trimEnd()
             .split("\n").length;
         assert.ok(lines < 200, `index.ts has ${lines} lines`);
