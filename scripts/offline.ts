@@ -570,15 +570,17 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
         const original = proto.registerResource;
         // URNs as the engine forms them (engineUrn), not as the mocks' monitor does.
         proto.newUrn = (parent: string, type: string, name: string) => engineUrn(pulumi.getStack(), pulumi.getProject(), parent, type, name);
-        proto.registerResource = function (this: MonitorPrototype, req: unknown, cb: unknown) {
-            const r = req as RegisterRequest;
+        /** Records what the request says of the resource (its URN, parent and provider), then lets the mocks go on. */
+        const wire = (monitor: MonitorPrototype, r: Pick<ReadRequest, "getType" | "getName" | "getParent" | "getProvider">, extra: Pick<Wiring, "protect" | "options" | "readId">) =>
             recorder.current?.set(`${r.getType()}::${r.getName()}`, {
-                urn: this.newUrn(r.getParent(), r.getType(), r.getName()),
+                urn: monitor.newUrn(r.getParent(), r.getType(), r.getName()),
                 parent: r.getParent(),
                 provider: r.getProvider(),
-                protect: r.getProtect(),
-                options: requestOptions(r),
+                ...extra,
             });
+        proto.registerResource = function (this: MonitorPrototype, req: unknown, cb: unknown) {
+            const r = req as RegisterRequest;
+            wire(this, r, { protect: r.getProtect(), options: requestOptions(r) });
             return original.call(this, req, cb);
         };
         // A read (`get`) carries its parent and provider too: the engine needs a provider for it.
@@ -586,14 +588,7 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
         const originalRead = proto.readResource;
         proto.readResource = function (this: MonitorPrototype, req: unknown, cb: unknown) {
             const r = req as ReadRequest;
-            recorder.current?.set(`${r.getType()}::${r.getName()}`, {
-                urn: this.newUrn(r.getParent(), r.getType(), r.getName()),
-                parent: r.getParent(),
-                provider: r.getProvider(),
-                protect: false,
-                options: { ...NO_OPTIONS, dependencies: [...r.getDependenciesList()].sort() },
-                readId: r.getId(),
-            });
+            wire(this, r, { protect: false, options: { ...NO_OPTIONS, dependencies: [...r.getDependenciesList()].sort() }, readId: r.getId() });
             return originalRead.call(this, req, cb);
         };
         proto.__recording = true;
