@@ -52,6 +52,9 @@ describe("the lockdown of a Flux installed by someone else", () => {
         assert.deepEqual(missingLockdownFlags("notification-controller", ["--", "--no-cross-namespace-refs=true"]), ["no-cross-namespace-refs"]);
         assert.deepEqual(missingLockdownFlags("kustomize-controller", ["--no-cross-namespace-refs", "--no-remote-bases", "--default-service-account="]), ["default-service-account"]);
         assert.deepEqual([...controllerFlags(["-v=2", "--a=b=c", "positional"])], [["a", "b=c"]]);
+        // A value flag takes the next argument; at the end, with none, it is not set.
+        assert.deepEqual([...controllerFlags(["--default-service-account", "tenant-default", "--x"])], [["default-service-account", "tenant-default"], ["x", "true"]]);
+        assert.deepEqual([...controllerFlags(["--x", "--default-service-account"])], [["x", "true"]]);
     });
 
     it("checks the image controllers only when a tenant automates image updates", () => {

@@ -8,7 +8,8 @@ import { Evaluation, kubernetesObjects, RecordedResource } from "../../../script
 import { RENDER_VARIANTS } from "../../../scripts/render";
 import { evaluateStack } from "../../helpers/evaluations";
 import { assertDoesNotWait, assertWaits, object, objectsOfKind, one, ofType, parentOf } from "../../helpers/resources";
-import { reconcilerRoleBinding, TENANT_LABEL, tenantSecretStoreSpec } from "../../../components/tenancy/tenant";
+import * as pulumi from "@pulumi/pulumi";
+import { reconcilerRoleBinding, TENANT_LABEL, tenantLabelTransform, tenantSecretStoreSpec } from "../../../components/tenancy/tenant";
 import { fluxInstanceSpec } from "../../../components/install/flux-operator";
 import { SSM_READ_ACTIONS } from "../../../components/install/iam";
 import { readableBy } from "../../../policy/iam";
@@ -132,7 +133,13 @@ describe("each application a tenant of its own namespace", () => {
 
     it("reads each tenant's secrets through a store of its namespace, as its own reader account, with a role only that account may assume", () => {
         for (const tenant of tenants) {
-            assert.deepEqual(object(apps, "SecretStore", "parameters", tenant).spec, tenantSecretStoreSpec("eu-central-1"));
+            const store = object(apps, "SecretStore", "parameters", tenant);
+            assert.deepEqual(store.spec, {
+                provider: { aws: { service: "ParameterStore", region: "eu-central-1", auth: { jwt: { serviceAccountRef: { name: "external-secrets-reader" } } } } },
+            });
+            assert.deepEqual(tenantSecretStoreSpec("us-east-1"), { ...store.spec, provider: { aws: { ...store.spec.provider.aws, region: "us-east-1" } } });
+            // `pulumi up` waits until External Secrets has validated it (custom-resource.ts WAIT_FOR_READY).
+            assert.equal(store.metadata.annotations["pulumi.com/waitFor"], "condition=Ready");
             const role = one(apps, "aws:iam/role:Role", `${tenant}-tenant-secrets-role`);
             const reader = object(apps, "ServiceAccount", "external-secrets-reader", tenant);
             // The reader account names the role the tenant's grant is attached to.
@@ -156,14 +163,23 @@ describe("each application a tenant of its own namespace", () => {
                 },
             ]);
             assert.deepEqual(role.inputs.tags, { "flux-gitops:tenant": tenant });
+            assert.equal(role.inputs.description, `External Secrets for tenant ${tenant}: reads its SSM parameters, from namespace ${tenant} only`);
             // Its ExternalSecrets wait for the store and the grant of what they read.
             for (const es of ofType(apps, "kubernetes:external-secrets.io/v1:ExternalSecret").filter((r) => metadataOf(r).namespace === tenant)) {
                 assertWaits(apps, es, one(apps, "kubernetes:external-secrets.io/v1:SecretStore", `${tenant}-tenant-store`));
                 assertWaits(apps, es, one(apps, "aws:iam/rolePolicy:RolePolicy", `${tenant}-tenant-secrets-access`));
             }
         }
-        // The store waits for the account it reads as.
-        assertWaits(apps, one(apps, "kubernetes:external-secrets.io/v1:SecretStore", "billing-tenant-store"), one(apps, "kubernetes:core/v1:ServiceAccount", "billing-tenant-secrets-reader"));
+        // The store waits for the account it reads as, and for External Secrets (its CRD comes with the release).
+        const store = one(apps, "kubernetes:external-secrets.io/v1:SecretStore", "billing-tenant-store");
+        assertWaits(apps, store, one(apps, "kubernetes:core/v1:ServiceAccount", "billing-tenant-secrets-reader"));
+        assert.ok(store.options.dependencies.includes(one(apps, "kubernetes:external-secrets.io/v1:ClusterSecretStore", "external-secrets-store").urn));
+        assertWaits(apps, store, one(apps, "kubernetes:helm.sh/v3:Release", "external-secrets"));
+        // Every object of the tenant's namespace waits for the namespace.
+        const namespace = one(apps, "kubernetes:core/v1:Namespace", "billing-namespace");
+        for (const r of apps.resources.filter((x) => x.urn.includes("flux-gitops:tenancy:Tenant$kubernetes:") && x.name.startsWith("billing-"))) {
+            assert.ok(r.options.dependencies.includes(namespace.urn), `${r.name} waits for the namespace`);
+        }
     });
 
     it("lets each tenant's role read exactly its own parameters and the shared ones it uses, as IAM resolves the policy", () => {
@@ -234,6 +250,29 @@ describe("each application a tenant of its own namespace", () => {
         const delivery = apps.resources.find((r) => r.type === "flux-gitops:flux:AppDelivery" && r.name === "echo-server");
         assert.ok(delivery);
         assert.deepEqual(namespace.options.aliases, [`parent=${delivery.urn}`]);
+    });
+});
+
+describe("the tenant label transformation", () => {
+    const transform = tenantLabelTransform("billing", "billing");
+    const labelsOf = async (type: string, metadata: Record<string, unknown> | undefined) => {
+        const result = transform({ type, name: "x", props: { metadata }, opts: {}, resource: undefined as never });
+        if (!result) return "untouched";
+        return new Promise((resolve) => pulumi.output(result.props.metadata as Record<string, unknown>).apply((m) => resolve(m.labels)));
+    };
+
+    it("labels the tenant's Namespace and the Kubernetes objects in it, keeping labels they set", async () => {
+        assert.deepEqual(await labelsOf("kubernetes:core/v1:Namespace", { name: "billing" }), { [TENANT_LABEL]: "billing" });
+        assert.deepEqual(await labelsOf("kubernetes:core/v1:Secret", { name: "s", namespace: "billing", labels: { a: "b" } }), { [TENANT_LABEL]: "billing", a: "b" });
+        assert.deepEqual(await labelsOf("kubernetes:core/v1:Secret", { name: "s", namespace: "billing", labels: { [TENANT_LABEL]: "own" } }), { [TENANT_LABEL]: "own" });
+    });
+
+    it("leaves alone what is not the tenant's: other namespaces, other Namespaces, Helm releases, other clouds, objects without metadata", async () => {
+        assert.equal(await labelsOf("kubernetes:core/v1:Secret", { name: "s", namespace: "flux-system" }), undefined);
+        assert.equal(await labelsOf("kubernetes:core/v1:Namespace", { name: "search" }), undefined);
+        assert.equal(await labelsOf("kubernetes:helm.sh/v3:Release", { name: "r", namespace: "billing" }), "untouched");
+        assert.equal(await labelsOf("aws:iam/role:Role", { name: "r", namespace: "billing" }), "untouched");
+        assert.equal(await labelsOf("kubernetes:core/v1:Secret", undefined), "untouched");
     });
 });
 
