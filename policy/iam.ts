@@ -69,7 +69,8 @@ type Token = { readonly literal: string } | "*" | "?" | "seg";
 
 /** A statement compiled for evaluation: its effect, matchers and whether it depends on the request. */
 interface Compiled {
-    readonly effect: "Allow" | "Deny";
+    /** As written: only `Allow` and `Deny` (case-sensitive) take effect, any other grants and denies nothing. */
+    readonly effect: string | undefined;
     readonly actions: { readonly not: boolean; readonly patterns: readonly Token[][] };
     readonly resources: { readonly not: boolean; readonly patterns: readonly Token[][] };
     readonly conditional: boolean;
@@ -80,6 +81,18 @@ function strings(value: unknown): string[] | undefined {
     if (typeof value === "string") return [value];
     if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
     return undefined;
+}
+
+/**
+ * The one element of a pair (`Action`/`NotAction`, `Resource`/`NotResource`) that a statement holds;
+ * undefined when it holds neither or both, which IAM refuses.
+ */
+function oneOf(
+    listed: string[] | undefined,
+    not: string[] | undefined,
+): { not: boolean; values: string[] } | undefined {
+    if (listed !== undefined) return not === undefined ? { not: false, values: listed } : undefined;
+    return not === undefined ? undefined : { not: true, values: not };
 }
 
 /** `*` and `?` as wildcards, every other character literal. */
@@ -120,27 +133,20 @@ function resourcePattern(text: string, variables: boolean): { tokens: Token[]; v
 }
 
 function compile(statement: Statement, version: string | undefined): Compiled | undefined {
-    const effect = statement.Effect;
-    if (effect !== "Allow" && effect !== "Deny") return undefined;
-    const action = strings(statement.Action);
-    const notAction = strings(statement.NotAction);
-    const resource = strings(statement.Resource);
-    const notResource = strings(statement.NotResource);
     // IAM refuses a statement with neither or both of a pair: such a statement grants nothing.
-    if ((action === undefined) === (notAction === undefined)) return undefined;
-    if ((resource === undefined) === (notResource === undefined)) return undefined;
+    const actions = oneOf(strings(statement.Action), strings(statement.NotAction));
+    const resources = oneOf(strings(statement.Resource), strings(statement.NotResource));
+    if (actions === undefined || resources === undefined) return undefined;
     const variables = version === "2012-10-17";
-    const compiledResources = (resource ?? notResource ?? []).map((r) =>
-        resourcePattern(r, variables),
-    );
+    const compiledResources = resources.values.map((r) => resourcePattern(r, variables));
     return {
-        effect,
+        effect: statement.Effect,
         actions: {
-            not: notAction !== undefined,
-            patterns: (action ?? notAction ?? []).map((a) => glob(a.toLowerCase())),
+            not: actions.not,
+            patterns: actions.values.map((a) => glob(a.toLowerCase())),
         },
         resources: {
-            not: notResource !== undefined,
+            not: resources.not,
             patterns: compiledResources.map((r) => r.tokens),
         },
         conditional:
@@ -149,25 +155,25 @@ function compile(statement: Statement, version: string | undefined): Compiled | 
     };
 }
 
-/** Whether some string matches both patterns (a wildcard-free pattern is one string). */
+/**
+ * Whether some string matches both the pattern `a` and the ARN asked about `b` (which holds no `*`,
+ * only `seg` and `?`).
+ */
 function overlap(a: readonly Token[], b: readonly Token[]): boolean {
-    const memo = new Map<number, boolean>();
-    const width = b.length + 1;
+    const memo = new Map<string, boolean>();
     const go = (i: number, j: number): boolean => {
-        const key = i * width + j;
+        const key = `${i},${j}`;
         const known = memo.get(key);
         if (known !== undefined) return known;
         let result: boolean;
         if (i === a.length && j === b.length) result = true;
         else if (a[i] === "*") result = go(i + 1, j) || (j < b.length && go(i, j + 1));
-        else if (b[j] === "*") result = go(i, j + 1) || (i < a.length && go(i + 1, j));
         else if (b[j] === "seg")
-            // Here a[i] is a literal or `?`: the segment run may produce it unless it is a colon.
+            // Here a[i] is a literal or `?`: the segment run may produce it unless it is a colon
+            // (a `?` has no literal: the run produces a character other than a colon for it).
             result =
                 go(i, j + 1) ||
-                (i < a.length &&
-                    (a[i] === "?" || (a[i] as { literal: string }).literal !== ":") &&
-                    go(i + 1, j));
+                (i < a.length && (a[i] as { literal?: string }).literal !== ":" && go(i + 1, j));
         else if (i === a.length || j === b.length) result = false;
         else {
             const x = a[i];
@@ -185,28 +191,28 @@ function overlap(a: readonly Token[], b: readonly Token[]): boolean {
 }
 
 /**
- * Whether every string that matches `inner` matches `outer`: `outer` is matched against `inner`'s
- * text, where only a `*` of `outer` may take a `*` of `inner` and any wildcard of `outer` a `?` of
- * `inner`. Exact when `inner` has no wildcard; otherwise it may answer false for a cover that only
- * several wildcards of `outer` together make, which errs towards "not covered".
+ * Whether every string that matches `inner` (an ARN or action asked about: no `*`, only `seg` and
+ * `?`) matches `outer`: `outer` is matched against `inner`'s text, where only a `*` of `outer` may
+ * take a `seg` of `inner` and any wildcard of `outer` a `?` of `inner`. Exact when `inner` has no
+ * wildcard; otherwise it may answer false for a cover that only several wildcards of `outer`
+ * together make, which errs towards "not covered".
  */
 function covers(outer: readonly Token[], inner: readonly Token[]): boolean {
-    const memo = new Map<number, boolean>();
-    const width = inner.length + 1;
+    const memo = new Map<string, boolean>();
     const go = (i: number, j: number): boolean => {
-        const key = i * width + j;
+        const key = `${i},${j}`;
         const known = memo.get(key);
         if (known !== undefined) return known;
         let result: boolean;
         if (i === outer.length) result = j === inner.length;
         else if (outer[i] === "*") result = go(i + 1, j) || (j < inner.length && go(i, j + 1));
-        else if (j === inner.length || inner[j] === "*" || inner[j] === "seg") result = false;
+        else if (j === inner.length || inner[j] === "seg") result = false;
         else if (outer[i] === "?") result = go(i + 1, j + 1);
         else {
             const y = inner[j];
+            // A `?` of `inner` has no literal: no literal of `outer` covers it.
             result =
-                y !== "?" &&
-                (outer[i] as { literal: string }).literal === (y as { literal: string }).literal &&
+                (outer[i] as { literal: string }).literal === (y as { literal?: string }).literal &&
                 go(i + 1, j + 1);
         }
         memo.set(key, result);
@@ -236,13 +242,14 @@ function resourceMustMatch(s: Compiled, arn: readonly Token[]): boolean {
 }
 
 function statementsOf(doc: PolicyDocument | string): Compiled[] {
+    // JSON.parse may give null or a scalar: a document without statements (a scalar has no fields).
     const parsed = (typeof doc === "string" ? JSON.parse(doc) : doc) as PolicyDocument | null;
-    if (parsed === null || typeof parsed !== "object") return [];
-    const statement = parsed.Statement;
-    const list = Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
+    const statement = parsed?.Statement;
+    const version = parsed?.Version;
+    const list: unknown[] = Array.isArray(statement) ? statement : [statement];
     return list
-        .filter((s): s is Statement => s !== null && typeof s === "object")
-        .map((s) => compile(s, parsed.Version))
+        .filter((s): s is Statement => s !== null && s !== undefined)
+        .map((s) => compile(s, version))
         .filter((s): s is Compiled => s !== undefined);
 }
 

@@ -97,7 +97,7 @@ export interface Violation {
 }
 
 /** `namespace/name` of a Kubernetes object, for messages (the Pulumi name when not known). */
-function objectKey(r: TenancyResource): string {
+function objectKey(r: Pick<TenancyResource, "name" | "props">): string {
     const name = text(at(r.props, "metadata", "name"));
     const namespace = text(at(r.props, "metadata", "namespace"));
     const shown = typeof name === "string" ? name : r.name;
@@ -167,8 +167,8 @@ export function tenantKustomizationViolations(resources: readonly TenancyResourc
     const violations: Violation[] = [];
     for (const r of resources) {
         if (!isKind(r.type, "kustomize.toolkit.fluxcd.io", "Kustomization")) continue;
+        // A service account not known yet (UNKNOWN) matches no case below: nothing is reported.
         const account = text(at(r.props, "spec", "serviceAccountName"));
-        if (account === UNKNOWN) continue;
         const key = objectKey(r);
         if (isTenantObject(r, tenants)) {
             if (account === undefined) {
@@ -221,13 +221,13 @@ export function tenantClusterRoleBindingViolations(
             ) {
                 reached = `service account "${namespace}/${shown(name)}"`;
             } else if (kind === "User" && typeof name === "string") {
-                const parts = /^system:serviceaccount:([^:]+):(.+)$/.exec(name);
+                const parts = /^system:serviceaccount:([^:]+):(.+)/.exec(name);
                 if (parts && tenants.has(parts[1]))
                     reached = `service account "${parts[1]}/${parts[2]}"`;
             } else if (kind === "Group" && typeof name === "string") {
                 if (name === "system:serviceaccounts")
                     reached = "every service account (tenants' included)";
-                const parts = /^system:serviceaccounts:(.+)$/.exec(name);
+                const parts = /^system:serviceaccounts:(.+)/.exec(name);
                 if (parts && tenants.has(parts[1]))
                     reached = `every service account of "${parts[1]}"`;
             }
@@ -252,7 +252,7 @@ export function tenantClusterRoleBindingViolations(
 export function clusterSecretStoreConditionViolations(name: string, props: Props): string[] {
     const conditions = itemsAt(props, "spec", "conditions");
     if (conditions === UNKNOWN) return [];
-    const store = objectKey({ type: "", name, props });
+    const store = objectKey({ name, props });
     if (conditions.length === 0) {
         return [
             `ClusterSecretStore "${store}" has no spec.conditions: it serves ExternalSecrets of every namespace, tenants' included. List the namespaces it serves in spec.conditions[].namespaces.`,
@@ -260,7 +260,8 @@ export function clusterSecretStoreConditionViolations(name: string, props: Props
     }
     for (const condition of conditions) {
         const selector = at(condition, "namespaceSelector");
-        if (selector === UNKNOWN || selector === undefined || selector === null) continue;
+        // A selector not known yet reads its fields as UNKNOWN (see `at`), skipped below.
+        if (selector === undefined || selector === null) continue;
         const matchLabels = at(selector, "matchLabels");
         const matchExpressions = at(selector, "matchExpressions");
         if (matchLabels === UNKNOWN || matchExpressions === UNKNOWN) continue;
@@ -307,14 +308,16 @@ export function tenantParameters(resources: readonly TenancyResource[]): Map<str
 
 /** The IAM policy documents of a resource, with a label for messages: RolePolicy, Policy, Role inline policies. */
 function policyDocuments(r: TenancyResource): { label: string; document: unknown }[] {
+    // A document given as an object is used as it is; one not known yet (UNKNOWN) or absent is no
+    // object, and the caller skips it.
     const parse = (value: unknown): unknown => {
-        if (value === UNKNOWN || value === undefined) return undefined;
         if (typeof value !== "string") return value;
         try {
             return JSON.parse(value);
         } catch {
-            return undefined; // AWS refuses a document that does not parse: it grants nothing.
+            // AWS refuses a document that does not parse: it grants nothing.
         }
+        return undefined;
     };
     if (r.type === IAM_ROLE_POLICY || r.type === IAM_POLICY) {
         const label = `${r.type === IAM_POLICY ? "IAM policy" : "IAM role policy"} "${r.name}"`;
@@ -338,7 +341,6 @@ function policyDocuments(r: TenancyResource): { label: string; document: unknown
  */
 export function tenantParameterViolations(resources: readonly TenancyResource[]): Violation[] {
     const tenantOf = tenantParameters(resources);
-    if (new Set(tenantOf.values()).size < 2) return [];
     const arns = [...tenantOf.keys()];
     const violations: Violation[] = [];
     for (const r of resources) {
@@ -489,7 +491,8 @@ export function crossNamespaceReferenceViolations(
     const tenants = tenantNamespaces(resources);
     const violations: Violation[] = [];
     for (const r of resources) {
-        if (!r.type.startsWith("kubernetes:") || !isTenantObject(r, tenants)) continue;
+        // Only Kubernetes types match the kinds below (isKind).
+        if (!isTenantObject(r, tenants)) continue;
         const own = text(at(r.props, "metadata", "namespace"));
         if (typeof own !== "string") continue;
         const key = objectKey(r);

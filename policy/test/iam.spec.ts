@@ -84,6 +84,14 @@ describe("iam: an identity-based policy allows an action on a resource", () => {
                     Resource: resource,
                     NotResource: "x",
                 },
+                // Read as NotAction (or NotResource) alone, each of these would grant the request.
+                { Effect: "Allow", Action: "s3:GetObject", NotAction: "s3:*", Resource: resource },
+                {
+                    Effect: "Allow",
+                    Action: "ssm:GetParameter",
+                    Resource: `${ARN}/b/key`,
+                    NotResource: `${ARN}/c/key`,
+                },
             ] as Statement[]) {
                 assert.equal(
                     isAllowed(doc(statement), "ssm:GetParameter", resource),
@@ -91,6 +99,54 @@ describe("iam: an identity-based policy allows an action on a resource", () => {
                     JSON.stringify(statement),
                 );
             }
+            // "The Effect value is case sensitive" (reference_policies_elements_effect.html).
+            assert.equal(
+                isAllowed(
+                    doc(allow("*", "*"), { ...deny("ssm:GetParameter", resource), Effect: "deny" }),
+                    "ssm:GetParameter",
+                    resource,
+                ),
+                true,
+            );
+        });
+
+        it("never lets a Deny grant: where it does not deny, it allows nothing", () => {
+            // An ARN of some account: the Deny of one account's parameter does not cover it, and
+            // no Allow reaches it (reference_policies_evaluation-logic.html: denied by default).
+            const shape = "arn:aws:ssm:*:*:parameter/a/key";
+            assert.equal(
+                isAllowed(doc(deny("ssm:*", `${ARN}/a/key`)), "ssm:GetParameter", shape),
+                false,
+            );
+            assert.equal(
+                isAllowed(
+                    doc(allow("ssm:*", "*"), deny("ssm:*", `${ARN}/a/key`)),
+                    "ssm:GetParameter",
+                    shape,
+                ),
+                true,
+            );
+        });
+
+        it("reads what IAM's grammar does not allow (a document or statement that is no object, a list element that is no string) as granting nothing, without throwing", () => {
+            // reference_policies_grammar.html: a statement is an object, Action/Resource a string or
+            // a list of strings; IAM refuses any other document, but the pack must still answer.
+            const resource = `${ARN}/a/key`;
+            for (const json of ["null", "5", '"text"', "[]"]) {
+                assert.equal(isAllowed(json, "ssm:GetParameter", resource), false, json);
+            }
+            const statements = {
+                Version: "2012-10-17",
+                Statement: [null, "text", 5, allow("ssm:GetParameter", resource)],
+            } as unknown as PolicyDocument;
+            assert.equal(isAllowed(statements, "ssm:GetParameter", resource), true);
+            const elements = doc({
+                Effect: "Allow",
+                Action: [5, null, "ssm:GetParameter"],
+                Resource: [null, 5, resource],
+            } as unknown as Statement);
+            assert.equal(isAllowed(elements, "ssm:GetParameter", resource), true);
+            assert.equal(isAllowed(elements, "ssm:GetParameter", `${ARN}/b/key`), false);
         });
 
         it("takes Statement as one object as well as a list", () => {
@@ -285,6 +341,14 @@ describe("iam: an identity-based policy allows an action on a resource", () => {
                 ),
                 true,
             );
+            // A Deny's list likewise: it denies each resource listed.
+            const denyTwo = doc(
+                allow("ssm:*", "*"),
+                deny("ssm:*", [`${ARN}/a/one`, `${ARN}/a/two`]),
+            );
+            assert.equal(isAllowed(denyTwo, "ssm:GetParameter", `${ARN}/a/one`), false);
+            assert.equal(isAllowed(denyTwo, "ssm:GetParameter", `${ARN}/a/two`), false);
+            assert.equal(isAllowed(denyTwo, "ssm:GetParameter", `${ARN}/a/three`), true);
         });
 
         it("with NotResource, matches every resource but those listed (reference_policies_elements_notresource.html)", () => {
@@ -303,6 +367,15 @@ describe("iam: an identity-based policy allows an action on a resource", () => {
             });
             assert.equal(isAllowed(fence, "ssm:GetParameter", `${ARN}/a/key`), true);
             assert.equal(isAllowed(fence, "ssm:GetParameter", `${ARN}/b/key`), false);
+            // A Deny with a NotResource list denies only what none of the listed patterns match.
+            const fences = doc(allow("ssm:*", "*"), {
+                Effect: "Deny",
+                Action: "ssm:*",
+                NotResource: [`${ARN}/a/*`, `${ARN}/b/*`],
+            });
+            assert.equal(isAllowed(fences, "ssm:GetParameter", `${ARN}/a/key`), true);
+            assert.equal(isAllowed(fences, "ssm:GetParameter", `${ARN}/b/key`), true);
+            assert.equal(isAllowed(fences, "ssm:GetParameter", `${ARN}/c/key`), false);
         });
 
         it("reads an ARN asked with wildcards (a region or account not known) as any ARN of that shape", () => {
@@ -357,6 +430,39 @@ describe("iam: an identity-based policy allows an action on a resource", () => {
                 NotResource: `${ARN}/a/*`,
             });
             assert.equal(isAllowed(notOneAccount, "ssm:GetParameter", shape), true);
+        });
+
+        it("reads an asked `?` as one character not known: allowed if some character may be, denied only by a pattern that takes any", () => {
+            const key = doc(allow("ssm:GetParameter", `${ARN}/a/key`));
+            assert.equal(isAllowed(key, "ssm:GetParameter", `${ARN}/a/ke?`), true);
+            assert.equal(isAllowed(key, "ssm:GetParameter", `${ARN}/a/k?`), false, "one character");
+            const everything = allow("ssm:*", "*");
+            assert.equal(
+                isAllowed(
+                    doc(everything, deny("ssm:*", `${ARN}/a/ke?`)),
+                    "ssm:GetParameter",
+                    `${ARN}/a/ke?`,
+                ),
+                false,
+            );
+            assert.equal(
+                isAllowed(
+                    doc(everything, deny("ssm:*", `${ARN}/a/key`)),
+                    "ssm:GetParameter",
+                    `${ARN}/a/ke?`,
+                ),
+                true,
+                "the Deny names one of the characters",
+            );
+            // A Deny's `?` is one character: it does not cover a run of unknown length.
+            assert.equal(
+                isAllowed(
+                    doc(everything, deny("ssm:*", `${ARN}/a/?`)),
+                    "ssm:GetParameter",
+                    `${ARN}/a/*`,
+                ),
+                true,
+            );
         });
 
         it("keeps an asked `*` within its segment: it stands for a region or an account, never for `:`", () => {
@@ -459,10 +565,94 @@ describe("iam: an identity-based policy allows an action on a resource", () => {
                 true,
                 "${*} is no variable: the statement holds with conditions unmet",
             );
+            const question = doc(allow("ssm:GetParameter", `${ARN}/a/\${?}`));
+            assert.equal(
+                isAllowed(question, "ssm:GetParameter", `${ARN}/a/x`),
+                false,
+                "${?} is a literal ?",
+            );
+            const dollar = doc(allow("ssm:GetParameter", `${ARN}/a/\${$}`));
+            assert.equal(
+                isAllowed(dollar, "ssm:GetParameter", `${ARN}/a/x`),
+                false,
+                "${$} is a literal $",
+            );
+            assert.equal(
+                isAllowed(dollar, "ssm:GetParameter", `${ARN}/a/$`, { conditions: "unmet" }),
+                true,
+            );
             // Before 2012-10-17 there are no variables: `${` is text.
             const old: PolicyDocument = { Version: "2008-10-17", Statement: [byTag] };
             assert.equal(isAllowed(old, "ssm:GetParameter", resource), false);
         });
+
+        it("reads a document without Version as 2008-10-17 (reference_policies_elements_version.html): no variables, so nothing in Resource depends on the request", () => {
+            const unversioned = (...Statement: Statement[]): PolicyDocument => ({ Statement });
+            assert.equal(
+                isAllowed(
+                    unversioned(allow("*", "*"), deny("ssm:*", resource)),
+                    "ssm:GetParameter",
+                    resource,
+                ),
+                false,
+            );
+            assert.equal(
+                isAllowed(
+                    unversioned(allow("ssm:GetParameter", resource)),
+                    "ssm:GetParameter",
+                    resource,
+                    {
+                        conditions: "unmet",
+                    },
+                ),
+                true,
+            );
+        });
+
+        it("with conditions unmet, reaches nothing through a variable, whatever the statement's other resources", () => {
+            const mixed = allow("ssm:GetParameter", [
+                `${ARN}/\${aws:PrincipalTag/team}/*`,
+                resource,
+            ]);
+            assert.equal(isAllowed(doc(mixed), "ssm:GetParameter", `${ARN}/b/key`), true);
+            assert.equal(
+                isAllowed(doc(mixed), "ssm:GetParameter", `${ARN}/b/key`, { conditions: "unmet" }),
+                false,
+            );
+        });
+    });
+});
+
+describe("iam: patterns with many wildcards", () => {
+    it("are judged at once, without trying every way the wildcards could split the text", () => {
+        // Each (pattern position, text position) is judged once, so a pattern against a text takes
+        // about (pattern length x text length) steps, not one per way its n wildcards could split
+        // the m characters (C(m, n): seconds here, hours a little further). The pack must not stall
+        // a preview on a policy someone wrote with many wildcards.
+        const text = "a".repeat(32);
+        const pattern = `${"*a".repeat(8)}b`;
+        const start = Date.now();
+        assert.equal(
+            isAllowed(
+                doc(allow("ssm:GetParameter", `${ARN}/${pattern}`)),
+                "ssm:GetParameter",
+                `${ARN}/${text}`,
+            ),
+            false,
+        );
+        assert.equal(
+            isAllowed(doc(allow(`ssm:${pattern}`, "*")), `ssm:${text}`, `${ARN}/a`),
+            false,
+        );
+        assert.equal(
+            isAllowed(
+                doc(allow("*", "*"), deny("*", `${ARN}/${pattern}`)),
+                "ssm:GetParameter",
+                `${ARN}/${text}`,
+            ),
+            true,
+        );
+        assert.ok(Date.now() - start < 2000, `${Date.now() - start} ms`);
     });
 });
 

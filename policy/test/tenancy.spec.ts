@@ -8,13 +8,16 @@ import { strict as assert } from "node:assert";
 import type { StackValidationPolicy } from "@pulumi/policy";
 import * as policyProxy from "@pulumi/policy/proxy";
 import {
+    at,
     clusterSecretStoreConditions,
     parameterArn,
     tenantKustomizationServiceAccount,
     tenantNamespaces,
     tenantNoClusterRoleBinding,
     tenantNoCrossNamespaceRefs,
+    tenantParameters,
     tenantParametersIsolated,
+    UNKNOWN,
 } from "../tenancy";
 import { type FakeResource, runResourcePolicy, runStackPolicy, urnOf } from "./harness";
 
@@ -152,6 +155,9 @@ describe("tenant namespaces, as the stack shows them", () => {
             namespace("flux-system"),
             object("v1", "ConfigMap", "loose", "x", {}, { [TENANT]: "loose" }),
             object("v1", "ConfigMap", "flux-system", "y", {}),
+            // Labelled but in no namespace (cluster-scoped), or no Kubernetes object: no tenant namespace.
+            object("rbac.authorization.k8s.io/v1", "ClusterRole", undefined, "z", {}, { [TENANT]: "z" }),
+            { type: "aws:iam/role:Role", name: "r", props: { metadata: { namespace: "aws", labels: { [TENANT]: "r" } } } },
         ];
         assert.deepEqual([...tenantNamespaces(resources)].sort(), ["echo", "loose"]);
     });
@@ -159,6 +165,18 @@ describe("tenant namespaces, as the stack shows them", () => {
     it("leave out a namespace whose label is not known yet", () => {
         const resources = proxied([namespace("echo", unknownStringValue)]);
         assert.deepEqual([...tenantNamespaces(resources)], []);
+    });
+});
+
+describe("reading properties with `at`", () => {
+    it("gives undefined past a missing step or a scalar, keeps UNKNOWN, turns a preview's unknown into UNKNOWN, and throws any other error", () => {
+        assert.equal(at({ a: { b: 1 } }, "a", "b"), 1);
+        assert.equal(at({ a: null }, "a", "b"), undefined);
+        assert.equal(at({ a: "text" }, "a", "length"), undefined);
+        assert.equal(at(UNKNOWN, "a"), UNKNOWN);
+        assert.equal(at(unknownCheckingProxy({ a: unknownStringValue }), "a", "b"), UNKNOWN);
+        const broken = Object.defineProperty({}, "a", { get: () => { throw new RangeError("broken"); } });
+        assert.throws(() => at(broken, "a"), RangeError);
     });
 });
 
@@ -212,6 +230,46 @@ describe("tenant-kustomization-service-account: a tenant's Kustomization applies
         assert.deepEqual(await messages(policy, stack), []);
     });
 
+    it("reads an empty serviceAccountName as none, as kustomize-controller does", async () => {
+        // fluxcd/pkg runtime/client/impersonator.go (runtime v0.110.3) setImpersonationConfig:
+        // `if sa := i.serviceAccountName; sa != ""`, else the default service account, else itself.
+        const stack = tenantStack();
+        find(stack, "Kustomization", "echo-server").props.spec.serviceAccountName = "";
+        assert.deepEqual(await messages(policy, stack), [
+            'Kustomization "echo/echo-server" belongs to a tenant but names no spec.serviceAccountName: it would apply as the namespace\'s "default" account. Set it to the tenant\'s own service account.',
+        ]);
+    });
+
+    it("names the FluxInstance's tenantDefaultServiceAccount, \"default\" when it sets none, and takes the lockdown from a FluxInstance only", async () => {
+        // flux-operator v0.58.1 internal/builder/profiles.go: defaultServiceAccount = "default".
+        const named = tenantStack();
+        find(named, "FluxInstance", "flux").props.spec.cluster.tenantDefaultServiceAccount = "flux-no-access";
+        delete find(named, "Kustomization", "platform").props.spec.serviceAccountName;
+        assert.deepEqual(await messages(policy, named), [
+            'Kustomization "flux-system/platform" names no spec.serviceAccountName while the FluxInstance enables multitenancy: kustomize-controller would apply it as the namespace\'s "flux-no-access" account. Set spec.serviceAccountName (kustomize-controller for a platform Kustomization).',
+        ]);
+        delete find(named, "FluxInstance", "flux").props.spec.cluster.tenantDefaultServiceAccount;
+        assert.deepEqual(await messages(policy, named), [
+            'Kustomization "flux-system/platform" names no spec.serviceAccountName while the FluxInstance enables multitenancy: kustomize-controller would apply it as the namespace\'s "default" account. Set spec.serviceAccountName (kustomize-controller for a platform Kustomization).',
+        ]);
+        // The same field on another kind enables nothing.
+        const other = tenantStack().filter((r) => !r.type.endsWith(":FluxInstance"));
+        other.push(object("helm.toolkit.fluxcd.io/v2", "HelmRelease", "flux-system", "flux", { spec: { cluster: { multitenant: true } } }));
+        delete find(other, "Kustomization", "platform").props.spec.serviceAccountName;
+        assert.deepEqual(await messages(policy, other), []);
+    });
+
+    it("finds a tenant's Kustomization by its label when its namespace is left to the provider", async () => {
+        const stack = tenantStack();
+        find(stack, "FluxInstance", "flux").props.spec.cluster.multitenant = false;
+        const k = find(stack, "Kustomization", "echo-server");
+        delete k.props.metadata.namespace;
+        delete k.props.spec.serviceAccountName;
+        assert.deepEqual(await messages(policy, stack), [
+            'Kustomization "echo-server" belongs to a tenant but names no spec.serviceAccountName: it would apply as kustomize-controller, with cluster-admin rights. Set it to the tenant\'s own service account.',
+        ]);
+    });
+
     it("reports nothing for a service account, a namespace or a multitenant flag not known yet", async () => {
         const unknownAccount = tenantStack();
         find(unknownAccount, "Kustomization", "echo-server").props.spec.serviceAccountName = unknownStringValue;
@@ -244,13 +302,30 @@ describe("tenant-no-cluster-role-binding: no ClusterRoleBinding reaches a tenant
             { kind: "ServiceAccount", name: "kustomize-controller", namespace: "flux-system" },
             { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "system:serviceaccounts:flux-system" },
         ]);
-        const found = await runStackPolicy(policy, [...tenantStack(), binding]);
+        // Each subject is judged by its kind and name (k8s.io/apiserver v0.36.4
+        // pkg/authentication/serviceaccount/util.go: the user name must start with
+        // "system:serviceaccount:"; rbac/v1 Subject: kinds "User", "Group", "ServiceAccount", and a
+        // namespace only for a ServiceAccount): none of these reaches a tenant's account.
+        const harmless = clusterRoleBinding("harmless", [
+            { kind: "User", name: "alice", namespace: "echo" },
+            { kind: "User", name: "system:serviceaccount:flux-system:kustomize-controller" },
+            { kind: "User", name: "oidc:system:serviceaccount:echo:flux-reconciler" },
+            { kind: "Group", name: "oidc:system:serviceaccounts:echo" },
+            { kind: "Group", name: "system:serviceaccounts:flux-system" },
+            { kind: "group", name: "system:serviceaccounts" },
+            { kind: "ServiceAccount", name: "system:serviceaccounts", namespace: "flux-system" },
+        ]);
+        const nameless = clusterRoleBinding("nameless", [{ kind: "ServiceAccount", namespace: "echo" }]);
+        const found = await runStackPolicy(policy, [...tenantStack(), binding, harmless, nameless]);
         assert.deepEqual(found, [
             'ClusterRoleBinding "too-wide" grants cluster-wide rights to service account "echo/flux-reconciler" of a tenant namespace: bind a tenant\'s accounts with a RoleBinding in its own namespace.',
             'ClusterRoleBinding "too-wide" grants cluster-wide rights to service account "shop/flux-reconciler" of a tenant namespace: bind a tenant\'s accounts with a RoleBinding in its own namespace.',
             'ClusterRoleBinding "too-wide" grants cluster-wide rights to every service account of "echo" of a tenant namespace: bind a tenant\'s accounts with a RoleBinding in its own namespace.',
             'ClusterRoleBinding "too-wide" grants cluster-wide rights to every service account (tenants\' included) of a tenant namespace: bind a tenant\'s accounts with a RoleBinding in its own namespace.',
-        ].map((message) => ({ message, urn: urnOf(binding) })));
+        ].map((message) => ({ message, urn: urnOf(binding) })).concat([{
+            message: 'ClusterRoleBinding "nameless" grants cluster-wide rights to service account "echo/?" of a tenant namespace: bind a tenant\'s accounts with a RoleBinding in its own namespace.',
+            urn: urnOf(nameless),
+        }]));
     });
 
     it("judges nothing in a stack without tenants, and nothing of a subject not known yet", async () => {
@@ -258,6 +333,12 @@ describe("tenant-no-cluster-role-binding: no ClusterRoleBinding reaches a tenant
         assert.deepEqual(await messages(policy, [namespace("flux-system"), binding]), []);
         const unknown = clusterRoleBinding("later", [{ kind: "ServiceAccount", name: "x", namespace: unknownStringValue }]);
         assert.deepEqual(await messages(policy, proxied([...tenantStack(), unknown])), []);
+        const pending = [
+            clusterRoleBinding("no-subjects-yet", unknownStringValue as unknown as Props[]),
+            clusterRoleBinding("one-subject-not-known", [{ kind: "Group", name: "system:serviceaccounts" }, unknownStringValue as unknown as Props]),
+            clusterRoleBinding("names-not-known", [{ kind: "User", name: unknownStringValue }, { kind: "Group", name: unknownStringValue }]),
+        ];
+        assert.deepEqual(await messages(policy, proxied([...tenantStack(), ...pending])), []);
     });
 });
 
@@ -268,12 +349,23 @@ describe("cluster-secret-store-conditions: a ClusterSecretStore names the namesp
     it("passes a store with namespaces, or with a non-empty selector", async () => {
         assert.deepEqual(await runResourcePolicy(policy, store({ conditions: [{ namespaces: ["flux-system", "monitoring"] }] })), []);
         assert.deepEqual(await runResourcePolicy(policy, store({ conditions: [{ namespaceSelector: { matchLabels: { platform: "true" } } }] })), []);
+        // metav1.LabelSelectorAsSelector: each label and each expression is a requirement; a null
+        // selector is no selector (ESO client_manager.go reads a nil NamespaceSelector as unset).
+        const expression = { key: "platform", operator: "Exists" };
+        for (const namespaceSelector of [{ matchExpressions: [expression] }, { matchLabels: { platform: "true" }, matchExpressions: [expression] }, { matchLabels: null, matchExpressions: [expression] }]) {
+            assert.deepEqual(await runResourcePolicy(policy, store({ conditions: [{ namespaceSelector }] })), [], JSON.stringify(namespaceSelector));
+        }
+        assert.deepEqual(await runResourcePolicy(policy, store({ conditions: [{ namespaces: ["flux-system"], namespaceSelector: null }] })), []);
     });
 
     it("refuses a store without conditions, or with an empty list (External Secrets then serves every namespace)", async () => {
         const expected = ['ClusterSecretStore "parameters" has no spec.conditions: it serves ExternalSecrets of every namespace, tenants\' included. List the namespaces it serves in spec.conditions[].namespaces.'];
         assert.deepEqual(await runResourcePolicy(policy, store({})), expected);
         assert.deepEqual(await runResourcePolicy(policy, store({ conditions: [] })), expected);
+        // Without metadata.name (the provider names it), the message names the Pulumi resource.
+        const unnamed = store({});
+        delete unnamed.props.metadata.name;
+        assert.deepEqual(await runResourcePolicy(policy, unnamed), [expected[0].replace('"parameters"', `"${unnamed.name}"`)]);
     });
 
     it("refuses a condition with an empty namespaceSelector (metav1.LabelSelectorAsSelector: everything)", async () => {
@@ -284,8 +376,10 @@ describe("cluster-secret-store-conditions: a ClusterSecretStore names the namesp
 
     it("judges only ClusterSecretStores, and not conditions that are not known yet", async () => {
         assert.deepEqual(await runResourcePolicy(policy, object("external-secrets.io/v1", "SecretStore", "echo", "parameters", { spec: {} })), []);
-        const pending = store({ conditions: unknownStringValue });
-        assert.deepEqual(await runResourcePolicy(policy, { ...pending, props: unknownCheckingProxy(pending.props) }), []);
+        for (const conditions of [unknownStringValue, [{ namespaceSelector: { matchLabels: unknownStringValue } }], [{ namespaceSelector: { matchExpressions: unknownStringValue } }]]) {
+            const pending = store({ conditions });
+            assert.deepEqual(await runResourcePolicy(policy, { ...pending, props: unknownCheckingProxy(pending.props) }), [], JSON.stringify(conditions));
+        }
     });
 });
 
@@ -342,6 +436,7 @@ describe("tenant-parameters-isolated: no IAM policy may read two tenants' parame
         assert.equal(parameterArn({ name: "/github/a/key", arn: `${ARN}/github/a/key` }), `${ARN}/github/a/key`);
         assert.equal(parameterArn({ name: "/github/a/key" }), "arn:*:ssm:*:*:parameter/github/a/key");
         assert.equal(parameterArn({ name: "plain" }), "arn:*:ssm:*:*:parameter/plain");
+        assert.equal(parameterArn({ name: "app/key" }), "arn:*:ssm:*:*:parameter/app/key", "only a leading slash goes");
         assert.equal(parameterArn({}), undefined);
         // An ARN output in another account is not reached by a policy over this account's parameters.
         const stack = tenantStack().filter((r) => r.type !== "aws:ssm/parameter:Parameter");
@@ -351,10 +446,52 @@ describe("tenant-parameters-isolated: no IAM policy may read two tenants' parame
         assert.deepEqual(await messages(policy, [...stack, rolePolicy("wide", "arn:aws:ssm:*:*:parameter/github/*")]), [reach("wide")]);
     });
 
+    it("finds a tenant's parameters by the tag, or by tagsAll (the provider's default_tags), and only SSM parameters with a name or ARN", () => {
+        const resources: FakeResource[] = [
+            parameter("/github/a/key", "a"),
+            { type: "aws:ssm/parameter:Parameter", name: "b", props: { name: "/github/b/key", tagsAll: { "flux-gitops:tenant": "b" } } },
+            { type: "aws:ssm/parameter:Parameter", name: "c", props: { name: unknownStringValue, tags: { "flux-gitops:tenant": "c" } } },
+            { type: "aws:iam/role:Role", name: "a-role", props: { name: "a-role", tags: { "flux-gitops:tenant": "a" } } },
+        ];
+        assert.deepEqual([...tenantParameters(proxied(resources as (FakeResource & { props: Props })[]))], [
+            ["arn:*:ssm:*:*:parameter/github/a/key", "a"],
+            ["arn:*:ssm:*:*:parameter/github/b/key", "b"],
+        ]);
+    });
+
+    it("names the tenants reached in order, whatever the order of the parameters", async () => {
+        const stack = tenantStack();
+        const parameters = stack.filter((r) => r.type === "aws:ssm/parameter:Parameter").reverse();
+        const reordered = [...parameters, ...stack.filter((r) => r.type !== "aws:ssm/parameter:Parameter")];
+        assert.deepEqual(await messages(policy, [...reordered, rolePolicy("wide", "*")]), [reach("wide")]);
+    });
+
+    it("reads a policy given as an object as well as its JSON, an inline policy without a name as \"?\", and a Role's inline policies only", async () => {
+        const document = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: "*" }] };
+        const asObject: FakeResource = { type: "aws:iam/rolePolicy:RolePolicy", name: "object", props: { policy: document } };
+        const role: FakeResource = { type: "aws:iam/role:Role", name: "reader", props: { inlinePolicies: [{ policy: JSON.stringify(document) }] } };
+        const notARole: FakeResource = { type: "aws:iam/user:User", name: "someone", props: { inlinePolicies: [{ name: "read", policy: JSON.stringify(document) }] } };
+        assert.deepEqual(await messages(policy, [...tenantStack(), asObject, role, notARole]), [
+            reach("object"),
+            'inline policy "?" of IAM role "reader" may read the SSM parameters of 2 tenants ("echo-server", "shop"): a tenant\'s role reads only its own parameters and the shared ones. List exact parameter ARNs, without wildcards that reach other tenants.',
+        ]);
+    });
+
+    it("counts a policy that does not parse, or parses to no object, for nothing (AWS refuses it)", async () => {
+        for (const text of ["{not json", '"text"', "null", "5"]) {
+            const broken: FakeResource = { type: "aws:iam/rolePolicy:RolePolicy", name: "broken", props: { policy: text } };
+            assert.deepEqual(await messages(policy, [...tenantStack(), broken]), [], text);
+        }
+    });
+
     it("reports nothing for a policy or a tag not known yet, nor with fewer than two tenants", async () => {
         const pending = rolePolicy("pending", "*");
         pending.props.policy = unknownStringValue;
         assert.deepEqual(await messages(policy, proxied([...tenantStack(), pending])), []);
+        const partly = rolePolicy("partly", "*");
+        partly.props.policy = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: unknownStringValue }] };
+        const inlineLater = { type: "aws:iam/role:Role", name: "later", props: { inlinePolicies: unknownStringValue } };
+        assert.deepEqual(await messages(policy, proxied([...tenantStack(), partly, inlineLater])), []);
         const untagged = tenantStack().map((r) => (r.props.tags ? { ...r, props: { ...r.props, tags: { "flux-gitops:tenant": unknownStringValue } } } : r));
         assert.deepEqual(await messages(policy, proxied([...untagged, rolePolicy("wide", "*")])), []);
         const oneTenant = tenantStack().filter((r) => r.props.tags?.["flux-gitops:tenant"] !== "shop");
@@ -403,6 +540,20 @@ describe("tenant-no-cross-namespace-refs: a tenant's objects refer only to their
         ]);
     });
 
+    it("refuses a HelmRelease of a tenant whose chartRef is in another namespace", async () => {
+        const release = object("helm.toolkit.fluxcd.io/v2", "HelmRelease", "shop", "db", { spec: { chartRef: { kind: "OCIRepository", name: "db", namespace: "flux-system" } } });
+        assert.deepEqual(await messages(policy, [...tenantStack(), release]), [refusal("HelmRelease", "shop/db", "flux-system", "spec.chartRef.namespace")]);
+    });
+
+    it("refuses an ExternalSecret of a tenant that reads one key of spec.data through a ClusterSecretStore, and judges only ExternalSecrets so", async () => {
+        const stack = tenantStack();
+        find(stack, "ExternalSecret", "echo-server-deploy-key").props.spec.data[0].sourceRef = { storeRef: { kind: "ClusterSecretStore", name: "parameters" } };
+        stack.push(object("v1", "ConfigMap", "echo", "look-alike", { spec: { secretStoreRef: { kind: "ClusterSecretStore", name: "parameters" } } }));
+        assert.deepEqual(await messages(policy, stack), [
+            'ExternalSecret "echo/echo-server-deploy-key" of a tenant reads through a ClusterSecretStore at spec.data[0].sourceRef.storeRef: a tenant reads only through the SecretStore of its own namespace.',
+        ]);
+    });
+
     it("refuses an ExternalSecret of a tenant that reads through a ClusterSecretStore, at the store or at one key", async () => {
         const stack = tenantStack();
         const secret = find(stack, "ExternalSecret", "echo-server-deploy-key");
@@ -425,5 +576,13 @@ describe("tenant-no-cross-namespace-refs: a tenant's objects refer only to their
         a.props.metadata.namespace = unknownStringValue;
         a.props.spec.eventSources[0].namespace = "shop";
         assert.deepEqual(await messages(policy, proxied(unknownOwn)), []);
+        // A labelled tenant object whose own namespace is not known yet, and lists not known yet.
+        const pending = tenantStack();
+        const labelled = find(pending, "Kustomization", "echo-server");
+        labelled.props.metadata.namespace = unknownStringValue;
+        labelled.props.spec.sourceRef.namespace = "flux-system";
+        find(pending, "Kustomization", "shop").props.spec.dependsOn = unknownStringValue;
+        find(pending, "ExternalSecret", "echo-server-deploy-key").props.spec.data = unknownStringValue;
+        assert.deepEqual(await messages(policy, proxied(pending)), []);
     });
 });
