@@ -18,7 +18,8 @@ class SurvivorLog {
     onMutantTested(result) {
         if (result.status !== "Survived" && result.status !== "NoCoverage") return;
         const { fileName, location, mutatorName, replacement, status } = result;
-        const where = `${path.relative(process.cwd(), fileName)}:${location.start.line}:${location.start.column + 1}`;
+        // Mutant results carry 1-based lines and columns (mutation-testing-report-schema).
+        const where = `${path.relative(process.cwd(), fileName)}:${location.start.line}:${location.start.column}`;
         const line = `${where} ${mutatorName} ${status}${result.static ? " (at import)" : ""}: ${String(replacement ?? "").replace(/\s+/g, " ")}\n`;
         fs.appendFileSync(LOG, line);
     }
