@@ -156,15 +156,31 @@ function compile(statement: Statement, version: string | undefined): Compiled | 
 }
 
 /**
+ * `step` from (0, 0), each pair (i, j) decided once: matching with `*` stays polynomial instead of
+ * trying every split again.
+ */
+function memoized(
+    step: (go: (i: number, j: number) => boolean, i: number, j: number) => boolean,
+): boolean {
+    const memo = new Map<string, boolean>();
+    const go = (i: number, j: number): boolean => {
+        const key = `${i},${j}`;
+        let result = memo.get(key);
+        if (result === undefined) {
+            result = step(go, i, j);
+            memo.set(key, result);
+        }
+        return result;
+    };
+    return go(0, 0);
+}
+
+/**
  * Whether some string matches both the pattern `a` and the ARN asked about `b` (which holds no `*`,
  * only `seg` and `?`).
  */
 function overlap(a: readonly Token[], b: readonly Token[]): boolean {
-    const memo = new Map<string, boolean>();
-    const go = (i: number, j: number): boolean => {
-        const key = `${i},${j}`;
-        const known = memo.get(key);
-        if (known !== undefined) return known;
+    return memoized((go, i, j) => {
         let result: boolean;
         if (i === a.length && j === b.length) result = true;
         else if (a[i] === "*") result = go(i + 1, j) || (j < b.length && go(i, j + 1));
@@ -184,10 +200,8 @@ function overlap(a: readonly Token[], b: readonly Token[]): boolean {
                     (x as { literal: string }).literal === (y as { literal: string }).literal) &&
                 go(i + 1, j + 1);
         }
-        memo.set(key, result);
         return result;
-    };
-    return go(0, 0);
+    });
 }
 
 /**
@@ -198,11 +212,7 @@ function overlap(a: readonly Token[], b: readonly Token[]): boolean {
  * together make, which errs towards "not covered".
  */
 function covers(outer: readonly Token[], inner: readonly Token[]): boolean {
-    const memo = new Map<string, boolean>();
-    const go = (i: number, j: number): boolean => {
-        const key = `${i},${j}`;
-        const known = memo.get(key);
-        if (known !== undefined) return known;
+    return memoized((go, i, j) => {
         let result: boolean;
         if (i === outer.length) result = j === inner.length;
         else if (outer[i] === "*") result = go(i + 1, j) || (j < inner.length && go(i, j + 1));
@@ -215,10 +225,8 @@ function covers(outer: readonly Token[], inner: readonly Token[]): boolean {
                 (outer[i] as { literal: string }).literal === (y as { literal?: string }).literal &&
                 go(i + 1, j + 1);
         }
-        memo.set(key, result);
         return result;
-    };
-    return go(0, 0);
+    });
 }
 
 /** Whether the statement's actions include `action` (a concrete action, matched case-insensitively). */
