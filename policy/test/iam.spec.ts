@@ -506,37 +506,25 @@ describe("iam: an identity-based policy allows an action on a resource", () => {
         });
 
         it("applies both when the caller says conditions are met, neither when unmet", () => {
-            assert.equal(
-                isAllowed(doc(conditional("Allow")), "ssm:GetParameter", resource, {
-                    conditions: "met",
-                }),
-                true,
-            );
-            assert.equal(
-                isAllowed(doc(allow("*", "*"), conditional("Deny")), "ssm:GetParameter", resource, {
-                    conditions: "met",
-                }),
-                false,
-            );
-            assert.equal(
-                isAllowed(doc(conditional("Allow")), "ssm:GetParameter", resource, {
-                    conditions: "unmet",
-                }),
-                false,
-            );
-            assert.equal(
-                isAllowed(doc(allow("*", "*"), conditional("Deny")), "ssm:GetParameter", resource, {
-                    conditions: "unmet",
-                }),
-                true,
-            );
-            assert.equal(
-                isAllowed(doc(allow("ssm:*", "*")), "ssm:GetParameter", resource, {
-                    conditions: "unmet",
-                }),
-                true,
-                "unconditional statements always count",
-            );
+            const cases: [string, ReturnType<typeof doc>, "met" | "unmet", boolean][] = [
+                ["conditional Allow, met", doc(conditional("Allow")), "met", true],
+                ["conditional Deny, met", doc(allow("*", "*"), conditional("Deny")), "met", false],
+                ["conditional Allow, unmet", doc(conditional("Allow")), "unmet", false],
+                [
+                    "conditional Deny, unmet",
+                    doc(allow("*", "*"), conditional("Deny")),
+                    "unmet",
+                    true,
+                ],
+                ["unconditional statements always count", doc(allow("ssm:*", "*")), "unmet", true],
+            ];
+            for (const [what, policy, conditions, expected] of cases) {
+                assert.equal(
+                    isAllowed(policy, "ssm:GetParameter", resource, { conditions }),
+                    expected,
+                    what,
+                );
+            }
         });
 
         it("reads a policy variable in a 2012-10-17 Resource as any value, like a condition; ${*} ${?} ${$} as the characters (reference_policies_variables.html)", () => {
