@@ -50,42 +50,29 @@ describe("the installs on their own", () => {
             assert.equal(role.inputs.description, "External Secrets in eso: reads the platform's SSM parameters of this stack");
         });
 
-        it("with Pod Identity: releases the chart atomically into a namespace it creates, with no role on the service account", async () => {
-            const release = one(await build({}), RELEASE, "external-secrets");
-            assert.deepEqual(releaseInputs(release), {
-                name: "external-secrets",
-                namespace: "external-secrets",
-                createNamespace: true,
-                chart: "external-secrets",
-                version: "2.9.0",
-                repositoryOpts: { repo: "https://charts.external-secrets.io" },
-                values: { installCRDs: true, serviceAccount: { create: true, name: "external-secrets" } },
-                atomic: true,
-                cleanupOnFail: true,
-                maxHistory: 10,
-            });
+        it("releases the chart atomically into a namespace it creates, the same with Pod Identity and IRSA: no role on the controller's service account", async () => {
+            // With IRSA the platform's store reads as an account of its own: the controller has no AWS identity.
+            for (const mode of [{}, irsa]) {
+                const release = one(await build(mode), RELEASE, "external-secrets");
+                assert.deepEqual(releaseInputs(release), {
+                    name: "external-secrets",
+                    namespace: "external-secrets",
+                    createNamespace: true,
+                    chart: "external-secrets",
+                    version: "2.9.0",
+                    repositoryOpts: { repo: "https://charts.external-secrets.io" },
+                    values: { installCRDs: true, serviceAccount: { create: true, name: "external-secrets" } },
+                    atomic: true,
+                    cleanupOnFail: true,
+                    maxHistory: 10,
+                });
+            }
         });
 
         it("with Pod Identity: the release waits for the association only, not for the role's ARN", async () => {
             const registered = await build({});
             assert.deepEqual(waitsFor(one(registered, RELEASE, "external-secrets")), ["external-secrets-pod-identity"]);
             assert.deepEqual(waitsFor(one(registered, ASSOCIATION, "external-secrets-pod-identity")), ["external-secrets-role"]);
-        });
-
-        it("with IRSA: the same release, its service account naming no role (the controller has no AWS identity of its own)", async () => {
-            const release = one(await build(irsa), RELEASE, "external-secrets");
-            assert.deepEqual(releaseInputs(release), {
-                name: "external-secrets",
-                namespace: "external-secrets",
-                createNamespace: true,
-                chart: "external-secrets",
-                version: "2.9.0",
-                repositoryOpts: { repo: "https://charts.external-secrets.io" },
-                values: { installCRDs: true, serviceAccount: { create: true, name: "external-secrets" } },
-                atomic: true,
-                cleanupOnFail: true,
-                maxHistory: 10,
-            });
         });
 
         it("with IRSA: no association, and the release waits for nothing", async () => {
