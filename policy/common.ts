@@ -6,9 +6,12 @@
 import type {
     EnforcementLevel,
     PolicyConfigSchema,
+    PolicyResource,
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 } from "@pulumi/policy";
 
 // Type tokens of the resources the policies judge, as the engine hands them to the pack.
@@ -119,6 +122,39 @@ export function resourcePolicy(
         ...spec,
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             for (const message of check(args)) reportViolation(message);
+        },
+    };
+}
+
+/** A resource of the stack as the stack policies' checks read it: plain values, its provider's URN. */
+export interface StackResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly props: Props;
+    /** The URN of the resource's provider. */
+    readonly providerUrn?: string;
+}
+
+/** A stack policy, mandatory unless it says otherwise, reporting each violation `check` finds among the stack's resources. */
+export function stackPolicy(
+    spec: Omit<StackValidationPolicy, "validateStack" | "enforcementLevel"> & {
+        enforcementLevel?: EnforcementLevel;
+    },
+    check: (resources: readonly StackResource[]) => readonly { message: string; urn?: string }[],
+): StackValidationPolicy {
+    return {
+        enforcementLevel: "mandatory",
+        ...spec,
+        validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+            const resources = args.resources.map((r: PolicyResource) => ({
+                type: r.type,
+                name: r.name,
+                urn: r.urn,
+                props: r.props,
+                providerUrn: r.provider?.urn,
+            }));
+            for (const v of check(resources)) reportViolation(v.message, v.urn);
         },
     };
 }

@@ -4,23 +4,19 @@
  * token (but the bot's, which only registers its GPG key: an App cannot), no deploy key, and no
  * GitRepository over SSH. App mode is read from the stack itself: a GitHub provider with `appAuth`.
  */
-import type {
-    PolicyResource,
-    ReportViolation,
-    StackValidationArgs,
-    StackValidationPolicy,
-} from "@pulumi/policy";
-import { GITHUB_DEPLOY_KEY, GITHUB_PROVIDER, GITHUB_USER_GPG_KEY, isKind, objectName } from "./common";
+import type { StackValidationPolicy } from "@pulumi/policy";
+import {
+    GITHUB_DEPLOY_KEY,
+    GITHUB_PROVIDER,
+    GITHUB_USER_GPG_KEY,
+    isKind,
+    objectName,
+    type StackResource,
+    stackPolicy,
+} from "./common";
 
-/** What the App-mode checks read of a resource. */
-export interface GithubResource {
-    readonly type: string;
-    readonly name: string;
-    readonly urn: string;
-    readonly props: Record<string, unknown>;
-    /** The URN of the resource's provider. */
-    readonly providerUrn?: string;
-}
+/** What the App-mode checks read of a resource: its type, name, URN, properties and provider. */
+export type GithubResource = StackResource;
 
 /** A set value: a non-empty string, or any object (a provider's config may arrive either way). */
 function isSet(value: unknown): boolean {
@@ -40,7 +36,9 @@ export function inGithubAppMode(resources: readonly GithubResource[]): boolean {
  * GPG keys (the bot's own) keeps its token: registering a user's GPG key takes a user's token
  * (github/docs server-to-server-permissions.json, gpg_keys: "server-to-server": false).
  */
-export function githubTokenViolations(resources: readonly GithubResource[]): { message: string; urn: string }[] {
+export function githubTokenViolations(
+    resources: readonly GithubResource[],
+): { message: string; urn: string }[] {
     if (!inGithubAppMode(resources)) return [];
     return resources
         .filter((p) => p.type === GITHUB_PROVIDER && isSet(p.props.token))
@@ -55,7 +53,9 @@ export function githubTokenViolations(resources: readonly GithubResource[]): { m
 }
 
 /** Deploy keys in App mode: Flux reads and pushes as the App. */
-export function deployKeyViolations(resources: readonly GithubResource[]): { message: string; urn: string }[] {
+export function deployKeyViolations(
+    resources: readonly GithubResource[],
+): { message: string; urn: string }[] {
     if (!inGithubAppMode(resources)) return [];
     return resources
         .filter((r) => r.type === GITHUB_DEPLOY_KEY)
@@ -69,7 +69,9 @@ export function deployKeyViolations(resources: readonly GithubResource[]): { mes
  * GitRepositories over SSH in App mode. The App's token is HTTP basic auth, which
  * source-controller uses only over http(s) (fluxcd/pkg git/v0.52.0 gogit/transport.go).
  */
-export function sshGitRepositoryViolations(resources: readonly GithubResource[]): { message: string; urn: string }[] {
+export function sshGitRepositoryViolations(
+    resources: readonly GithubResource[],
+): { message: string; urn: string }[] {
     if (!inGithubAppMode(resources)) return [];
     return resources
         .filter((r) => isKind(r.type, "source.toolkit.fluxcd.io", "GitRepository"))
@@ -83,26 +85,13 @@ export function sshGitRepositoryViolations(resources: readonly GithubResource[])
         }));
 }
 
-function asGithubResources(args: StackValidationArgs): GithubResource[] {
-    return args.resources.map((r: PolicyResource) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props, providerUrn: r.provider?.urn }));
-}
-
 function appModePolicy(
     name: string,
     description: string,
     remediationSteps: string,
     check: (resources: readonly GithubResource[]) => { message: string; urn: string }[],
 ): StackValidationPolicy {
-    return {
-        name,
-        description,
-        remediationSteps,
-        enforcementLevel: "mandatory",
-        severity: "high",
-        validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-            for (const v of check(asGithubResources(args))) reportViolation(v.message, v.urn);
-        },
-    };
+    return stackPolicy({ name, description, remediationSteps, severity: "high" }, check);
 }
 
 export function githubAppNoToken(): StackValidationPolicy {

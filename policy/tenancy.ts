@@ -11,14 +11,11 @@
  * that the update would not confirm.
  */
 import {
-    type PolicyResource,
-    type ReportViolation,
     type ResourceValidationPolicy,
-    type StackValidationArgs,
     type StackValidationPolicy,
     UnknownValueError,
 } from "@pulumi/policy";
-import { isKind, type Props, resourcePolicy, SSM_PARAMETER } from "./common";
+import { isKind, type Props, resourcePolicy, SSM_PARAMETER, stackPolicy } from "./common";
 import { readableBy } from "./iam";
 
 /** The label `flux create tenant` puts on a tenant's namespace and objects (its value: the tenant). */
@@ -519,25 +516,6 @@ export function crossNamespaceReferenceViolations(
     return violations;
 }
 
-function stackPolicy(
-    spec: Omit<StackValidationPolicy, "validateStack" | "enforcementLevel">,
-    check: (resources: readonly TenancyResource[]) => Violation[],
-): StackValidationPolicy {
-    return {
-        enforcementLevel: "mandatory",
-        ...spec,
-        validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-            const resources = args.resources.map((r: PolicyResource) => ({
-                type: r.type,
-                name: r.name,
-                urn: r.urn,
-                props: r.props,
-            }));
-            for (const v of check(resources)) reportViolation(v.message, v.urn);
-        },
-    };
-}
-
 export function tenantKustomizationServiceAccount(): StackValidationPolicy {
     return stackPolicy(
         {
@@ -570,8 +548,7 @@ export function clusterSecretStoreConditions(): ResourceValidationPolicy {
     return resourcePolicy(
         {
             name: "cluster-secret-store-conditions",
-            description:
-                "A ClusterSecretStore serves only the namespaces its conditions name.",
+            description: "A ClusterSecretStore serves only the namespaces its conditions name.",
             remediationSteps:
                 "Set `spec.conditions: [{namespaces: [<flux namespace>, …platform namespaces]}]` on the ClusterSecretStore; tenants read through their own SecretStore.",
             severity: "critical",
