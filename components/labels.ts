@@ -10,11 +10,13 @@ export function ownerLabels(project: string, stack: string): Record<string, stri
 }
 
 /**
- * A stack transformation that adds the owner labels to every Kubernetes object with metadata
- * (Helm releases have none: their objects belong to the chart). Labels the object sets win.
+ * A transformation that adds `labelsOf(type, metadata)`, when it gives any, to every Kubernetes
+ * object with metadata (Helm releases have none: their objects belong to the chart). Labels the
+ * object sets win. Client-side, so the offline evaluator sees it too.
  */
-export function ownerLabelsTransform(project: string, stack: string): pulumi.ResourceTransformation {
-    const labels = ownerLabels(project, stack);
+export function labelsTransform(
+    labelsOf: (type: string, metadata: Record<string, unknown>) => Record<string, string> | undefined,
+): pulumi.ResourceTransformation {
     return (args) => {
         if (!args.type.startsWith("kubernetes:") || args.type.startsWith("kubernetes:helm.sh/")) return undefined;
         const metadata = args.props.metadata as pulumi.Input<Record<string, unknown>> | undefined;
@@ -22,12 +24,18 @@ export function ownerLabelsTransform(project: string, stack: string): pulumi.Res
         return {
             props: {
                 ...args.props,
-                metadata: pulumi.output(metadata).apply((m) => ({
-                    ...m,
-                    labels: { ...labels, ...((m.labels as Record<string, string> | undefined) ?? {}) },
-                })),
+                metadata: pulumi.output(metadata).apply((m) => {
+                    const labels = labelsOf(args.type, m);
+                    return labels ? { ...m, labels: { ...labels, ...((m.labels) ?? {}) } } : m;
+                }),
             },
             opts: args.opts,
         };
     };
+}
+
+/** A stack transformation that adds the owner labels to every Kubernetes object with metadata. */
+export function ownerLabelsTransform(project: string, stack: string): pulumi.ResourceTransformation {
+    const labels = ownerLabels(project, stack);
+    return labelsTransform(() => labels);
 }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { WAIT_FOR_READY } from "../custom-resource";
+import { labelsTransform } from "../labels";
 import { EXTERNAL_SECRETS_API, SecretStoreRef } from "../flux/external-secret-specs";
 import { ExternalSecretsAccess, IRSA_ROLE_ANNOTATION } from "../install/external-secrets";
 import { irsaTrustPolicy } from "../install/iam";
@@ -160,21 +161,7 @@ export class Tenant extends pulumi.ComponentResource {
  * as the tenant's. Labels an object sets win.
  */
 export function tenantLabelTransform(tenant: string, namespace: string): pulumi.ResourceTransformation {
-    return (args) => {
-        if (!args.type.startsWith("kubernetes:") || args.type.startsWith("kubernetes:helm.sh/")) return undefined;
-        const metadata = args.props.metadata as pulumi.Input<Record<string, unknown>> | undefined;
-        if (metadata === undefined) return undefined;
-        const isNamespace = args.type === "kubernetes:core/v1:Namespace";
-        return {
-            props: {
-                ...args.props,
-                metadata: pulumi.output(metadata).apply((m) =>
-                    (isNamespace ? m.name : m.namespace) === namespace
-                        ? { ...m, labels: { [TENANT_LABEL]: tenant, ...((m.labels as Record<string, string> | undefined) ?? {}) } }
-                        : m,
-                ),
-            },
-            opts: args.opts,
-        };
-    };
+    return labelsTransform((type, m) =>
+        (type === "kubernetes:core/v1:Namespace" ? m.name : m.namespace) === namespace ? { [TENANT_LABEL]: tenant } : undefined,
+    );
 }
