@@ -26,7 +26,8 @@ export function labelsTransform(
                 ...args.props,
                 metadata: pulumi.output(metadata).apply((m) => {
                     const labels = labelsOf(args.type, m);
-                    return labels ? { ...m, labels: { ...labels, ...((m.labels) ?? {}) } } : m;
+                    const own = (m.labels ?? {}) as Record<string, string>;
+                    return labels ? { ...m, labels: { ...labels, ...own } } : m;
                 }),
             },
             opts: args.opts,
