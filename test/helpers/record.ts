@@ -147,6 +147,14 @@ export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
     return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
 }
 
+/** An unrelated resource standing for what a caller makes a component wait for. */
+class Marker extends pulumi.CustomResource {
+    constructor(name: string) {
+        super("test:index:Marker", name, {});
+    }
+}
+export const marker = (name: string): pulumi.CustomResource => new Marker(name);
+
 /** How the engine marks a secret value in a serialized Struct (sdk/nodejs/runtime/rpc.ts). */
 export const SECRET_SIG = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
 

@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import { evaluateStack } from "../../helpers/evaluations";
-import { deploymentSettingsArgs } from "../../../components/deployments/push-to-deploy";
+import { deploymentSettingsArgs, PushToDeploy, PushToDeploySpec } from "../../../components/deployments/push-to-deploy";
 import { bench, marginalResources } from "../../../scripts/bench";
+import { one as registeredOne, record } from "../../helpers/record";
 import { one, ofType, providerOf } from "../../helpers/resources";
 
 const SETTINGS = "pulumiservice:index:DeploymentSettings";
@@ -86,5 +87,33 @@ describe("scale", () => {
         // access, and with IRSA the platform's reader account instead of a Pod Identity association),
         // plus the shared bot token's StoredSecret and parameter; the tenant's alerts are counted above.
         assert.equal(rows[0].resources, 72 + 2 + 12 + 3 + 10);
+    });
+});
+
+describe("PushToDeploy on its own", () => {
+    const spec = (folder: string): PushToDeploySpec => ({
+        organization: "developer-friendly",
+        project: "flux-gitops",
+        stack: "dev",
+        repository: "developer-friendly/flux-gitops",
+        branch: "main",
+        folder,
+        awsRegion: "eu-west-1",
+    });
+    const settings = async (folder: string) => {
+        const s = registeredOne(await record(() => new PushToDeploy("push-to-deploy", spec(folder))), SETTINGS, "push-to-deploy").inputs;
+        return {
+            repoDir: (s.sourceContext as { git: { repoDir?: string } }).git.repoDir,
+            paths: (s.github as { paths: string[] }).paths,
+        };
+    };
+
+    it("deploys from a nested folder given with a trailing slash, the slash dropped", async () => {
+        assert.deepEqual(await settings("stacks/flux-gitops/"), { repoDir: "stacks/flux-gitops", paths: ["stacks/flux-gitops/**"] });
+    });
+
+    it("keeps a dot inside the folder's path: only a leading `./` is dropped", async () => {
+        assert.deepEqual(await settings("stacks/flux.gitops"), { repoDir: "stacks/flux.gitops", paths: ["stacks/flux.gitops/**"] });
+        assert.deepEqual(await settings("./stacks/flux.gitops"), { repoDir: "stacks/flux.gitops", paths: ["stacks/flux.gitops/**"] });
     });
 });

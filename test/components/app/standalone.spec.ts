@@ -1,19 +1,15 @@
 /**
- * The components, each used on its own (built under Pulumi's mocks, without the composition root):
- * what each registers, with which inputs, and what it waits for when the optional arguments a
- * stack passes (`fluxReady`, `secretStoreReady`, `dependsOn`, `seed`, a registry) are left out.
- * `dependencies` are the URNs of the RegisterResourceRequest: what the engine makes a resource wait for.
+ * The application's components, each used on its own (built under Pulumi's mocks, without the
+ * composition root): what each registers, with which inputs, and what it waits for when the
+ * optional arguments a stack passes (`fluxReady`, `secretStoreReady`, `seed`, a registry) are left
+ * out. `dependencies` are the URNs of the RegisterResourceRequest: what the engine makes a resource wait for.
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { AppManifests, AppManifestsArgs } from "../../components/app/app-manifests";
-import { FluxApplication, FluxApplicationArgs } from "../../components/app/flux-application";
-import { PushToDeploy, PushToDeploySpec } from "../../components/deployments/push-to-deploy";
-import { ImageAutomation, ImageAutomationArgs } from "../../components/flux/image-automation";
-import { fluxObjectNames } from "../../components/flux/names";
-import { FluxAlerts } from "../../components/monitoring/flux-alerts";
-import { Monitoring, MonitoringArgs } from "../../components/monitoring/monitoring";
-import { one, record, recordState, refusal, waitsFor } from "../helpers/record";
+import { AppManifests, AppManifestsArgs } from "../../../components/app/app-manifests";
+import { FluxApplication, FluxApplicationArgs } from "../../../components/app/flux-application";
+import { fluxObjectNames } from "../../../components/flux/names";
+import { marker, one, record, recordState, valueOf, waitsFor } from "../../helpers/record";
 
 const FILE = "github:index/repositoryFile:RepositoryFile";
 const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
@@ -21,34 +17,8 @@ const GIT_REPOSITORY = "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository";
 const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const IMAGE_REPOSITORY = "kubernetes:image.toolkit.fluxcd.io/v1:ImageRepository";
-const IMAGE_POLICY = "kubernetes:image.toolkit.fluxcd.io/v1:ImagePolicy";
-const IMAGE_UPDATE = "kubernetes:image.toolkit.fluxcd.io/v1:ImageUpdateAutomation";
-const SECRET = "kubernetes:core/v1:Secret";
-const PROVIDER = "kubernetes:notification.toolkit.fluxcd.io/v1beta3:Provider";
-const ALERT = "kubernetes:notification.toolkit.fluxcd.io/v1beta3:Alert";
-const SETTINGS = "pulumiservice:index:DeploymentSettings";
-const RELEASE = "kubernetes:helm.sh/v3:Release";
-const ALERTMANAGER_CONFIG = "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig";
 
-/** The value of an Output (mocks run as `pulumi up`: every value is known). */
-const valueOf = <T>(output: pulumi.Output<T>): Promise<T> =>
-    new Promise((resolve) => {
-        output.apply((v) => {
-            resolve(v);
-            return v;
-        });
-    });
-
-/** An unrelated resource standing for what a caller makes a component wait for. */
-class Marker extends pulumi.CustomResource {
-    constructor(name: string) {
-        super("test:index:Marker", name, {});
-    }
-}
-const marker = (name: string) => new Marker(name);
-
-
-describe("the components on their own", () => {
+describe("the application's components on their own", () => {
     describe("AppManifests", () => {
         const args = (overlayPath: string, extra: Partial<AppManifestsArgs> = {}): AppManifestsArgs => ({
             repository: "echo-server",
@@ -213,121 +183,6 @@ describe("the components on their own", () => {
                 "webhookUrl",
             ]);
             assert.equal(state.appUrl, "https://echo.example.com");
-        });
-    });
-
-    describe("PushToDeploy", () => {
-        const spec = (folder: string): PushToDeploySpec => ({
-            organization: "developer-friendly",
-            project: "flux-gitops",
-            stack: "dev",
-            repository: "developer-friendly/flux-gitops",
-            branch: "main",
-            folder,
-            awsRegion: "eu-west-1",
-        });
-        const settings = async (folder: string) => {
-            const s = one(await record(() => new PushToDeploy("push-to-deploy", spec(folder))), SETTINGS, "push-to-deploy").inputs;
-            return {
-                repoDir: (s.sourceContext as { git: { repoDir?: string } }).git.repoDir,
-                paths: (s.github as { paths: string[] }).paths,
-            };
-        };
-
-        it("deploys from a nested folder given with a trailing slash, the slash dropped", async () => {
-            assert.deepEqual(await settings("stacks/flux-gitops/"), { repoDir: "stacks/flux-gitops", paths: ["stacks/flux-gitops/**"] });
-        });
-
-        it("keeps a dot inside the folder's path: only a leading `./` is dropped", async () => {
-            assert.deepEqual(await settings("stacks/flux.gitops"), { repoDir: "stacks/flux.gitops", paths: ["stacks/flux.gitops/**"] });
-            assert.deepEqual(await settings("./stacks/flux.gitops"), { repoDir: "stacks/flux.gitops", paths: ["stacks/flux.gitops/**"] });
-        });
-    });
-
-    describe("ImageAutomation", () => {
-        const imageArgs: ImageAutomationArgs = {
-            fluxNamespace: "flux-system",
-            names: fluxObjectNames("echo"),
-            image: "ghcr.io/developer-friendly/echo",
-            registryCredentials: false,
-            policy: { policy: "semver", order: "asc", semverRange: ">=0.1.0" },
-            branch: "main",
-            pushBranch: "main",
-            updatePath: "./kustomize/overlays/dev",
-            authorName: "Bot",
-            authorEmail: "bot@example.com",
-            intervals: { scan: "5m", update: "5m" },
-        };
-
-        it("with nothing to wait for: the policy follows the repository, the automation the policy, nothing else", async () => {
-            const registered = await record(() => new ImageAutomation("echo-images", imageArgs));
-            assert.deepEqual(waitsFor(one(registered, IMAGE_REPOSITORY, "echo-images-repository")), []);
-            assert.deepEqual(waitsFor(one(registered, IMAGE_POLICY, "echo-images-policy")), ["echo-images-repository"]);
-            assert.deepEqual(waitsFor(one(registered, IMAGE_UPDATE, "echo-images-update")), ["echo-images-policy"]);
-        });
-    });
-
-    describe("FluxAlerts", () => {
-        it("with nothing to wait for: the Provider waits for its address Secret, the Alerts for the Provider", async () => {
-            const registered = await record(
-                () => new FluxAlerts("flux-alerts", { fluxNamespace: "flux-system", providerName: "alertmanager", alertmanagerAddress: "http://am:9093/api/v2/alerts" }),
-            );
-            assert.deepEqual(one(registered, SECRET, "flux-alerts-address").inputs, {
-                apiVersion: "v1",
-                kind: "Secret",
-                metadata: { name: "alertmanager-address", namespace: "flux-system" },
-                type: "Opaque",
-                stringData: { address: "http://am:9093/api/v2/alerts" },
-            });
-            assert.deepEqual(waitsFor(one(registered, SECRET, "flux-alerts-address")), []);
-            assert.deepEqual(waitsFor(one(registered, PROVIDER, "flux-alerts-provider")), ["flux-alerts-address"]);
-            assert.deepEqual(waitsFor(one(registered, ALERT, "flux-alerts-info")), ["flux-alerts-provider"]);
-            assert.deepEqual(waitsFor(one(registered, ALERT, "flux-alerts-error")), ["flux-alerts-provider"]);
-        });
-    });
-
-    describe("Monitoring", () => {
-        const monitoringArgs = (extraValues: Record<string, unknown>): MonitoringArgs => ({
-            namespace: "monitoring",
-            releaseName: "kps",
-            chartVersion: "82.18.0",
-            helmTimeoutSeconds: 600,
-            extraValues,
-            alertmanagerConfigName: "flux",
-            slackChannel: "#alerts",
-            slackWebhookParameter: { name: "/monitoring/slack", version: 2 },
-            discordWebhookParameter: { name: "/monitoring/discord", version: 5 },
-            clusterSecretStore: "aws-parameter-store",
-            refreshInterval: "1h",
-        });
-
-        it("installs the chart once its namespace exists, and loads the AlertmanagerConfig once the chart (its CRD) and the webhooks' Secret exist", async () => {
-            const registered = await record(() => new Monitoring("monitoring", monitoringArgs({})));
-            assert.deepEqual(waitsFor(one(registered, RELEASE, "monitoring")), ["monitoring-namespace"]);
-            assert.deepEqual(waitsFor(one(registered, ALERTMANAGER_CONFIG, "monitoring-alertmanager-config")), ["monitoring", "monitoring-webhooks"]);
-        });
-
-        it("records the release's name in the state", async () => {
-            const { outputs } = await recordState(() => new Monitoring("monitoring", monitoringArgs({})));
-            assert.deepEqual(outputs.get("flux-gitops:monitoring:Monitoring::monitoring"), { releaseName: "kps" });
-        });
-
-        it("without a store to wait for: the webhooks' ExternalSecret waits only for the namespace", async () => {
-            const registered = await record(() => new Monitoring("monitoring", monitoringArgs({})));
-            assert.deepEqual(waitsFor(one(registered, EXTERNAL_SECRET, "monitoring-webhooks")), ["monitoring-namespace"]);
-        });
-
-        it("refuses unsupported chart values, naming every one, before creating anything", async () => {
-            const { error, registered } = await refusal(
-                () => new Monitoring("monitoring", monitoringArgs({ alertmanager: { namespaceOverride: "elsewhere", stringConfig: "route: {}" } })),
-            );
-            assert.ok(error instanceof pulumi.ResourceError, `not a ResourceError: ${String(error)}`);
-            assert.equal(
-                error.message,
-                "unsupported kube-prometheus-stack values: alertmanager.namespaceOverride: Alertmanager must run in the release namespace; " +
-                    "alertmanager.stringConfig: would replace the Flux inhibit rules",
-            );
-            assert.deepEqual(registered, ["flux-gitops:monitoring:Monitoring"]);
         });
     });
 });
