@@ -4,8 +4,8 @@ import { evaluateStack } from "../helpers/evaluations";
 import { APP_MODE, APP_PRIVATE_KEY, rsaPrivateKeyPem } from "../helpers/github-app";
 import { assertWaits, object, one, ofType } from "../helpers/resources";
 import { PARAMETER_VERSIONS_ANNOTATION } from "../../components/flux/external-secret-specs";
+import { PARAMETER } from "../helpers/types";
 
-const SSM = "aws:ssm/parameter:Parameter";
 const APP_KEY_PARAMETER = "/flux-gitops/dev/github-app-private-key";
 
 /** Evaluates with GITHUB_TOKEN exported, as a CI job or a developer's shell may have it. */
@@ -47,7 +47,7 @@ describe("the dev stack in GitHub App mode", () => {
     it("makes no deploy key, no tls key and no deploy-key parameter, and stores no bot token for Flux", () => {
         assert.deepEqual(ofType(app, "github:index/repositoryDeployKey:RepositoryDeployKey"), []);
         assert.deepEqual(ofType(app, "tls:index/privateKey:PrivateKey"), []);
-        const names = ofType(app, SSM).map((p) => String(p.inputs.name));
+        const names = ofType(app, PARAMETER).map((p) => String(p.inputs.name));
         assert.ok(!names.includes("/github/echo-server/deploy-key"), names.join(", "));
         assert.ok(!names.includes("/github/bot-tokens/developer-friendly-bot"), "commit statuses are posted as the App");
         // The bot's own provider still registers its GPG key: an App cannot (github/docs
@@ -56,7 +56,7 @@ describe("the dev stack in GitHub App mode", () => {
     });
 
     it("stores the App's private key in SSM as a SecureString, secret in the state", () => {
-        const parameter = one(app, SSM, "github-app-private-key");
+        const parameter = one(app, PARAMETER, "github-app-private-key");
         assert.deepEqual(parameter.inputs, {
             name: APP_KEY_PARAMETER,
             type: "SecureString",

@@ -1,15 +1,14 @@
 import { strict as assert } from "node:assert";
 import { mockGpgFingerprint, mockParameterArn, mockParameterVersion } from "../../scripts/offline";
 import { evaluateStack } from "../helpers/evaluations";
-
-const SSM = "aws:ssm/parameter:Parameter";
+import { PARAMETER } from "../helpers/types";
 
 describe("the offline evaluator's stand-in values keep wires apart", () => {
     for (const stack of ["dev", "prod"]) {
         it(`gives each SSM parameter of ${stack} its own version and ARN, so a pin of another parameter's shows`, async () => {
             const evaluation = await evaluateStack(stack);
             const names = evaluation.resources
-                .filter((r) => r.type === SSM)
+                .filter((r) => r.type === PARAMETER)
                 .map((r) => String(r.inputs.name));
             assert.ok(names.length >= 6);
             const versions = names.map(mockParameterVersion);
@@ -24,7 +23,7 @@ describe("the offline evaluator's stand-in values keep wires apart", () => {
 
     it("puts a parameter's ARN in the stack's own region, so a policy naming another region shows", async () => {
         const dev = await evaluateStack("dev");
-        const parameter = dev.resources.find((r) => r.type === SSM);
+        const parameter = dev.resources.find((r) => r.type === PARAMETER);
         assert.ok(parameter);
         assert.equal(
             mockParameterArn("/a/b", "eu-central-1"),

@@ -8,11 +8,10 @@ import { Evaluation, kubernetesObjects, mockPrivateValue, secretPlaceholder } fr
 import { evaluateStack } from "../helpers/evaluations";
 import { requireSharedCrds, SHARED_CRDS } from "../helpers/schema";
 import { object, objectsOfKind, one, ofType, providerOf } from "../helpers/resources";
+import { PARAMETER, WEBHOOK } from "../helpers/types";
 
 /** The application's namespace: a tenant's Flux objects live there. */
 const TENANT_NS = "echo-server";
-const WEBHOOK = "github:index/repositoryWebhook:RepositoryWebhook";
-const PARAMETER = "aws:ssm/parameter:Parameter";
 
 /** The SSM parameter an ExternalSecret's first value reads. */
 function parameterOf(evaluation: Evaluation, externalSecretName: string) {

@@ -8,8 +8,8 @@ import * as YAML from "yaml";
 import { Evaluation } from "../../scripts/offline";
 import { evaluateStack } from "../helpers/evaluations";
 import { object, objectsOfKind, one, ofType, waitsFor } from "../helpers/resources";
+import { RELEASE } from "../helpers/types";
 
-const RELEASE = "kubernetes:helm.sh/v3:Release";
 const EXISTING = "http://alertmanager-operated.observability:9093/api/v2/alerts";
 
 /** The SSM parameters the stack writes, by name. */

@@ -24,8 +24,7 @@ import { evaluateStack } from "../helpers/evaluations";
 import { assertDoesNotWait, assertWaits, one, ofType, objectsOfKind } from "../helpers/resources";
 import { record, Registered } from "../helpers/record";
 import { requireSharedCrds, SHARED_CRDS } from "../helpers/schema";
-
-const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
+import { EXTERNAL_SECRET } from "../helpers/types";
 
 const annotationsOf = (r: { inputs: Record<string, unknown> }) =>
     (r.inputs.metadata as { annotations?: Record<string, string> }).annotations ?? {};

@@ -16,8 +16,8 @@ import {
 import { evaluateStack } from "../../helpers/evaluations";
 import { ofType } from "../../helpers/resources";
 import { record, Registered } from "../../helpers/record";
+import { FILE } from "../../helpers/types";
 
-const FILE = "github:index/repositoryFile:RepositoryFile";
 const BASE = ["kustomize/base/kustomization.yaml", "kustomize/base/deployment.yaml", "kustomize/base/service.yaml"];
 
 const args = (overlay: string, extra: Partial<AppManifestsArgs> = {}): AppManifestsArgs => ({

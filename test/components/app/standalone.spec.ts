@@ -10,13 +10,7 @@ import { AppManifests, AppManifestsArgs } from "../../../components/app/app-mani
 import { FluxApplication, FluxApplicationArgs } from "../../../components/app/flux-application";
 import { fluxObjectNames } from "../../../components/flux/names";
 import { marker, one, record, recordState, valueOf, waitsFor } from "../../helpers/record";
-
-const FILE = "github:index/repositoryFile:RepositoryFile";
-const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
-const GIT_REPOSITORY = "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository";
-const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
-const NAMESPACE = "kubernetes:core/v1:Namespace";
-const IMAGE_REPOSITORY = "kubernetes:image.toolkit.fluxcd.io/v1:ImageRepository";
+import { EXTERNAL_SECRET, FILE, GIT_REPOSITORY, HTTP_ROUTE, IMAGE_REPOSITORY, NAMESPACE } from "../../helpers/types";
 
 describe("the application's components on their own", () => {
     describe("AppManifests", () => {

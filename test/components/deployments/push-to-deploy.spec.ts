@@ -4,8 +4,7 @@ import { deploymentSettingsArgs, PushToDeploy, PushToDeploySpec } from "../../..
 import { bench, marginalResources } from "../../../scripts/bench";
 import { one as registeredOne, record } from "../../helpers/record";
 import { one, ofType, providerOf } from "../../helpers/resources";
-
-const SETTINGS = "pulumiservice:index:DeploymentSettings";
+import { SETTINGS } from "../../helpers/types";
 
 describe("push-to-deploy", () => {
     it("creates no Deployments settings and no Pulumi Cloud provider when disabled (the default)", async () => {

@@ -6,10 +6,7 @@ import { strict as assert } from "node:assert";
 import { ImageAutomation, ImageAutomationArgs } from "../../../components/flux/image-automation";
 import { fluxObjectNames } from "../../../components/flux/names";
 import { one, record, waitsFor } from "../../helpers/record";
-
-const IMAGE_REPOSITORY = "kubernetes:image.toolkit.fluxcd.io/v1:ImageRepository";
-const IMAGE_POLICY = "kubernetes:image.toolkit.fluxcd.io/v1:ImagePolicy";
-const IMAGE_UPDATE = "kubernetes:image.toolkit.fluxcd.io/v1:ImageUpdateAutomation";
+import { IMAGE_POLICY, IMAGE_REPOSITORY, IMAGE_UPDATE } from "../../helpers/types";
 
 describe("the image automation on its own", () => {
     describe("ImageAutomation", () => {

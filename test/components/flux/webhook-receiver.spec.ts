@@ -7,10 +7,9 @@ import { fluxObjectNames } from "../../../components/flux/names";
 import { ReceiverType, receiverWebhookPath } from "../../../components/flux/specs";
 import { ImageWebhookReceiver, ImageWebhookReceiverArgs, WebhookReceiver, WebhookReceiverArgs } from "../../../components/flux/webhook-receiver";
 import { one, record, recordState, Registered, secret, shortUrn } from "../../helpers/record";
+import { RECEIVER, WEBHOOK } from "../../helpers/types";
 
 const FLUX_NS = "flux-system";
-const RECEIVER = "kubernetes:notification.toolkit.fluxcd.io/v1:Receiver";
-const WEBHOOK = "github:index/repositoryWebhook:RepositoryWebhook";
 const TOKEN = "t".repeat(40);
 const HOSTNAME = "hooks.example.com";
 const names = fluxObjectNames("echo");

@@ -25,15 +25,8 @@ import { Evaluation, mockParameterArn, RecordedResource } from "../../../scripts
 import { evaluateStack } from "../../helpers/evaluations";
 import { one, ofType, waitsFor } from "../../helpers/resources";
 import { loadCrdSchemas, requireSharedCrds, validateWithCrd } from "../../helpers/schema";
+import { ASSOCIATION, FLUX_INSTANCE, RELEASE, ROLE, ROLE_POLICY, SERVICE_ACCOUNT, STORE, TENANT_STORE } from "../../helpers/types";
 
-const RELEASE = "kubernetes:helm.sh/v3:Release";
-const FLUX_INSTANCE = "kubernetes:fluxcd.controlplane.io/v1:FluxInstance";
-const STORE = "kubernetes:external-secrets.io/v1:ClusterSecretStore";
-const TENANT_STORE = "kubernetes:external-secrets.io/v1:SecretStore";
-const SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount";
-const ROLE = "aws:iam/role:Role";
-const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
-const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
 const INSTALL_TYPES = [
     "flux-gitops:install:FluxOperator",
     "flux-gitops:install:ExternalSecrets",
@@ -69,7 +62,6 @@ function allows(policy: PolicyDocument, action: string, arn: string): boolean {
             (s.Resource ?? []).some((r) => iamResourceMatches(r, arn)),
     );
 }
-
 
 /** The top-level resource a resource belongs to (itself when it has no parent). */
 function rootOf(e: Evaluation, r: RecordedResource): RecordedResource {

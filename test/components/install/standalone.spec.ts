@@ -10,13 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ExternalSecrets, ExternalSecretsArgs } from "../../../components/install/external-secrets";
 import { FluxOperator } from "../../../components/install/flux-operator";
 import { one, record, refusal, Registered, waitsFor } from "../../helpers/record";
+import { ASSOCIATION, FLUX_INSTANCE, RELEASE, ROLE, SERVICE_ACCOUNT, STORE } from "../../helpers/types";
 
-const RELEASE = "kubernetes:helm.sh/v3:Release";
-const ROLE = "aws:iam/role:Role";
-const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
-const SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount";
-const STORE = "kubernetes:external-secrets.io/v1:ClusterSecretStore";
-const FLUX_INSTANCE = "kubernetes:fluxcd.controlplane.io/v1:FluxInstance";
 const OIDC_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
 const ROLE_ARN = "arn:aws:iam::123456789012:role/external-secrets-role";
 

@@ -13,8 +13,8 @@ import { appSsmNames, gpgKeySsmName, registryTokenSsmName } from "../../../compo
 import { WEBHOOK_TOKEN_LENGTH } from "../../../components/keys/webhook-token";
 import { one, ofType, parentOf, providerOf } from "../../helpers/resources";
 import { record } from "../../helpers/record";
+import { PARAMETER } from "../../helpers/types";
 
-const SSM = "aws:ssm/parameter:Parameter";
 const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, unknown> };
 
 describe("keys and secrets of the dev stack", () => {
@@ -88,7 +88,7 @@ describe("keys and secrets of the dev stack", () => {
         assert.equal(deployKey.inputs.readOnly, false, "image automation pushes, so the key may write");
         assert.equal(providerOf(dev, deployKey).name, "github-org");
 
-        const parameter = one(dev, SSM, "echo-server-deploy-key-ssm");
+        const parameter = one(dev, PARAMETER, "echo-server-deploy-key-ssm");
         assert.deepEqual(parameter.inputs, {
             name: "/github/echo-server/deploy-key",
             type: "SecureString",
@@ -112,12 +112,12 @@ describe("keys and secrets of the dev stack", () => {
         assert.match(String(gpgKeys[0].inputs.armoredPublicKey), /mock public key of bot-gpg-key/);
         assert.equal(providerOf(dev, gpgKeys[0]).name, "github-bot");
 
-        const parameter = one(dev, SSM, "bot-gpg-ssm");
+        const parameter = one(dev, PARAMETER, "bot-gpg-ssm");
         assert.equal(parameter.inputs.name, "/github/gpg-keys/developer-friendly-bot");
         assert.equal(parameter.inputs.type, "SecureString");
         assert.equal(parameter.inputs.value, mockPrivateValue("pgp-private-key", "bot-gpg-key"));
         assert.equal(
-            ofType(dev, SSM).filter((p) => String(p.inputs.name).endsWith("-passphrase")).length,
+            ofType(dev, PARAMETER).filter((p) => String(p.inputs.name).endsWith("-passphrase")).length,
             0,
             "no passphrase parameter without a passphrase",
         );
@@ -129,7 +129,7 @@ describe("keys and secrets of the dev stack", () => {
     });
 
     it("stores the registry token from secret config and the random webhook token in SSM", () => {
-        const registry = one(dev, SSM, "ghcr-registry-token");
+        const registry = one(dev, PARAMETER, "ghcr-registry-token");
         assert.equal(registry.inputs.name, "/github/echo-server/ghcr-token");
         assert.equal(registry.inputs.type, "SecureString");
         assert.equal(registry.inputs.value, secretPlaceholder("flux-gitops:registryToken"));
@@ -137,14 +137,14 @@ describe("keys and secrets of the dev stack", () => {
         const password = one(dev, "random:index/randomPassword:RandomPassword", "echo-server-receiver-token");
         assert.deepEqual(password.inputs, { length: WEBHOOK_TOKEN_LENGTH, special: false });
         assert.ok(WEBHOOK_TOKEN_LENGTH >= 32);
-        const token = one(dev, SSM, "echo-server-receiver-token-ssm");
+        const token = one(dev, PARAMETER, "echo-server-receiver-token-ssm");
         assert.equal(token.inputs.name, "/github/echo-server/receiver-token");
         assert.equal(token.inputs.type, "SecureString");
         assert.equal(token.inputs.value, mockPrivateValue("password", "echo-server-receiver-token").padEnd(WEBHOOK_TOKEN_LENGTH, "x"));
     });
 
     it("puts every SSM parameter under a StoredSecret and hands its value to AWS as a secret", () => {
-        const parameters = ofType(dev, SSM);
+        const parameters = ofType(dev, PARAMETER);
         assert.equal(parameters.length, 8);
         for (const parameter of parameters) {
             assert.equal(parentOf(dev, parameter)?.type, "flux-gitops:keys:StoredSecret", parameter.name);
@@ -185,7 +185,7 @@ describe("keys and secrets of the dev stack", () => {
 
     it("stores a GPG passphrase next to the key when one is set", async () => {
         const withPassphrase = await evaluateStack("dev", { "flux-gitops:gpgPassphrase": { secret: "correct horse" } });
-        const parameter = one(withPassphrase, SSM, "bot-gpg-passphrase-ssm");
+        const parameter = one(withPassphrase, PARAMETER, "bot-gpg-passphrase-ssm");
         assert.equal(parameter.inputs.name, "/github/gpg-keys/developer-friendly-bot-passphrase");
         assert.equal(parameter.inputs.type, "SecureString");
         assert.equal(parameter.inputs.value, "correct horse");
@@ -247,7 +247,7 @@ describe("keys and secrets of the dev stack", () => {
         // ParameterAlreadyExists (PutParameter, Overwrite false on create). With `overwrite`, the create
         // would succeed and the old resource's delete would then remove the parameter by name.
         assert.deepEqual(PARAMETER_OPTIONS, { deleteBeforeReplace: true });
-        const parameters = ofType(dev, SSM);
+        const parameters = ofType(dev, PARAMETER);
         assert.equal(parameters.length, 8);
         for (const parameter of parameters) {
             assert.equal(parameter.options.deleteBeforeReplace, true, parameter.name);
@@ -256,11 +256,11 @@ describe("keys and secrets of the dev stack", () => {
     });
 
     it("puts each parameter on the tier its value needs: Standard for small values, Advanced for an RSA GPG key", async () => {
-        for (const parameter of ofType(dev, SSM)) assert.equal(parameter.inputs.tier, "Standard", parameter.name);
+        for (const parameter of ofType(dev, PARAMETER)) assert.equal(parameter.inputs.tier, "Standard", parameter.name);
         const rsa = await evaluateStack("dev", { gpgAlgorithm: "rsa4096" });
-        assert.equal(one(rsa, SSM, "bot-gpg-ssm").inputs.tier, "Advanced");
+        assert.equal(one(rsa, PARAMETER, "bot-gpg-ssm").inputs.tier, "Advanced");
         assert.deepEqual(
-            ofType(rsa, SSM).filter((p) => p.inputs.tier !== "Standard").map((p) => p.name),
+            ofType(rsa, PARAMETER).filter((p) => p.inputs.tier !== "Standard").map((p) => p.name),
             ["bot-gpg-ssm"],
         );
     });
@@ -278,7 +278,7 @@ describe("keys and secrets of the dev stack", () => {
                 botProvider: new github.Provider("github-bot", { owner: "bot" }),
             });
         const parameterNames = (registered: Awaited<ReturnType<typeof record>>) =>
-            registered.filter((r) => r.type === SSM).map((r) => r.inputs.name);
+            registered.filter((r) => r.type === PARAMETER).map((r) => r.inputs.name);
         const empty = await record(build(""));
         assert.deepEqual(parameterNames(empty), ["/github/gpg-keys/bot"]);
         assert.equal(empty.find((r) => r.type === "pulumi-nodejs:dynamic:Resource")?.inputs.passphrase, undefined);

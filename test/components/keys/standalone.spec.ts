@@ -12,10 +12,8 @@ import { GpgSigningKey, GpgSigningKeyArgs } from "../../../components/keys/gpg-s
 import { StoredSecret } from "../../../components/keys/stored-secret";
 import { WebhookToken } from "../../../components/keys/webhook-token";
 import { one, record, recordState, Registered, secret, SECRET_SIG, shortUrn } from "../../helpers/record";
+import { GPG_KEY, PARAMETER, USER_GPG_KEY } from "../../helpers/types";
 
-const PARAMETER = "aws:ssm/parameter:Parameter";
-const USER_GPG_KEY = "github:index/userGpgKey:UserGpgKey";
-const GPG_KEY = "pulumi-nodejs:dynamic:Resource";
 const TOKEN_VALUE = "w".repeat(40);
 
 /** What a registration waits for, as `type::name`, sorted. */
@@ -31,7 +29,6 @@ const COMPUTED: Record<string, Record<string, unknown>> = {
     "random:index/randomPassword:RandomPassword": { result: TOKEN_VALUE },
 };
 const computed: pulumi.ResourceTransformation = (a) => (a.type in COMPUTED ? { props: { ...a.props, ...COMPUTED[a.type] }, opts: a.opts } : undefined);
-
 
 describe("the keys on their own", () => {
     describe("DeployKey", () => {

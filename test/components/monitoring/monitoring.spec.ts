@@ -11,8 +11,7 @@ import {
     mergeValues,
 } from "../../../components/monitoring/specs";
 import { object, objectsOfKind, one, parentOf, providerOf } from "../../helpers/resources";
-
-const RELEASE = "kubernetes:helm.sh/v3:Release";
+import { RELEASE } from "../../helpers/types";
 
 /**
  * kube-prometheus-stack's default `alertmanager.config.inhibit_rules`, copied from

@@ -8,13 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FluxAlerts } from "../../../components/monitoring/flux-alerts";
 import { Monitoring, MonitoringArgs } from "../../../components/monitoring/monitoring";
 import { one, record, recordState, refusal, waitsFor } from "../../helpers/record";
-
-const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
-const SECRET = "kubernetes:core/v1:Secret";
-const PROVIDER = "kubernetes:notification.toolkit.fluxcd.io/v1beta3:Provider";
-const ALERT = "kubernetes:notification.toolkit.fluxcd.io/v1beta3:Alert";
-const RELEASE = "kubernetes:helm.sh/v3:Release";
-const ALERTMANAGER_CONFIG = "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig";
+import { ALERT, ALERTMANAGER_CONFIG, EXTERNAL_SECRET, PROVIDER, RELEASE, SECRET } from "../../helpers/types";
 
 describe("the monitoring components on their own", () => {
     describe("FluxAlerts", () => {

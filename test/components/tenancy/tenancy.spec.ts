@@ -13,8 +13,8 @@ import { reconcilerRoleBinding, TENANT_LABEL, tenantLabelTransform, tenantSecret
 import { fluxInstanceSpec } from "../../../components/install/flux-operator";
 import { SSM_READ_ACTIONS } from "../../../components/install/iam";
 import { readableBy } from "../../../policy/iam";
+import { KUSTOMIZATION } from "../../helpers/types";
 
-const KUSTOMIZATION = "kubernetes:kustomize.toolkit.fluxcd.io/v1:Kustomization";
 const OIDC_ISSUER = "oidc.eks.eu-central-1.amazonaws.com/id/5C1E8E2A0B7D4F3A9E6B1C2D3E4F5A6B";
 
 /** The render variant with three tenants and one platform application (scripts/render.ts). */
