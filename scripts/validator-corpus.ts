@@ -138,40 +138,50 @@ function hostnameProblem(v: string): string | undefined {
 /** Each group of an accepted pattern, as a distinct marker, so that the Go suite sees which group a reference took. */
 const marker = (i: number) => `<${i}>`;
 
-export function buildCorpus(): object {
-    const extract = EXTRACT_PATTERNS.flatMap((pattern, k) => {
+/**
+ * The TypeScript verdict of each check on one value: what the corpus records for the Go suite, and
+ * what test/config/go-verdicts.spec.ts holds to the verdicts Go recorded.
+ */
+export const TS_VERDICTS = {
+    re2: (v: string) => {
+        const problem = regexProblem(v);
+        const error = re2Error(v)?.message ?? "";
+        return { accept: problem === undefined, problem, error, names: problem === undefined ? re2Groups(v).names : undefined };
+    },
+    semver: (v: string) => {
+        const problem = semverConstraintError(v);
+        return { accept: problem === undefined, problem };
+    },
+    extract: (pattern: string, template: string) => {
         const groups = re2Groups(pattern);
-        const markers = groups.names.map((_, i) => marker(i));
-        return corpus(EXTRACT_HAND, EXTRACT_TOKENS, 6, 300 + k).map((template) => {
-            const problem = extractProblem(pattern, template);
-            const refs = parseTemplate(template).flatMap((p) => ("ref" in p ? [{ num: p.num, name: p.name }] : []));
-            return { pattern, template, accept: problem === undefined, problem, refs, expansion: expandTemplate(template, groups.names, markers) };
-        });
-    });
+        const problem = extractProblem(pattern, template);
+        const refs = parseTemplate(template).flatMap((p) => ("ref" in p ? [{ num: p.num, name: p.name }] : []));
+        return { pattern, template, accept: problem === undefined, problem, refs, expansion: expandTemplate(template, groups.names, groups.names.map((_, i) => marker(i))) };
+    },
+    dnsLabel: (v: string) => ({ accept: DNS_LABEL.test(v) }),
+    objectName: (v: string) => ({ accept: isDnsSubdomain(v) }),
+    hostname: (v: string) => {
+        const problem = hostnameProblem(v);
+        return { accept: problem === undefined, problem };
+    },
+    duration: (v: string) => {
+        const ns = goDurationNs(v);
+        return { accept: isPositiveFluxDuration(v), ns: ns === undefined ? undefined : ns.toString() };
+    },
+};
+
+export function buildCorpus(): object {
     return {
         command: CORPUS_COMMAND,
-        re2: verdicts(corpus(RE2_HAND, RE2_TOKENS, 8, 100), (v) => {
-            const problem = regexProblem(v);
-            const error = re2Error(v)?.message ?? "";
-            return { accept: problem === undefined, problem, error, names: problem === undefined ? re2Groups(v).names : undefined };
-        }),
-        semver: verdicts(corpus(SEMVER_HAND, SEMVER_TOKENS, 8, 200), (v) => {
-            const problem = semverConstraintError(v);
-            return { accept: problem === undefined, problem };
-        }),
-        extract,
-        dnsLabel: verdicts(corpus(DNS_HAND, LABEL_TOKENS, 5, 400), (v) => ({ accept: DNS_LABEL.test(v) })),
-        objectName: verdicts(corpus([...DNS_HAND, ...HOST_HAND], [...LABEL_TOKENS, "a".repeat(60), ".a".repeat(40)], 8, 500), (v) => ({
-            accept: isDnsSubdomain(v),
-        })),
-        hostname: verdicts(corpus(HOST_HAND, [...LABEL_TOKENS, ".", ".com", "a".repeat(60), "echo", ".example", ".io", "x-y"], 8, 600), (v) => {
-            const problem = hostnameProblem(v);
-            return { accept: problem === undefined, problem };
-        }),
-        duration: verdicts(corpus(DURATION_HAND, DURATION_TOKENS, 6, 700), (v) => {
-            const ns = goDurationNs(v);
-            return { accept: isPositiveFluxDuration(v), ns: ns === undefined ? undefined : ns.toString() };
-        }),
+        re2: verdicts(corpus(RE2_HAND, RE2_TOKENS, 8, 100), TS_VERDICTS.re2),
+        semver: verdicts(corpus(SEMVER_HAND, SEMVER_TOKENS, 8, 200), TS_VERDICTS.semver),
+        extract: EXTRACT_PATTERNS.flatMap((pattern, k) =>
+            corpus(EXTRACT_HAND, EXTRACT_TOKENS, 6, 300 + k).map((template) => TS_VERDICTS.extract(pattern, template)),
+        ),
+        dnsLabel: verdicts(corpus(DNS_HAND, LABEL_TOKENS, 5, 400), TS_VERDICTS.dnsLabel),
+        objectName: verdicts(corpus([...DNS_HAND, ...HOST_HAND], [...LABEL_TOKENS, "a".repeat(60), ".a".repeat(40)], 8, 500), TS_VERDICTS.objectName),
+        hostname: verdicts(corpus(HOST_HAND, [...LABEL_TOKENS, ".", ".com", "a".repeat(60), "echo", ".example", ".io", "x-y"], 8, 600), TS_VERDICTS.hostname),
+        duration: verdicts(corpus(DURATION_HAND, DURATION_TOKENS, 6, 700), TS_VERDICTS.duration),
     };
 }
 

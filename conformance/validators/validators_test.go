@@ -143,10 +143,7 @@ func errText(err error) string {
 // error text (regexp/syntax Error.Error), which the config's message quotes.
 func TestTagPatterns(t *testing.T) {
 	c := load(t)
-	compare(t, "tagPattern", c.RE2, func(v re2Value) verdict { return v.verdict }, func(s string) (bool, string) {
-		_, err := regexp.Compile(s)
-		return err == nil, errText(err)
-	})
+	compare(t, "tagPattern", c.RE2, func(v re2Value) verdict { return v.verdict }, goRegexp)
 	for _, v := range c.RE2 {
 		re, err := regexp.Compile(v.Value)
 		if got := errText(err); err != nil && got != v.Error {
@@ -165,10 +162,7 @@ func TestTagPatterns(t *testing.T) {
 // (internal/policy/semver.go @v1.2.4: semver.NewConstraint, Masterminds/semver v3.5.0).
 func TestSemverRanges(t *testing.T) {
 	c := load(t)
-	compare(t, "imageSemverRange", c.Semver, func(v verdict) verdict { return v }, func(s string) (bool, string) {
-		_, err := semver.NewConstraint(s)
-		return err == nil, errText(err)
-	})
+	compare(t, "imageSemverRange", c.Semver, func(v verdict) verdict { return v }, goSemver)
 	// The config's message quotes the error: the translation must write the library's text.
 	for _, v := range c.Semver {
 		if _, err := semver.NewConstraint(v.Value); err != nil && !v.Accept && err.Error() != v.Problem {
@@ -231,14 +225,8 @@ func markers(groups int) (string, []int) {
 // (what the API server's name validation calls for Namespace and for most kinds).
 func TestKubernetesNames(t *testing.T) {
 	c := load(t)
-	compare(t, "namespace", c.DNSLabel, func(v verdict) verdict { return v }, func(s string) (bool, string) {
-		errs := validation.IsDNS1123Label(s)
-		return len(errs) == 0, strings.Join(errs, "; ")
-	})
-	compare(t, "object name", c.ObjectName, func(v verdict) verdict { return v }, func(s string) (bool, string) {
-		errs := validation.IsDNS1123Subdomain(s)
-		return len(errs) == 0, strings.Join(errs, "; ")
-	})
+	compare(t, "namespace", c.DNSLabel, func(v verdict) verdict { return v }, goDNSLabel)
+	compare(t, "object name", c.ObjectName, func(v verdict) verdict { return v }, goObjectName)
 }
 
 // TestHostnames: appHostname, receiverHostname and baseDomain end up in HTTPRoute.spec.hostnames,
@@ -246,20 +234,7 @@ func TestKubernetesNames(t *testing.T) {
 // and be fully qualified (IsFullyQualifiedDomainName: two labels or more, each a DNS label).
 func TestHostnames(t *testing.T) {
 	c := load(t)
-	schema := crdProperty(t, "gateway.networking.k8s.io_httproutes.yaml", "v1", "hostnames", "items")
-	pattern := regexp.MustCompile(schema.Pattern)
-	compare(t, "hostname", c.Hostname, func(v verdict) verdict { return v }, func(s string) (bool, string) {
-		if !pattern.MatchString(s) {
-			return false, "HTTPRoute hostnames pattern " + schema.Pattern
-		}
-		if schema.MaxLength != nil && int64(len(s)) > *schema.MaxLength {
-			return false, fmt.Sprintf("HTTPRoute hostnames maxLength %d", *schema.MaxLength)
-		}
-		if errs := validation.IsFullyQualifiedDomainName(field.NewPath("spec", "hostnames").Index(0), s); len(errs) > 0 {
-			return false, errs.ToAggregate().Error()
-		}
-		return true, "HTTPRoute hostnames pattern and IsFullyQualifiedDomainName"
-	})
+	compare(t, "hostname", c.Hostname, func(v verdict) verdict { return v }, goHostname(t))
 }
 
 // TestDurations: Flux intervals and timeouts must match the CRDs' duration pattern (the
@@ -267,18 +242,7 @@ func TestHostnames(t *testing.T) {
 // The TypeScript translation of ParseDuration must also give Go's nanoseconds, or fail where Go does.
 func TestDurations(t *testing.T) {
 	c := load(t)
-	schema := crdProperty(t, "kustomize.toolkit.fluxcd.io_kustomizations.yaml", "v1", "interval")
-	pattern := regexp.MustCompile(schema.Pattern)
-	compare(t, "duration", c.Duration, func(v durationValue) verdict { return v.verdict }, func(s string) (bool, string) {
-		if !pattern.MatchString(s) {
-			return false, "CRD pattern " + schema.Pattern
-		}
-		d, err := time.ParseDuration(s)
-		if err != nil {
-			return false, err.Error()
-		}
-		return d > 0, "time.ParseDuration: " + d.String()
-	})
+	compare(t, "duration", c.Duration, func(v durationValue) verdict { return v.verdict }, goDuration(t))
 	for _, v := range c.Duration {
 		d, err := time.ParseDuration(v.Value)
 		switch {
@@ -289,6 +253,66 @@ func TestDurations(t *testing.T) {
 		case err == nil && *v.Ns != strconv.FormatInt(int64(d), 10):
 			t.Errorf("duration %q: Go's ParseDuration gives %d ns, the TypeScript translation %s ns", v.Value, int64(d), *v.Ns)
 		}
+	}
+}
+
+// The Go verdicts: whether the library accepts a value, and its error or reason.
+
+func goRegexp(s string) (bool, string) {
+	_, err := regexp.Compile(s)
+	return err == nil, errText(err)
+}
+
+func goSemver(s string) (bool, string) {
+	_, err := semver.NewConstraint(s)
+	return err == nil, errText(err)
+}
+
+func goDNSLabel(s string) (bool, string) {
+	errs := validation.IsDNS1123Label(s)
+	return len(errs) == 0, strings.Join(errs, "; ")
+}
+
+func goObjectName(s string) (bool, string) {
+	errs := validation.IsDNS1123Subdomain(s)
+	return len(errs) == 0, strings.Join(errs, "; ")
+}
+
+// goHostname judges a hostname by the HTTPRoute CRD's pattern and length for spec.hostnames, then
+// IsFullyQualifiedDomainName.
+func goHostname(t *testing.T) func(string) (bool, string) {
+	t.Helper()
+	schema := crdProperty(t, "gateway.networking.k8s.io_httproutes.yaml", "v1", "hostnames", "items")
+	pattern := regexp.MustCompile(schema.Pattern)
+	return func(s string) (bool, string) {
+		if !pattern.MatchString(s) {
+			return false, "HTTPRoute hostnames pattern " + schema.Pattern
+		}
+		if schema.MaxLength != nil && int64(len(s)) > *schema.MaxLength {
+			return false, fmt.Sprintf("HTTPRoute hostnames maxLength %d", *schema.MaxLength)
+		}
+		if errs := validation.IsFullyQualifiedDomainName(field.NewPath("spec", "hostnames").Index(0), s); len(errs) > 0 {
+			return false, errs.ToAggregate().Error()
+		}
+		return true, "HTTPRoute hostnames pattern and IsFullyQualifiedDomainName"
+	}
+}
+
+// goDuration judges a Flux duration by the Kustomization CRD's interval pattern, then
+// time.ParseDuration, which must read it as longer than zero.
+func goDuration(t *testing.T) func(string) (bool, string) {
+	t.Helper()
+	schema := crdProperty(t, "kustomize.toolkit.fluxcd.io_kustomizations.yaml", "v1", "interval")
+	pattern := regexp.MustCompile(schema.Pattern)
+	return func(s string) (bool, string) {
+		if !pattern.MatchString(s) {
+			return false, "CRD pattern " + schema.Pattern
+		}
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return false, err.Error()
+		}
+		return d > 0, "time.ParseDuration: " + d.String()
 	}
 }
 
