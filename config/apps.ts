@@ -261,7 +261,6 @@ export const APPS = {
         type: "string",
         docType: "list of objects",
         declared: false,
-        group: "Container image",
         description:
             `More applications. Each entry takes repository and image, and may set ${APP_KEYS.filter((k) => k !== "repository" && k !== "image").join(", ")}. ` +
             "What an entry does not set comes from the top-level key of the same name, except the names and hosts, which derive from " +

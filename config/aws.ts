@@ -8,7 +8,6 @@ export const AWS = {
         type: "string",
         default: "eu-central-1",
         declared: false,
-        group: "General",
         description:
             "AWS region of the SSM parameters (and of the ClusterSecretStore that reads them), for every stack; a stack file may override it.",
         comment: "AWS region of the SSM parameters, for every stack (a stack file may override it).",

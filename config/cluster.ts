@@ -26,7 +26,6 @@ export const CLUSTER = {
         type: "string",
         secret: true,
         declared: false,
-        group: "Kubernetes and Flux",
         description:
             "A whole kubeconfig for this stack's cluster (e.g. from an ESC environment), instead of or together with kubeContext.",
     }),

@@ -111,7 +111,6 @@ export const GITHUB = {
         type: "string",
         secret: true,
         declared: false,
-        group: GROUP,
         description: "Optional token of the organisation provider; else the GITHUB_TOKEN environment variable.",
     }),
     githubAppId: setting({
@@ -136,7 +135,6 @@ export const GITHUB = {
         type: "string",
         secret: true,
         declared: false,
-        group: GROUP,
         description:
             "GitHub App mode: the App's private key as GitHub generates it (PKCS#1 PEM, -----BEGIN RSA PRIVATE KEY-----); stored in SSM for Flux.",
     }),

@@ -66,7 +66,6 @@ export const KEYS = {
         type: "string",
         secret: true,
         declared: false,
-        group: "Keys",
         description: "Optional passphrase that encrypts the GPG private key (stored in SSM beside it).",
     }),
     registryToken: setting({
@@ -74,7 +73,6 @@ export const KEYS = {
         type: "string",
         secret: true,
         declared: false,
-        group: "Keys",
         description:
             "The bot's token that reads ghcr.io (a PAT with read:packages): required only when an application's image is on ghcr.io and not imagePublic (then `pulumi new` asks for it).",
         prompt: {

@@ -118,7 +118,6 @@ export const MONITORING = {
         type: "string",
         secret: true,
         declared: false,
-        group: "Monitoring",
         description:
             "Optional Slack incoming-webhook URL: Flux's errors go there (with installMonitoring; an unset channel gets no route).",
     }),
@@ -127,7 +126,6 @@ export const MONITORING = {
         type: "string",
         secret: true,
         declared: false,
-        group: "Monitoring",
         description:
             "Optional Discord webhook URL: Flux's info events go there (with installMonitoring; an unset channel gets no route).",
     }),

@@ -20,7 +20,6 @@ export const REGISTRIES = {
         type: "string",
         docType: "object",
         declared: false,
-        group: "Container image",
         description:
             'Credentials per registry host other than ghcr.io: {"<host>": {"username": "<user>"}}, each token set with `pulumi config set --secret --path \'registries["<host>"].token\'`.',
     }),

@@ -6,12 +6,8 @@
  */
 import type { Checks } from "./checks";
 
-/**
- * The groups settings are listed under, in Pulumi.yaml's and the README's order (General: another
- * package's keys, which Pulumi.yaml lists before the declarations).
- */
+/** The groups declared settings are listed under, in Pulumi.yaml's and the README's order. */
 export const GROUPS = [
-    "General",
     "GitHub",
     "Container image",
     "Keys",
@@ -27,8 +23,8 @@ export type SettingGroup = (typeof GROUPS)[number];
 /** How Pulumi.yaml types a declared key (pulumi/pulumi sdk/go/common/workspace/project.json). */
 export type SettingType = "string" | "integer" | "boolean";
 
-/** One setting of the stack, declared once. */
-export interface Setting<T = unknown> {
+/** What every setting declares, in Pulumi.yaml or not. */
+interface SettingFields<T> {
     /** The key, bare (the project's namespace) or namespaced (`aws:region`). */
     readonly key: string;
     readonly type: SettingType;
@@ -42,30 +38,43 @@ export interface Setting<T = unknown> {
     /** What it is for, as Pulumi.yaml and the README say it. */
     readonly description: string;
     readonly secret?: boolean;
-    /**
-     * false: read, but not declared in Pulumi.yaml (only documented in its comment): a declared
-     * secret without a default is required of every stack, one with a default fails the CLI's check
-     * that a secret is encrypted (pulumi/pulumi pkg/workspace/config.go
-     * `validateStackConfigValue`, v3.274.0), and project config cannot declare an object's fields.
-     * An undeclared setting with a default is written as a bare value (a default of another
-     * package's key, e.g. `aws:region`).
-     */
-    readonly declared?: boolean;
     /** `pulumi new` asks for it (template.config of Pulumi.yaml), with this description. */
     readonly prompt?: { readonly description: string; readonly default?: string; readonly comment?: string };
-    /** The group of Pulumi.yaml and the README it is listed under. */
-    readonly group: SettingGroup;
     /** Comment lines written above its declaration in Pulumi.yaml (why it is so). */
     readonly comment?: string;
     /** Reads and validates its value, recording each problem on `c` (under the key's label). */
     readonly check?: (c: Checks, key: string) => T;
 }
 
+/** A setting declared in Pulumi.yaml's `config:` block, under its group there and in the README. */
+export interface ProjectSetting<T = unknown> extends SettingFields<T> {
+    readonly declared?: true;
+    readonly group: SettingGroup;
+}
+
+/**
+ * A setting read, but not declared in Pulumi.yaml (only documented in its comment, and listed
+ * apart in the README): a declared secret without a default is required of every stack, one with
+ * a default fails the CLI's check that a secret is encrypted (pulumi/pulumi
+ * pkg/workspace/config.go `validateStackConfigValue`, v3.274.0), and project config cannot
+ * declare an object's fields. An undeclared setting with a default is written as a bare value (a
+ * default of another package's key, e.g. `aws:region`).
+ */
+export interface UndeclaredSetting<T = unknown> extends SettingFields<T> {
+    readonly declared: false;
+}
+
+/** One setting of the stack, declared once. */
+export type Setting<T = unknown> = ProjectSetting<T> | UndeclaredSetting<T>;
+
+/** Whether `s` is declared in Pulumi.yaml's `config:` block. */
+export const inProject = (s: Setting): s is ProjectSetting => s.declared !== false;
+
 /** A setting with its validation bound to its key. */
-export interface DeclaredSetting<T> extends Setting<T> {
+export type DeclaredSetting<T> = Setting<T> & {
     /** Reads and validates the value through `c` (problems are recorded, not thrown). */
     read(c: Checks): T;
-}
+};
 
 /** Declares a setting; its `read` runs `check` (default: the trimmed string, "" when unset). */
 export function setting<T = string>(declaration: Setting<T>): DeclaredSetting<T> {

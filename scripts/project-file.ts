@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { SETTINGS } from "../config";
-import { GROUPS, Setting } from "../config/settings";
+import { GROUPS, inProject, ProjectSetting, Setting } from "../config/settings";
 
 /** The line that opens the generated part: the template's `config:`. */
 export const GENERATED_START = "  config:";
@@ -77,7 +77,7 @@ function comment(text: string | undefined, indent: string): string {
 }
 
 /** The settings in Pulumi.yaml's order: by group (GROUPS), in their declared order within one. */
-function inGroupOrder(settings: readonly Setting[]): Setting[] {
+function inGroupOrder(settings: readonly ProjectSetting[]): ProjectSetting[] {
     return [...settings].sort((a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group));
 }
 
@@ -88,7 +88,7 @@ export function settingsProblem(settings: readonly Setting[]): string | undefine
     if (repeated.length > 0) return `settings declared twice: ${repeated.join(", ")}`;
     for (const s of settings) {
         if (s.description.trim() === "") return `${s.key} has no description`;
-        const declared = s.declared !== false;
+        const declared = inProject(s);
         // Pulumi refuses to run without a declared key that has no default: `pulumi new` must ask for it.
         if (declared && s.default === undefined && !s.prompt) return `${s.key} is required, but \`pulumi new\` does not ask for it`;
         if (declared && s.secret && s.default !== undefined) {
@@ -129,7 +129,7 @@ export function projectSettingsText(settings: readonly Setting[]): string {
     }
     out += ENGINE_SETTINGS;
     let group: string | undefined;
-    for (const s of inGroupOrder(settings.filter((x) => x.declared !== false))) {
+    for (const s of inGroupOrder(settings.filter(inProject))) {
         if (s.group !== group) {
             group = s.group;
             out += `  # --- ${group} ${"-".repeat(Math.max(3, WIDTH - 10 - group.length))}\n`;
