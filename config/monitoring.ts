@@ -141,7 +141,8 @@ export const MONITORING = {
 export function isHttpUrl(value: string): boolean {
     try {
         const url = new URL(value);
-        return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "" && !/\s/.test(value);
+        // The WHATWG parser refuses an http(s) URL without a host, and trims surrounding spaces.
+        return (url.protocol === "http:" || url.protocol === "https:") && !/\s/.test(value);
     } catch {
         return false;
     }

@@ -29,8 +29,8 @@ export const REGISTRIES = {
 export const GHCR = "ghcr.io";
 
 // A registry as an image reference names it (distribution/reference: a domain of
-// alphanumeric-and-hyphen components, an optional port), lowercase as image repositories are here.
-const REGISTRY_HOST = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]{1,5})?$/;
+// alphanumeric-and-hyphen components, an optional port: group 1), lowercase as image repositories are here.
+const REGISTRY_HOST = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::([0-9]{1,5}))?$/;
 
 /**
  * True for a host an image reference can name as its registry: a domain with a dot or a port
@@ -38,8 +38,10 @@ const REGISTRY_HOST = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]
  * pkg/name/repository.go @v0.21.6 NewRepository).
  */
 export function isRegistryHost(host: string): boolean {
-    const port = /:([0-9]+)$/.exec(host)?.[1];
-    return REGISTRY_HOST.test(host) && (port === undefined || Number(port) <= 65535) && (host.includes(".") || port !== undefined);
+    const match = REGISTRY_HOST.exec(host);
+    if (match === null) return false;
+    const port = match[1];
+    return port === undefined ? host.includes(".") : Number(port) <= 65535;
 }
 
 /** Default SSM name of a registry's token: one parameter per registry, not per application. */

@@ -338,6 +338,32 @@ describe("config rules: registries", () => {
     });
 });
 
+describe("config rules: an existing Alertmanager's address", () => {
+    // notification-controller checks the address only with url.ParseRequestURI (internal/notifier/
+    // alertmanager.go NewAlertmanager, v1.9.3), so anything but an absolute http(s) URL would fail at the first event.
+    const addressOf = (alertmanagerAddress: string) =>
+        buildConfig(devRaw({ installMonitoring: "false", alertmanagerAddress }), secrets, "dev").monitoring.alertmanagerAddress;
+
+    for (const address of ["http://alertmanager.monitoring:9093/api/v2/alerts", "https://alertmanager.example.com/api/v2/alerts"]) {
+        it(`takes ${address}`, () => {
+            assert.equal(addressOf(address), address);
+        });
+    }
+
+    for (const [what, address] of [
+        ["a bare path", "/api/v2/alerts"],
+        ["another scheme", "ftp://alertmanager.monitoring:9093/api/v2/alerts"],
+        ["a URL with a space, which the parser would encode", "http://alertmanager.monitoring:9093/api/v2 alerts"],
+    ]) {
+        it(`refuses ${what}`, () => {
+            assert.deepEqual(problemsOf({ installMonitoring: "false", alertmanagerAddress: address }), [
+                "flux-gitops:alertmanagerAddress must be an http(s) URL of Alertmanager's v2 alerts API, " +
+                    `e.g. http://alertmanager.monitoring:9093/api/v2/alerts (got "${address}")`,
+            ]);
+        });
+    }
+});
+
 describe("config rules: the Helm timeout", () => {
     for (const value of ["0", "-30", "1.5", "soon"]) {
         it(`refuses a helmTimeout of "${value}": Helm needs a positive whole number of seconds`, () => {

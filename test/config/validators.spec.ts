@@ -199,11 +199,11 @@ describe("validators: hostnames and registry hosts", () => {
     });
 
     it("knows a registry host as an image reference names it", () => {
-        for (const host of ["quay.io", "registry.example.com:5000", "localhost:5000", "registry:5000"]) {
+        for (const host of ["quay.io", "registry.example.com:5000", "localhost:5000", "registry:5000", "registry:65535"]) {
             assert.ok(isRegistryHost(host), host);
         }
         // localhost without a port: go-containerregistry reads it as a Docker Hub path, not a registry.
-        for (const host of ["quay", "localhost", "Quay.io", "quay.io/org", "quay.io:99999", "-quay.io", "quay..io", "my_registry.io", ""]) {
+        for (const host of ["quay", "localhost", "Quay.io", "quay.io/org", "quay.io:99999", "registry:65536", "-quay.io", "quay..io", "my_registry.io", ""]) {
             assert.ok(!isRegistryHost(host), host);
         }
     });
