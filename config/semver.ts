@@ -51,16 +51,20 @@ export function goQuote(s: string): string {
 }
 const isX = (x: string | undefined): boolean => x === "x" || x === "*" || x === "X";
 
-/** `NewVersion`'s verdict (`coerceNewVersion`, CoerceNewVersion being true): undefined when it parses, else its error. */
+/**
+ * `NewVersion`'s verdict (`coerceNewVersion`, CoerceNewVersion being true): undefined when it
+ * parses, else its error. `v` is a whole major.minor.patch: parseConstraint fills in what a
+ * constraint leaves out before it calls NewVersion.
+ */
 function versionError(v: string): string | undefined {
     if (byteLength(v) > MAX_VERSION_LEN) return `version string is too long (max ${MAX_VERSION_LEN} bytes)`;
     const m = LOOSE_VERSION.exec(v);
     if (!m) return "invalid semantic version";
     // strconv.ParseUint(…, 10, 64) of each segment.
-    const segments = [m[1], m[2]?.slice(1), m[3]?.slice(1)];
-    if (segments.some((n) => n !== undefined && BigInt(n) > UINT64_MAX)) return "error parsing version segment";
-    // validatePrerelease: no empty part, no numeric part with a leading zero (the characters are the regex's).
-    if (m[5] && m[5].split(".").some((p) => p === "" || (/^[0-9]+$/.test(p) && p.length > 1 && p[0] === "0"))) {
+    const segments = [m[1], m[2].slice(1), m[3].slice(1)];
+    if (segments.some((n) => BigInt(n) > UINT64_MAX)) return "error parsing version segment";
+    // validatePrerelease: no numeric part with a leading zero (the regex leaves no part empty, and only its characters).
+    if (m[5] && m[5].split(".").some((p) => /^[0-9]+$/.test(p) && p.length > 1 && p[0] === "0")) {
         return "version segment starts with 0";
     }
     return undefined;
@@ -70,15 +74,20 @@ function versionError(v: string): string | undefined {
 function rewriteRange(c: string): string {
     let out = c;
     for (const m of c.matchAll(CONSTRAINT_RANGE)) {
+        // strings.Replace(c, match, …, 1) always finds it: the first occurrence of a match ends before
+        // the next match starts, and a replacement has no " - " a later match could need.
         const k = out.indexOf(m[0]);
-        if (k >= 0) out = out.slice(0, k) + `>= ${m[1]}, <= ${m[11]} ` + out.slice(k + m[0].length);
+        out = out.slice(0, k) + `>= ${m[1]}, <= ${m[11]} ` + out.slice(k + m[0].length);
     }
     return out;
 }
 
-/** `parseConstraint`: the version of one constraint, with x/X/* and missing parts as zeros, must parse. */
+/**
+ * `parseConstraint`: the version of one constraint, with x/X/* and missing parts as zeros, must
+ * parse. `c` is a match of findConstraintRegex, never empty, so the library's branch for an empty
+ * one is left out.
+ */
 function constraintError(c: string): string | undefined {
-    if (c.length === 0) return undefined;
     const m = CONSTRAINT.exec(c);
     if (!m) return `improper constraint: ${goQuote(c)}`;
     let ver = m[2];
@@ -96,8 +105,9 @@ export function semverConstraintError(range: string): string | undefined {
     if (ors.length > MAX_CONSTRAINT_GROUPS) return `too many constraint groups (max ${MAX_CONSTRAINT_GROUPS})`;
     for (const v of ors) {
         if (!VALID_CONSTRAINT.test(v)) return `improper constraint: ${goQuote(v)}`;
-        const cs = [...v.matchAll(FIND_CONSTRAINT)].map((m) => m[0]);
-        for (const s of cs.length > 0 ? cs : [v]) {
+        // validConstraintRegex matched, so findConstraintRegex finds at least one constraint (the
+        // library's fallback to the whole string when it finds none cannot be reached).
+        for (const [s] of v.matchAll(FIND_CONSTRAINT)) {
             const e = constraintError(s);
             if (e) return e;
         }
