@@ -538,11 +538,14 @@ export function expandTemplate(template: string, names: readonly string[], group
         .join("");
 }
 
+/** A reference of an Expand template: as written, and the group number or name it takes. */
+export type TemplateRef = Extract<TemplatePart, { readonly ref: string }>;
+
 /** The references of `template` that name no group of the pattern: Go expands each to nothing. */
-export function missingGroups(template: string, groups: Re2Groups): string[] {
+export function missingGroups(template: string, groups: Re2Groups): TemplateRef[] {
     return parseTemplate(template).flatMap((p) => {
         if ("text" in p) return [];
         const found = p.num >= 0 ? p.num <= groups.count : groups.names.includes(p.name) && p.name !== "";
-        return found ? [] : [p.ref];
+        return found ? [] : [p];
     });
 }

@@ -172,7 +172,10 @@ describe("translation of Go's Regexp.Expand (regexp.go expand and extract)", () 
     for (const [template, expanded, missing] of cases) {
         it(`expands ${JSON.stringify(template)} to ${JSON.stringify(expanded)}`, () => {
             assert.equal(expandTemplate(template, groups.names, matched), expanded);
-            assert.deepEqual(missingGroups(template, groups), missing);
+            assert.deepEqual(
+                missingGroups(template, groups).map((m) => m.ref),
+                missing,
+            );
         });
     }
 

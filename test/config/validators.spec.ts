@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { buildConfig, DEFAULT_TAG_PATTERN } from "../../config";
+import { registryHost } from "../../config/apps";
 import { isRegistryHost } from "../../config/registries";
 import { imagePolicySpec } from "../../components/flux/specs";
 import { devRaw, problemsOf, secrets } from "../helpers/config-helpers";
@@ -110,6 +111,14 @@ describe("validators: filterTags extract as Go's Regexp.Expand reads it", () => 
         assert.deepEqual(problemsOf({ tagPattern: "^(?P<ts>[0-9]+)$", tagExtract: "$ts_suffix" }), [
             "flux-gitops:tagExtract refers to $ts_suffix, which the pattern does not have: Go's regexp Expand, which Flux extracts tags with, " +
                 'replaces it with nothing (the pattern has $0, $ts); write ${ts} to follow the group ts with "_suffix"',
+        ]);
+    });
+
+    it("names every missing reference, and how to follow each group with text", () => {
+        assert.deepEqual(problemsOf({ tagPattern: "^(?P<ts>[0-9]+)-(?P<sha>[a-f0-9]+)$", tagExtract: "$ts_a-${sha_b}" }), [
+            "flux-gitops:tagExtract refers to $ts_a, ${sha_b}, which the pattern does not have: Go's regexp Expand, which Flux extracts tags with, " +
+                'replaces them with nothing (the pattern has $0, $ts, $sha); write ${ts} to follow the group ts with "_a"; ' +
+                'write ${sha} to follow the group sha with "_b"',
         ]);
     });
 
@@ -227,9 +236,24 @@ describe("validators: images as image-reflector-controller parses them (go-conta
     });
 
     it("accepts paths of 2 and 255 characters, and a Docker Hub path counted whole", () => {
-        for (const image of ["ghcr.io/ab", `ghcr.io/org/${"e".repeat(251)}`, "localhost:5000/echo-server", "developer-friendly/echo-server"]) {
+        for (const image of ["ghcr.io/ab", `ghcr.io/org/${"e".repeat(251)}`, "localhost:5000/echo-server", "developer-friendly/echo-server", "a/b"]) {
             assert.equal(buildConfig(devRaw({ image, imagePublic: "true" }), secrets, "dev").apps[0].image.repository, image);
         }
+    });
+
+    it("counts a Docker Hub path whole against the 255 characters", () => {
+        const long = `org/${"e".repeat(252)}`;
+        assert.deepEqual(problemsOf({ image: long, imagePublic: "true" }), [
+            `flux-gitops:image has a repository path of 256 characters after its registry; Flux reads only 2 to 255 (got "${long}")`,
+        ]);
+    });
+
+    it("takes the registry from the first part only when it has a dot or a port, and only when a path follows", () => {
+        // NewRepository: strings.SplitN(name, "/", 2), the first part a registry iff it holds "." or ":".
+        assert.deepEqual(
+            ["ghcr.io/org/app", "localhost:5000/app", "org/app", "localhost/app", "ghcr.io"].map(registryHost),
+            ["ghcr.io", "localhost:5000", "docker.io", "docker.io", "docker.io"],
+        );
     });
 });
 
