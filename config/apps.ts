@@ -258,8 +258,7 @@ export const APPS = {
     ...APP,
     additionalApps: setting({
         key: "additionalApps",
-        type: "string",
-        docType: "list of objects",
+        type: "list of objects",
         declared: false,
         description:
             `More applications. Each entry takes repository and image, and may set ${APP_KEYS.filter((k) => k !== "repository" && k !== "image").join(", ")}. ` +

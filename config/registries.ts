@@ -17,8 +17,7 @@ export interface RegistryCredentials {
 export const REGISTRIES = {
     registries: setting({
         key: "registries",
-        type: "string",
-        docType: "object",
+        type: "object",
         declared: false,
         description:
             'Credentials per registry host other than ghcr.io: {"<host>": {"username": "<user>"}}, each token set with `pulumi config set --secret --path \'registries["<host>"].token\'`.',

@@ -27,12 +27,6 @@ export type SettingType = "string" | "integer" | "boolean";
 interface SettingFields<T> {
     /** The key, bare (the project's namespace) or namespaced (`aws:region`). */
     readonly key: string;
-    readonly type: SettingType;
-    /**
-     * The type as the reference names a key Pulumi.yaml cannot declare (e.g. "list of objects");
-     * undefined: `type`.
-     */
-    readonly docType?: string;
     /** The value every stack shares unless its file sets one; undefined: each stack must set it. */
     readonly default?: string | number | boolean;
     /** What it is for, as Pulumi.yaml and the README say it. */
@@ -48,6 +42,7 @@ interface SettingFields<T> {
 
 /** A setting declared in Pulumi.yaml's `config:` block, under its group there and in the README. */
 export interface ProjectSetting<T = unknown> extends SettingFields<T> {
+    readonly type: SettingType;
     readonly declared?: true;
     readonly group: SettingGroup;
 }
@@ -61,6 +56,8 @@ export interface ProjectSetting<T = unknown> extends SettingFields<T> {
  * default of another package's key, e.g. `aws:region`).
  */
 export interface UndeclaredSetting<T = unknown> extends SettingFields<T> {
+    /** The type as Pulumi.yaml's comment and the README name it (e.g. "list of objects"). */
+    readonly type: string;
     readonly declared: false;
 }
 

@@ -114,7 +114,7 @@ export function projectSettingsText(settings: readonly Setting[]): string {
     }
     out += `\n${HEADER}`;
     const undeclared = settings.filter((s) => s.declared === false);
-    const types = undeclared.map((s) => `${s.docType ?? s.type}${s.secret ? ", secret" : ""}`);
+    const types = undeclared.map((s) => `${s.type}${s.secret ? ", secret" : ""}`);
     const keyWidth = Math.max(...undeclared.map((s) => s.key.length)) + 2;
     const typeWidth = Math.max(...types.map((t) => t.length)) + 2;
     undeclared.forEach((s, i) => {

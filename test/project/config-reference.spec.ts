@@ -8,7 +8,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { APP_KEYS, KNOWN_KEYS, PLAIN_KEYS, SECRET_KEYS, Setting, SETTINGS, UNDECLARED_SECRET_KEYS } from "../../config";
+import { APP_KEYS, KNOWN_KEYS, PLAIN_KEYS, SECRET_KEYS, SETTINGS, UNDECLARED_SECRET_KEYS } from "../../config";
+import type { ProjectSetting } from "../../config/settings";
 import {
     configReference,
     defaultCell,
@@ -212,7 +213,7 @@ describe("Pulumi.yaml's keys read but not declared", () => {
 });
 
 describe("Pulumi.yaml's settings, generated from config/ (npm run docs, scripts/project-file.ts)", () => {
-    const declaration = (s: Partial<Setting> & Pick<Setting, "key">): Setting => ({
+    const declaration = (s: Partial<ProjectSetting> & Pick<ProjectSetting, "key">): ProjectSetting => ({
         type: "string",
         group: "GitHub",
         description: "A setting.",
@@ -288,7 +289,7 @@ describe("Pulumi.yaml's settings, generated from config/ (npm run docs, scripts/
             "token is a secret with a default, which the CLI refuses (declare it with declared: false)",
         );
         assert.equal(
-            settingsProblem([declaration({ key: "token", declared: false, default: "x" })]),
+            settingsProblem([{ key: "token", type: "string", description: "A setting.", declared: false, default: "x" }]),
             "token is not declared but has a default: only another package's key takes a bare default",
         );
         assert.equal(settingsProblem([declaration({ key: "x", description: " " })]), "x has no description");
