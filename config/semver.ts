@@ -31,7 +31,8 @@ const LOOSE_VERSION = new RegExp(
 const UINT64_MAX = 2n ** 64n - 1n;
 
 const byteLength = (s: string): number => Buffer.byteLength(s, "utf8");
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+// strconv.IsPrint of one rune: a letter, mark, number, punctuation or symbol (Go's L, M, N, P, S).
+const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u;
 const ESCAPES: Record<string, string> = { "\x07": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v" };
 
 /** Go's `%q` of a string (strconv.Quote): printable runes as they are, the others escaped. */

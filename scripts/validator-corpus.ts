@@ -84,7 +84,9 @@ const SEMVER_HAND = [
     "18446744073709551616", "1.18446744073709551616", "1.2.3-" + "a".repeat(250), "1.2.3-" + "a".repeat(251), "1".repeat(512), "1".repeat(513),
     // The version a wildcard leaves (x, X and * alike) and its prerelease, as parseConstraint rebuilds them.
     "1.2.18446744073709551616", "1.2.3-0", "1.2.3-0a", "1.2.3-alpha.01", "1.2.x-01", "1.x-beta.01", "x-01", "1.X.3", "1.2.X", "*.*.*",
-    "X.2.3", "1.*-beta", "1.2.*-0", "1.x.x", ">=1.X-01", ">=1 ".repeat(100),
+    "X.2.3", "1.*-beta", "1.2.*-0", "1.x.x", ">=1.X-01",
+    // The error quotes the range as Go's %q does (strconv.Quote): each escape it writes, printable runes as they are.
+    "1\f", "1\r", "\u00071", "\b1", "1\u007f", "1\u0085", "1\u00ad", "1\u{10FFFF}", "1\u{1F600}", "1é", "1\"", "1\\", ">=1 ".repeat(100),
     Array.from({ length: 33 }, () => "1").join("||"), Array.from({ length: 32 }, () => "1").join("||"), "x.1", "*.1.2", "1.x.2", "1.2.x-beta",
     ">=1.0.0-", "1.0.0+", "v", "vv1", "=v1", "1.0.0 1.0.0", "1.0.0,", ",1.0.0", ">=1.0.0 ,", "~ 1", "^ 1", "> = 1", "1 -  2", "1.2.3 - 2.3.4 - 5",
     "1 - 2 || 3 - 4", "1.2.3-beta - 2", "\u2003>=1", "1.2.3 -  2", "01.02.03", "1.2.3-0", "1.2.3-00", "1.2.3-0a", "1.2.3+00", ">= 01.2",

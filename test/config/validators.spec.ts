@@ -208,7 +208,7 @@ describe("validators: hostnames and registry hosts", () => {
     });
 
     it("knows a registry host as an image reference names it", () => {
-        for (const host of ["quay.io", "registry.example.com:5000", "localhost:5000", "registry:5000", "registry:65535"]) {
+        for (const host of ["quay.io", "registry.example.com:5000", "localhost:5000", "registry:5000", "registry:65535", "a.io", "registry.b"]) {
             assert.ok(isRegistryHost(host), host);
         }
         // localhost without a port: go-containerregistry reads it as a Docker Hub path, not a registry.
