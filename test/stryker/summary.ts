@@ -3,16 +3,22 @@
  * and the date. The incremental file itself (about 12 MB, rewritten by every run) is a local cache
  * and stays out of git; the summary is what is committed.
  *
+ * The cache keeps a file's results from its last run, also after the file changed (the next run
+ * reuses what still holds), and a run on some lines (`--mutate file:10-20`) records only their
+ * mutants. So the score counts only the files whose recorded source is the file as it is now, with
+ * every mutant Stryker's instrumenter makes of it, and the summary names every other mutated file.
+ *
  * Usage: ts-node --transpile-only test/stryker/summary.ts [incremental file] [summary file] [date]
  * (the date of the runs; today by default, as `npm run mutate` calls it right after a run)
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 
 interface Mutant {
     readonly status: string;
 }
 interface Report {
-    readonly files: Record<string, { readonly mutants: readonly Mutant[] }>;
+    readonly files: Record<string, { readonly source?: string; readonly mutants: readonly Mutant[] }>;
 }
 
 /** The folders the summary reports on, in order: the `mutate` globs of stryker.config.json. */
@@ -45,34 +51,72 @@ export function mutationScore(counts: Readonly<Record<string, number>>): number 
     return valid === 0 ? NaN : (100 * detected) / valid;
 }
 
-/** The summary's Markdown for a report, dated `date` (YYYY-MM-DD). */
-export function summaryMarkdown(report: Report, date: string): string {
-    const rows = [
-        ...SUMMARY_GROUPS.map((g) => ({
-            name: g.name,
-            files: Object.keys(report.files).filter(g.matches),
-        })),
-        {
-            name: "all",
-            files: Object.keys(report.files),
-        },
-    ].map(({ name, files }) => {
+/** The files Stryker mutates (stryker.config.json `mutate`: components/ and config/ whole, policy/*.ts but its index). */
+export function mutatedFiles(root: string): string[] {
+    const walk = (dir: string, deep: boolean): string[] =>
+        fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
+            const file = `${dir}/${e.name}`;
+            if (e.isDirectory()) return deep ? walk(file, deep) : [];
+            return file.endsWith(".ts") ? [file] : [];
+        });
+    return [...walk("components", true), ...walk("config", true), ...walk("policy", false).filter((f) => f !== "policy/index.ts")].sort();
+}
+
+/** A mutated file as it is now: its text and how many mutants Stryker makes of it. */
+export interface CurrentFile {
+    readonly source: string;
+    readonly mutants: number;
+}
+
+/** How many mutants Stryker's instrumenter (the one `npm run mutate` runs) makes of each file. */
+export async function mutantCounts(root: string, files: readonly string[]): Promise<Record<string, number>> {
+    const { Instrumenter } = await import("@stryker-mutator/instrumenter");
+    const quiet = () => false;
+    const ignore = () => undefined;
+    const logger = { isTraceEnabled: quiet, isDebugEnabled: quiet, isInfoEnabled: quiet, isWarnEnabled: quiet, isErrorEnabled: quiet, isFatalEnabled: quiet };
+    const log = { ...logger, trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore, fatal: ignore };
+    const result = await new Instrumenter(log).instrument(
+        files.map((name) => ({ name, content: fs.readFileSync(path.join(root, name), "utf8"), mutate: true })),
+        { plugins: null, excludedMutations: [], ignorers: [], noHeader: false },
+    );
+    const counts: Record<string, number> = Object.fromEntries(files.map((f) => [f, 0]));
+    for (const m of result.mutants) counts[m.fileName] += 1;
+    return counts;
+}
+
+/**
+ * The summary's Markdown for a report, dated `date` (YYYY-MM-DD). `current` holds every mutated
+ * file as it is now: a file counts only where the report measured that text, every mutant of it.
+ */
+export function summaryMarkdown(report: Report, date: string, current: Readonly<Record<string, CurrentFile>>): string {
+    const files = Object.keys(current).sort();
+    const measured = new Set(
+        files.filter((f) => report.files[f]?.source === current[f].source && report.files[f].mutants.length === current[f].mutants),
+    );
+    const rows = [...SUMMARY_GROUPS, { name: "all", matches: () => true }].map(({ name, matches }) => {
+        const group = files.filter(matches);
         const counts: Record<string, number> = {};
-        for (const file of files)
-            for (const m of report.files[file].mutants)
-                counts[m.status] = (counts[m.status] ?? 0) + 1;
-        return `| ${name} | ${mutationScore(counts).toFixed(1)}% | ${COLUMNS.map((c) => counts[c] ?? 0).join(" | ")} |`;
+        for (const file of group.filter((f) => measured.has(f)))
+            for (const m of report.files[file].mutants) counts[m.status] = (counts[m.status] ?? 0) + 1;
+        const score = mutationScore(counts);
+        const cells = [Number.isNaN(score) ? "–" : `${score.toFixed(1)}%`, `${group.filter((f) => measured.has(f)).length} of ${group.length}`];
+        return `| ${name} | ${cells.join(" | ")} | ${COLUMNS.map((c) => counts[c] ?? 0).join(" | ")} |`;
     });
+    const unmeasured = files.filter((f) => !measured.has(f));
     return [
         "# Mutation testing summary",
         "",
-        `Measured by Stryker; results as of ${date}, written by \`npm run mutate\` from its incremental file, which is a`,
-        "local cache (reports/stryker-incremental.json, ignored by git); without it `npm run mutate` runs in full.",
+        `Measured by Stryker; written on ${date} by \`npm run mutate\` from its incremental file, which is a local cache`,
+        "(reports/stryker-incremental.json, ignored by git); without it `npm run mutate` runs in full. A file counts only",
+        "where the cache holds results for its current text.",
         "",
-        `| folder | score | ${COLUMNS.join(" | ")} |`,
-        `| --- | --- | ${COLUMNS.map(() => "---").join(" | ")} |`,
+        `| folder | score | files measured | ${COLUMNS.join(" | ")} |`,
+        `| --- | --- | --- | ${COLUMNS.map(() => "---").join(" | ")} |`,
         ...rows,
         "",
+        ...(unmeasured.length === 0
+            ? ["Every mutated file is measured at its current text.", ""]
+            : ["Not measured whole at their current text (changed since their last run, run on some lines only, or never run):", "", ...unmeasured.map((f) => `- \`${f}\``), ""]),
     ].join("\n");
 }
 
@@ -87,6 +131,11 @@ if (require.main === module) {
         process.exit(1);
     }
     const report = JSON.parse(fs.readFileSync(input, "utf8")) as Report;
-    fs.writeFileSync(output, summaryMarkdown(report, date));
-    console.log(`wrote ${output}`);
+    const root = path.join(__dirname, "..", "..");
+    const files = mutatedFiles(root);
+    void mutantCounts(root, files).then((counts) => {
+        const current = Object.fromEntries(files.map((f) => [f, { source: fs.readFileSync(path.join(root, f), "utf8"), mutants: counts[f] }]));
+        fs.writeFileSync(output, summaryMarkdown(report, date, current));
+        console.log(`wrote ${output}`);
+    });
 }
