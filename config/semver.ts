@@ -30,7 +30,7 @@ const LOOSE_VERSION = new RegExp(
 );
 const UINT64_MAX = 2n ** 64n - 1n;
 
-const byteLength = (s: string): number => Buffer.byteLength(s, "utf8");
+const byteLength = (s: string): number => Buffer.byteLength(s);
 // strconv.IsPrint of one rune: a letter, mark, number, punctuation or symbol (Go's L, M, N, P, S).
 const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u;
 const ESCAPES: Record<string, string> = { "\x07": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v" };
@@ -43,32 +43,29 @@ export function goQuote(s: string): string {
         if (c === '"' || c === "\\") out += `\\${c}`;
         else if (code >= 0x20 && code < 0x7f) out += c;
         else if (c in ESCAPES) out += ESCAPES[c];
-        else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
+        // The other ASCII runes left: the controls and DEL.
+        else if (code <= 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
         else if (PRINTABLE.test(c)) out += c;
-        else if (code < 0x10000) out += `\\u${code.toString(16).padStart(4, "0")}`;
-        else out += `\\U${code.toString(16).padStart(8, "0")}`;
+        else if (code > 0xffff) out += `\\U${code.toString(16).padStart(8, "0")}`;
+        else out += `\\u${code.toString(16).padStart(4, "0")}`;
     }
     return `"${out}"`;
 }
 const isX = (x: string | undefined): boolean => x === "x" || x === "*" || x === "X";
 
 /**
- * `NewVersion`'s verdict (`coerceNewVersion`, CoerceNewVersion being true): undefined when it
- * parses, else its error. `v` is a whole major.minor.patch: parseConstraint fills in what a
- * constraint leaves out before it calls NewVersion.
+ * Whether `NewVersion` parses `v` (`coerceNewVersion`, CoerceNewVersion being true). `v` is a whole
+ * major.minor.patch: parseConstraint fills in what a constraint leaves out before it calls
+ * NewVersion, and answers any of its errors with "constraint parser error".
  */
-function versionError(v: string): string | undefined {
-    if (byteLength(v) > MAX_VERSION_LEN) return `version string is too long (max ${MAX_VERSION_LEN} bytes)`;
+function versionParses(v: string): boolean {
+    if (byteLength(v) > MAX_VERSION_LEN) return false;
     const m = LOOSE_VERSION.exec(v);
-    if (!m) return "invalid semantic version";
+    if (!m) return false;
     // strconv.ParseUint(…, 10, 64) of each segment.
-    const segments = [m[1], m[2].slice(1), m[3].slice(1)];
-    if (segments.some((n) => BigInt(n) > UINT64_MAX)) return "error parsing version segment";
+    if ([m[1], m[2].slice(1), m[3].slice(1)].some((n) => BigInt(n) > UINT64_MAX)) return false;
     // validatePrerelease: no numeric part with a leading zero (the regex leaves no part empty, and only its characters).
-    if (m[5] && m[5].split(".").some((p) => /^[0-9]+$/.test(p) && p.length > 1 && p[0] === "0")) {
-        return "version segment starts with 0";
-    }
-    return undefined;
+    return !(m[5] && m[5].split(".").some((p) => /^[0-9]+$/.test(p) && p.length > 1 && p[0] === "0"));
 }
 
 /** `rewriteRange`: each `a - b` becomes `>= a, <= b `, replacing the first occurrence of the match each time. */
@@ -85,18 +82,18 @@ function rewriteRange(c: string): string {
 
 /**
  * `parseConstraint`: the version of one constraint, with x/X/* and missing parts as zeros, must
- * parse. `c` is a match of findConstraintRegex, never empty, so the library's branch for an empty
- * one is left out.
+ * parse. `c` is a match of findConstraintRegex, never empty, which constraintRegex always matches,
+ * so the library's branches for an empty or unmatched constraint are left out.
  */
 function constraintError(c: string): string | undefined {
-    const m = CONSTRAINT.exec(c);
-    if (!m) return `improper constraint: ${goQuote(c)}`;
+    const m = CONSTRAINT.exec(c) as RegExpExecArray;
     let ver = m[2];
     const pre = m[6] ?? "";
+    // m[4] and m[5] are ".minor" and ".patch", each with its dot.
     if (isX(m[3]) || !m[3]) ver = `0.0.0${pre}`;
-    else if (isX(m[4]?.replace(/^\./, "")) || !m[4]) ver = `${m[3]}.0.0${pre}`;
-    else if (isX(m[5]?.replace(/^\./, "")) || !m[5]) ver = `${m[3]}${m[4]}.0${pre}`;
-    return versionError(ver) === undefined ? undefined : "constraint parser error";
+    else if (!m[4] || isX(m[4].slice(1))) ver = `${m[3]}.0.0${pre}`;
+    else if (!m[5] || isX(m[5].slice(1))) ver = `${m[3]}${m[4]}.0${pre}`;
+    return versionParses(ver) ? undefined : "constraint parser error";
 }
 
 /** The error `semver.NewConstraint(range)` returns, or undefined when it accepts the range. */

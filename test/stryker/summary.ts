@@ -108,7 +108,7 @@ export function summaryMarkdown(report: Report, date: string, current: Readonly<
         "",
         `Measured by Stryker; written on ${date} by \`npm run mutate\` from its incremental file, which is a local cache`,
         "(reports/stryker-incremental.json, ignored by git); without it `npm run mutate` runs in full. A file counts only",
-        "where the cache holds results for its current text.",
+        "where the cache holds every mutant of its current text.",
         "",
         `| folder | score | files measured | ${COLUMNS.join(" | ")} |`,
         `| --- | --- | --- | ${COLUMNS.map(() => "---").join(" | ")} |`,
