@@ -44,6 +44,8 @@ type recordedExpansion struct {
 	Template string `json:"template"`
 	// Expansion is what Regexp.ExpandString writes when group i matched "<i>".
 	Expansion string `json:"expansion"`
+	// Accept: Go resolves every reference the TypeScript reading found (none expands to nothing).
+	Accept bool `json:"accept"`
 }
 
 type recordedDuration struct {
@@ -104,7 +106,8 @@ func goVerdicts(t *testing.T, c corpus) recorded {
 			t.Fatalf("tagExtract: the corpus pattern %q does not compile: %v", v.Pattern, err)
 		}
 		src, match := markers(re.NumSubexp())
-		r.Extract = append(r.Extract, recordedExpansion{v.Pattern, v.Template, string(re.ExpandString(nil, v.Template, src, match))})
+		expansion := string(re.ExpandString(nil, v.Template, src, match))
+		r.Extract = append(r.Extract, recordedExpansion{v.Pattern, v.Template, expansion, len(goUnresolved(re, v)) == 0})
 	}
 	duration := goDuration(t)
 	for _, v := range c.Duration {
@@ -149,7 +152,7 @@ func TestRecordedVerdicts(t *testing.T) {
 				w = wantLines[i]
 			}
 			if g != w {
-				t.Errorf("line %d: Go answers %s, the file says %s", i+1, g, w)
+				t.Errorf("line %d: Go answers %s, the file says %s", i+1, shorten(g), shorten(w))
 				break
 			}
 		}
@@ -157,4 +160,13 @@ func TestRecordedVerdicts(t *testing.T) {
 			"rewrite it with `%s=1 go test ./validators -run TestRecordedVerdicts` in conformance/, after `%s`",
 			recordedFile, updateEnv, corpusCommand)
 	}
+}
+
+// shorten keeps a line of the file short enough to read in a failure.
+func shorten(line string) string {
+	const most = 120
+	if len(line) <= most {
+		return strings.TrimSpace(line)
+	}
+	return strings.TrimSpace(line[:most]) + "…"
 }

@@ -191,22 +191,29 @@ func TestTagExtract(t *testing.T) {
 		if got := string(re.ExpandString(nil, v.Template, src, match)); got != v.Expansion {
 			t.Errorf("tagExtract %q with %q: Go expands to %q, TypeScript to %q", v.Template, v.Pattern, got, v.Expansion)
 		}
-		goAccepts := true
-		var unresolved []string
-		for _, ref := range v.Refs {
-			name := ref.Name
-			if ref.Num >= 0 {
-				name = strconv.Itoa(ref.Num)
-			}
-			if len(re.ExpandString(nil, "${"+name+"}", src, match)) == 0 {
-				goAccepts = false
-				unresolved = append(unresolved, name)
-			}
-		}
+		unresolved := goUnresolved(re, v)
+		goAccepts := len(unresolved) == 0
 		if goAccepts != v.Accept {
 			t.Errorf("tagExtract %q with %q: Go %s (unresolved: %q), TypeScript %s (%s)", v.Template, v.Pattern, word(goAccepts), unresolved, word(v.Accept), v.Problem)
 		}
 	}
+}
+
+// goUnresolved is each reference the TypeScript reading of the template found that Go's
+// Regexp.ExpandString resolves to nothing in re (a match where group i is "<i>").
+func goUnresolved(re *regexp.Regexp, v extractValue) []string {
+	src, match := markers(re.NumSubexp())
+	var unresolved []string
+	for _, ref := range v.Refs {
+		name := ref.Name
+		if ref.Num >= 0 {
+			name = strconv.Itoa(ref.Num)
+		}
+		if len(re.ExpandString(nil, "${"+name+"}", src, match)) == 0 {
+			unresolved = append(unresolved, name)
+		}
+	}
+	return unresolved
 }
 
 // markers returns a source text and a match in which group i (0 the whole match) is "<i>".

@@ -14,7 +14,7 @@ import { buildCorpus, TS_VERDICTS } from "../../scripts/validator-corpus";
 interface Recorded {
     readonly re2: readonly { value: string; error: string; names?: string[] }[];
     readonly semver: readonly { value: string; error: string }[];
-    readonly extract: readonly { pattern: string; template: string; expansion: string }[];
+    readonly extract: readonly { pattern: string; template: string; expansion: string; accept: boolean }[];
     readonly dnsLabel: readonly { value: string; accept: boolean }[];
     readonly objectName: readonly { value: string; accept: boolean }[];
     readonly hostname: readonly { value: string; accept: boolean }[];
@@ -77,11 +77,12 @@ describe("the value checks give the Go libraries' verdicts, recorded on the vali
         );
     });
 
-    it("tagExtract: expands a template as Go's Regexp.ExpandString does", () => {
+    it("tagExtract: expands a template as Go's Regexp.ExpandString does, and refuses it where a reference expands to nothing", () => {
         assert.deepEqual(
-            disagreements(recorded.extract, ({ pattern, template, expansion }) => {
-                const ts = TS_VERDICTS.extract(pattern, template).expansion;
-                return ts === expansion ? undefined : `${show(template)} with ${show(pattern)}: Go writes ${show(expansion)}, TypeScript ${show(ts)}`;
+            disagreements(recorded.extract, ({ pattern, template, expansion, accept }) => {
+                const ts = TS_VERDICTS.extract(pattern, template);
+                if (ts.expansion !== expansion) return `${show(template)} with ${show(pattern)}: Go writes ${show(expansion)}, TypeScript ${show(ts.expansion)}`;
+                return ts.accept === accept ? undefined : `${show(template)} with ${show(pattern)}: Go ${accept ? "resolves" : "leaves out"} a reference, TypeScript ${ts.problem ?? "accepts"}`;
             }),
             [],
         );
