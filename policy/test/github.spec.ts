@@ -28,6 +28,9 @@ describe("GitHub App mode, as the stack shows it", () => {
         assert.equal(inGithubAppMode([{ ...org({ appAuth: { id: "1" } }), urn: "u" }]), true);
         assert.equal(inGithubAppMode([{ ...org({ token: "ghp_x" }), urn: "u" }]), false);
         assert.equal(inGithubAppMode([{ ...org({ appAuth: "" }), urn: "u" }]), false);
+        // Blank or null is unset, as the provider reads it.
+        assert.equal(inGithubAppMode([{ ...org({ appAuth: "  " }), urn: "u" }]), false);
+        assert.equal(inGithubAppMode([{ ...org({ appAuth: null }), urn: "u" }]), false);
         assert.equal(inGithubAppMode([{ type: "pulumi:providers:aws", name: "aws", urn: "u", props: { appAuth } }]), false);
     });
 });
@@ -58,6 +61,12 @@ describe("github-app-no-token: in App mode only the bot's GPG-key provider has a
     it("passes the App provider without a token and the bot's provider that only registers its GPG key", async () => {
         const provider = org({ appAuth });
         assert.deepEqual(await messages(policy, [provider, webhook(provider), bot, gpgKey]), []);
+    });
+
+    it("judges providers only: another resource's token input is not a provider's", async () => {
+        const provider = org({ appAuth });
+        const secret: FakeResource = { type: "kubernetes:core/v1:Secret", name: "app-token", props: { token: "ghp_x" } };
+        assert.deepEqual(await messages(policy, [provider, webhook(provider), bot, gpgKey, secret]), []);
     });
 
     it("judges nothing in PAT mode", async () => {
@@ -97,6 +106,13 @@ describe("github-app-https-git: in App mode no GitRepository reads over SSH", ()
             },
         ]);
         assert.equal((await messages(policy, [org({ appAuth }), gitRepository("SSH://git@github.com/org/app")])).length, 1);
+    });
+
+    it("judges GitRepositories only, and one without a spec or a URL as not over SSH", async () => {
+        const bucket = k8s("source.toolkit.fluxcd.io/v1", "Bucket", "app", { url: "ssh://git@github.com/org/app" });
+        const bare: FakeResource = { type: "kubernetes:source.toolkit.fluxcd.io/v1:GitRepository", name: "bare", props: {} };
+        const unknownUrl = k8s("source.toolkit.fluxcd.io/v1", "GitRepository", "later", { secretRef: { name: "app" } });
+        assert.deepEqual(await messages(policy, [org({ appAuth }), bucket, bare, unknownUrl]), []);
     });
 
     it("passes https in App mode, and ssh in PAT mode", async () => {
