@@ -71,10 +71,13 @@ export interface CurrentFile {
 /** How many mutants Stryker's instrumenter (the one `npm run mutate` runs) makes of each file. */
 export async function mutantCounts(root: string, files: readonly string[]): Promise<Record<string, number>> {
     const { Instrumenter } = await import("@stryker-mutator/instrumenter");
-    const quiet = () => false;
-    const ignore = () => undefined;
-    const logger = { isTraceEnabled: quiet, isDebugEnabled: quiet, isInfoEnabled: quiet, isWarnEnabled: quiet, isErrorEnabled: quiet, isFatalEnabled: quiet };
-    const log = { ...logger, trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore, fatal: ignore };
+    const no = () => false;
+    const drop = () => undefined;
+    // A logger that writes nothing (@stryker-mutator/api Logger).
+    const log = {
+        isTraceEnabled: no, isDebugEnabled: no, isInfoEnabled: no, isWarnEnabled: no, isErrorEnabled: no, isFatalEnabled: no,
+        trace: drop, debug: drop, info: drop, warn: drop, error: drop, fatal: drop,
+    };
     const result = await new Instrumenter(log).instrument(
         files.map((name) => ({ name, content: fs.readFileSync(path.join(root, name), "utf8"), mutate: true })),
         { plugins: null, excludedMutations: [], ignorers: [], noHeader: false },
@@ -95,11 +98,11 @@ export function summaryMarkdown(report: Report, date: string, current: Readonly<
     );
     const rows = [...SUMMARY_GROUPS, { name: "all", matches: () => true }].map(({ name, matches }) => {
         const group = files.filter(matches);
+        const counted = group.filter((f) => measured.has(f));
         const counts: Record<string, number> = {};
-        for (const file of group.filter((f) => measured.has(f)))
-            for (const m of report.files[file].mutants) counts[m.status] = (counts[m.status] ?? 0) + 1;
+        for (const file of counted) for (const m of report.files[file].mutants) counts[m.status] = (counts[m.status] ?? 0) + 1;
         const score = mutationScore(counts);
-        const cells = [Number.isNaN(score) ? "–" : `${score.toFixed(1)}%`, `${group.filter((f) => measured.has(f)).length} of ${group.length}`];
+        const cells = [Number.isNaN(score) ? "–" : `${score.toFixed(1)}%`, `${counted.length} of ${group.length}`];
         return `| ${name} | ${cells.join(" | ")} | ${COLUMNS.map((c) => counts[c] ?? 0).join(" | ")} |`;
     });
     const unmeasured = files.filter((f) => !measured.has(f));
