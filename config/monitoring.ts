@@ -139,13 +139,10 @@ export const MONITORING = {
  * the first event, in the controller's log.
  */
 export function isHttpUrl(value: string): boolean {
-    try {
-        const url = new URL(value);
-        // The WHATWG parser refuses an http(s) URL without a host, and trims surrounding spaces.
-        return (url.protocol === "http:" || url.protocol === "https:") && !/\s/.test(value);
-    } catch {
-        return false;
-    }
+    if (!URL.canParse(value)) return false;
+    const { protocol } = new URL(value);
+    // The WHATWG parser refuses an http(s) URL without a host, and trims surrounding spaces.
+    return (protocol === "http:" || protocol === "https:") && !/\s/.test(value);
 }
 
 export function readMonitoring(
