@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { buildConfig, GITHUB_APP_ENV, pemShape, SecretConfig } from "../../config";
 import { devRaw, problemsOf, secrets } from "../helpers/config-helpers";
-import { APP_PRIVATE_KEY, rsaPrivateKeyPem } from "../helpers/github-app";
+import { evaluateStack } from "../helpers/evaluations";
+import { APP_MODE, APP_PRIVATE_KEY, rsaPrivateKeyPem } from "../helpers/github-app";
 
 const app = { githubAppId: "123456", githubAppInstallationId: "7890123" };
 const withKey = (shape: SecretConfig["githubAppPrivateKeyShape"] = "pkcs1"): SecretConfig => ({
@@ -38,6 +39,20 @@ describe("GitHub App mode config", () => {
         assert.deepEqual(problemsOf({ githubAppInstallationId: "7890123" }, withKey()), [
             "flux-gitops:githubAppId is required in GitHub App mode (flux-gitops:githubAppInstallationId and flux-gitops:githubAppPrivateKey are set); set it with `pulumi config set githubAppId <value>`",
         ]);
+    });
+
+    it("reports only the missing App settings while any is missing, not what App mode would refuse besides", () => {
+        assert.deepEqual(problemsOf({ githubAppId: "123456" }, { ...secrets, githubToken: pulumi.secret("ghp_org") }), [
+            "flux-gitops:githubAppInstallationId is required in GitHub App mode (flux-gitops:githubAppId is set); set it with `pulumi config set githubAppInstallationId <value>`",
+            "flux-gitops:githubAppPrivateKey is required in GitHub App mode (flux-gitops:githubAppId is set); set it with `pulumi config set --secret githubAppPrivateKey < app-private-key.pem`",
+        ]);
+    });
+
+    it("judges the private key's shape as the stack's config holds it, through the program's reader", async () => {
+        await assert.rejects(evaluateStack("dev", { ...APP_MODE, githubAppPrivateKey: { secret: rsaPrivateKeyPem("pkcs8") } }), (e: Error) => {
+            assert.match(e.message, /flux-gitops:githubAppPrivateKey is a PKCS#8 key \(BEGIN PRIVATE KEY\)/);
+            return true;
+        });
     });
 
     it("refuses App and installation IDs that are not positive integers", () => {

@@ -391,6 +391,24 @@ describe("config rules: the SSM prefix, and one name per secret", () => {
         ]);
     });
 
+    it("counts only the parameters the stack writes: no webhook's without its URL, the App key's in App mode", () => {
+        const { slackWebhookUrl: _slack, discordWebhookUrl: _discord, ...noWebhooks } = secrets;
+        assert.deepEqual(problemsOf({ ssmWebhookTokenName: "/github/echo-server/deploy-key" }, noWebhooks), [
+            "the SSM parameter names must differ from each other (got /github/echo-server/deploy-key, /github/echo-server/deploy-key, " +
+                "/github/echo-server/image-receiver-token, /github/echo-server/ghcr-token, /github/gpg-keys/developer-friendly-bot, " +
+                "/github/bot-tokens/developer-friendly-bot)",
+        ]);
+        const app = { ...noWebhooks, githubAppPrivateKey: pulumi.secret("key"), githubAppPrivateKeyShape: "pkcs1" as const };
+        assert.deepEqual(
+            problemsOf({ githubAppId: "1", githubAppInstallationId: "2", ssmGpgKeyName: "/flux-gitops/dev/github-app-private-key" }, app),
+            [
+                "the SSM parameter names must differ from each other (got /github/echo-server/deploy-key, /github/echo-server/receiver-token, " +
+                    "/github/echo-server/image-receiver-token, /github/echo-server/ghcr-token, /flux-gitops/dev/github-app-private-key, " +
+                    "/github/bot-tokens/developer-friendly-bot, /flux-gitops/dev/github-app-private-key)",
+            ],
+        );
+    });
+
     it("refuses an ssmPrefix that is not a path", () => {
         assert.deepEqual(problemsOf({ ssmPrefix: "/prod//eu" }), [
             'flux-gitops:ssmPrefix must be empty or a path such as /prod (got "/prod//eu")',
