@@ -101,13 +101,11 @@ func goVerdicts(t *testing.T, c corpus) recorded {
 		r.Semver = append(r.Semver, recordedError{Value: v.Value, Error: msg})
 	}
 	for _, v := range c.Extract {
-		re, err := regexp.Compile(v.Pattern)
+		expansion, unresolved, err := goExpand(v)
 		if err != nil {
 			t.Fatalf("tagExtract: the corpus pattern %q does not compile: %v", v.Pattern, err)
 		}
-		src, match := markers(re.NumSubexp())
-		expansion := string(re.ExpandString(nil, v.Template, src, match))
-		r.Extract = append(r.Extract, recordedExpansion{v.Pattern, v.Template, expansion, len(goUnresolved(re, v)) == 0})
+		r.Extract = append(r.Extract, recordedExpansion{v.Pattern, v.Template, expansion, len(unresolved) == 0})
 	}
 	duration := goDuration(t)
 	for _, v := range c.Duration {

@@ -182,16 +182,14 @@ func TestTagExtract(t *testing.T) {
 		t.Fatalf("tagExtract: the corpus holds %d values, fewer than %d; write it again with `%s`", len(c.Extract), minValues, corpusCommand)
 	}
 	for _, v := range c.Extract {
-		re, err := regexp.Compile(v.Pattern)
+		got, unresolved, err := goExpand(v)
 		if err != nil {
 			t.Errorf("tagExtract: the corpus pattern %q does not compile: %v", v.Pattern, err)
 			continue
 		}
-		src, match := markers(re.NumSubexp())
-		if got := string(re.ExpandString(nil, v.Template, src, match)); got != v.Expansion {
+		if got != v.Expansion {
 			t.Errorf("tagExtract %q with %q: Go expands to %q, TypeScript to %q", v.Template, v.Pattern, got, v.Expansion)
 		}
-		unresolved := goUnresolved(re, v)
 		goAccepts := len(unresolved) == 0
 		if goAccepts != v.Accept {
 			t.Errorf("tagExtract %q with %q: Go %s (unresolved: %q), TypeScript %s (%s)", v.Template, v.Pattern, word(goAccepts), unresolved, word(v.Accept), v.Problem)
@@ -199,11 +197,16 @@ func TestTagExtract(t *testing.T) {
 	}
 }
 
-// goUnresolved is each reference the TypeScript reading of the template found that Go's
-// Regexp.ExpandString resolves to nothing in re (a match where group i is "<i>").
-func goUnresolved(re *regexp.Regexp, v extractValue) []string {
+// goExpand is what Go's Regexp.ExpandString writes for the template when group i of the pattern
+// matched "<i>", and each reference the TypeScript reading of the template found that Go
+// resolves to nothing there.
+func goExpand(v extractValue) (expansion string, unresolved []string, err error) {
+	re, err := regexp.Compile(v.Pattern)
+	if err != nil {
+		return "", nil, err
+	}
 	src, match := markers(re.NumSubexp())
-	var unresolved []string
+	expansion = string(re.ExpandString(nil, v.Template, src, match))
 	for _, ref := range v.Refs {
 		name := ref.Name
 		if ref.Num >= 0 {
@@ -213,7 +216,7 @@ func goUnresolved(re *regexp.Regexp, v extractValue) []string {
 			unresolved = append(unresolved, name)
 		}
 	}
-	return unresolved
+	return expansion, unresolved, nil
 }
 
 // markers returns a source text and a match in which group i (0 the whole match) is "<i>".
