@@ -189,7 +189,7 @@ export const INSTALLS = {
  * SecretStore without `auth` reads with the controller's own credentials (external-secrets
  * providers/v1/aws/auth/auth.go @v2.9.0 `constructCredsProvider`: no auth, the SDK's default chain).
  */
-export function readInstalls(c: Checks, tenants: readonly string[] = []): InstallsConfig {
+export function readInstalls(c: Checks, tenants: readonly string[]): InstallsConfig {
     const installFlux = INSTALLS.installFlux.read(c);
     const installExternalSecrets = INSTALLS.installExternalSecrets.read(c);
     const flux = installFlux ? readFluxInstall(c) : undefined;

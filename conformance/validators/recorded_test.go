@@ -155,7 +155,7 @@ func TestRecordedVerdicts(t *testing.T) {
 			}
 		}
 		t.Fatalf("%s differs from Go's verdicts on the corpus (the corpus or a library changed); "+
-			"rewrite it with `%s=1 go test ./validators -run TestRecordedVerdicts` in conformance/, after `%s`",
+			"rewrite it with `%s=1 go test -count=1 ./validators -run TestRecordedVerdicts` in conformance/, after `%s`",
 			recordedFile, updateEnv, corpusCommand)
 	}
 }

@@ -261,6 +261,7 @@ describe("translation of Go's time.ParseDuration (go1.26 src/time/format.go)", (
         ["9223372036854775807ns", 9223372036854775807n],
         ["9223372036854775808ns", undefined],
         ["-9223372036854775808ns", -9223372036854775808n],
+        ["-9223372036854775809ns", undefined],
         ["99999999999999999999s", undefined],
         ["0.99999999999999999999999999s", 1000000000n],
         ["1.000000000000000000001s", 1000000000n],
@@ -287,5 +288,10 @@ describe("Flux durations", () => {
         assert.equal(fluxDurationMs("5m1d"), undefined);
         assert.equal(isPositiveFluxDuration("1h30"), false);
         assert.equal(isPositiveFluxDuration("1d"), false);
+    });
+
+    it("is not a duration where Go's parser overflows, though the CRD's pattern matches", () => {
+        assert.equal(fluxDurationMs("9999999999h"), undefined);
+        assert.equal(isPositiveFluxDuration("9999999999h"), false);
     });
 });

@@ -22,7 +22,7 @@ interface Recorded {
 }
 
 const RECORDED_FILE = path.join(__dirname, "fixtures", "go-verdicts.json");
-const RECORD_COMMAND = "FLUX_GITOPS_RECORD_VERDICTS=1 go test ./validators -run TestRecordedVerdicts (in conformance/)";
+const RECORD_COMMAND = "FLUX_GITOPS_RECORD_VERDICTS=1 go test -count=1 ./validators -run TestRecordedVerdicts (in conformance/)";
 const recorded = JSON.parse(fs.readFileSync(RECORDED_FILE, "utf8")) as Recorded;
 
 /** Every value on which `differs` finds the TypeScript check disagreeing with Go, described. */
