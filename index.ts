@@ -77,7 +77,7 @@ const discordWebhook = mon.discordWebhookUrl
     : undefined;
 // The bot's GitHub token in SSM, for each application's commit-status Provider; in App mode Flux posts as the App.
 const botGithubToken = gh.app ? undefined : stored("bot-github-token", ssm.botGithubToken, gh.botToken, `GitHub token of ${gh.botUser}: Flux posts commit statuses with it`);
-const githubAppPrivateKey = gh.app && stored("github-app-private-key", ssm.githubAppPrivateKey, gh.app.privateKey, `Private key of GitHub App ${gh.app.id}: Flux reads and pushes as the App`, keyOptions);
+const githubApp = gh.app && { ...gh.app, privateKey: stored("github-app-private-key", ssm.githubAppPrivateKey, gh.app.privateKey, `Private key of GitHub App ${gh.app.id}: Flux reads and pushes as the App`, keyOptions) };
 
 // --- What the stack installs: Flux (Flux Operator), External Secrets and its store -------------
 // Switched off, the cluster's own Flux / store is used and nothing waits for it.
@@ -98,7 +98,7 @@ const fluxReady = fluxOperator?.ready ?? [];
 // waits for the grants of what it reads.
 const externalSecretsAccess = externalSecrets && eso ? { role: externalSecrets.role, kmsKeyArn: eso.kmsKeyArn, region: config.awsRegion } : undefined;
 // The bot's and the registries' parameters only when a platform application reads them.
-const botSecrets = platformApps.length > 0 ? [...Object.values(registryTokens), botGithubToken, githubAppPrivateKey, ...gpgKey.parameterArns.map((parameterArn) => ({ parameterArn }))] : [];
+const botSecrets = platformApps.length > 0 ? [...Object.values(registryTokens), botGithubToken, githubApp?.privateKey, ...gpgKey.parameterArns.map((parameterArn) => ({ parameterArn }))] : [];
 const platformParameterArns = [slackWebhook, discordWebhook, ...botSecrets].flatMap((s) => (s ? [s.parameterArn] : []));
 const sharedAccess = externalSecretsAccess && platformParameterArns.length > 0 ? new ExternalSecretsAccess("external-secrets-access", { ...externalSecretsAccess, parameterArns: platformParameterArns }, options("aws")) : undefined;
 // What every ExternalSecret of the platform waits for: the store (and the AWS identity it reads
@@ -136,7 +136,7 @@ if (fluxEvents) {
 const githubKnownHosts = gh.app ? "" : github.getSshKeysOutput({ provider: providers.githubOrg }).keys.apply((keys) => knownHosts(keys));
 
 // What every application gets from the stack: the bot's keys, the registry tokens, what to wait for.
-const shared = { gpgKey, botGithubToken, githubAppPrivateKey, registryTokens, knownHosts: githubKnownHosts, fluxReady, secretStoreReady, externalSecretsAccess, fluxEvents };
+const shared = { gpgKey, botGithubToken, githubApp, registryTokens, knownHosts: githubKnownHosts, fluxReady, secretStoreReady, externalSecretsAccess, fluxEvents };
 // Seeding adopts the files a branch already has (another stack's base, this stack's earlier
 // seeding). Whether a resource is imported must be known when it is registered, so GitHub is
 // asked first; the applications are registered once the answers are in.
@@ -169,7 +169,7 @@ export const ssmParameters = {
     slackWebhookUrl: slackWebhook?.parameterName,
     discordWebhookUrl: discordWebhook?.parameterName,
     botGithubToken: botGithubToken?.parameterName,
-    ...(githubAppPrivateKey ? { githubAppPrivateKey: githubAppPrivateKey.parameterName } : {}),
+    ...(githubApp ? { githubAppPrivateKey: githubApp.privateKey.parameterName } : {}),
 };
 export const deployKeyId = of(0, (a) => a.deployKeyId);
 export const deployKeyPublicKey = of(0, (a) => a.deployKeyPublicKey);

@@ -178,8 +178,8 @@ export interface SharedWithApplications {
     };
     /** The bot's GitHub token in SSM (commit statuses); undefined in App mode. */
     readonly botGithubToken?: SharedParameter;
-    /** GitHub App mode: the App's private key in SSM. */
-    readonly githubAppPrivateKey?: SharedParameter;
+    /** GitHub App mode: the App and its private key in SSM. */
+    readonly githubApp?: { readonly id: string; readonly installationId: string; readonly privateKey: SharedParameter };
     /** Each registry's token in SSM, by registry host. */
     readonly registryTokens: Readonly<Record<string, SharedParameter>>;
     /** Where tenants post their Flux events, when anywhere. */
@@ -224,10 +224,11 @@ export function fluxApplicationArgs(app: AppConfig, config: StackConfig, shared:
             gpgPassphraseParameter: shared.gpgKey.passphraseParameter,
             githubTokenParameter: shared.botGithubToken?.parameter,
         },
-        githubApp:
-            github.app && shared.githubAppPrivateKey
-                ? { id: github.app.id, installationId: github.app.installationId, privateKeyParameter: shared.githubAppPrivateKey.parameter }
-                : undefined,
+        githubApp: shared.githubApp && {
+            id: shared.githubApp.id,
+            installationId: shared.githubApp.installationId,
+            privateKeyParameter: shared.githubApp.privateKey.parameter,
+        },
         flux: { ...config.flux, knownHosts: shared.knownHosts },
         ssm: { ...app.ssm, kmsKeyId: config.ssm.kmsKeyId },
         receiver: { hostname: app.receiverHostname, baseDomain: ingress.baseDomain },
@@ -249,7 +250,7 @@ export function fluxApplicationArgs(app: AppConfig, config: StackConfig, shared:
                       sharedParameterArns: [
                           ...(registry ? [shared.registryTokens[registry.host].parameterArn] : []),
                           ...(app.image.automation ? shared.gpgKey.parameterArns : []),
-                          ...(shared.githubAppPrivateKey ? [shared.githubAppPrivateKey.parameterArn] : []),
+                          ...(shared.githubApp ? [shared.githubApp.privateKey.parameterArn] : []),
                           ...(shared.botGithubToken ? [shared.botGithubToken.parameterArn] : []),
                       ],
                       suspendLegacyKustomization: config.flux.suspendLegacyKustomizations,
@@ -443,6 +444,8 @@ export class FluxApplication extends pulumi.ComponentResource {
               )
             : undefined;
         const secretsReady = [...Object.values(secrets.externalSecrets), ...(tenant && this.pullSecret ? [this.pullSecret] : [])];
+        // A tenant's Kustomization from before tenancy, kept retired in the Flux namespace.
+        const legacy = args.tenancy?.suspendLegacyKustomization ? { fluxNamespace: args.flux.namespace } : undefined;
         const delivery = new AppDelivery(
             name,
             {
@@ -457,9 +460,7 @@ export class FluxApplication extends pulumi.ComponentResource {
                 serviceAccount: tenant
                     ? { name: tenant.serviceAccountName, ready: tenant.reconcilerReady }
                     : { name: PLATFORM_SERVICE_ACCOUNT, ready: [] },
-                tenant: tenant && {
-                    legacy: args.tenancy?.suspendLegacyKustomization ? { fluxNamespace: args.flux.namespace } : undefined,
-                },
+                tenant: tenant && { legacy },
                 intervals,
                 // Flux can read the repository once the key is registered and its Secret exists.
                 dependsOn: [namespace, ...(deployKey ? [deployKey] : []), ...secretsReady, ...(manifests ? [manifests] : []), ...(args.fluxReady ?? [])],

@@ -10,7 +10,8 @@ import { AppManifests, AppManifestsArgs } from "../../../components/app/app-mani
 import { FluxApplication, FluxApplicationArgs } from "../../../components/app/flux-application";
 import { fluxObjectNames } from "../../../components/flux/names";
 import { marker, one, record, recordState, valueOf, waitsFor } from "../../helpers/record";
-import { EXTERNAL_SECRET, FILE, GIT_REPOSITORY, HTTP_ROUTE, IMAGE_REPOSITORY, NAMESPACE } from "../../helpers/types";
+import { EXTERNAL_SECRET, FILE, GIT_REPOSITORY, HTTP_ROUTE, IMAGE_REPOSITORY, KUSTOMIZATION, NAMESPACE } from "../../helpers/types";
+import { TENANT_LABEL } from "../../../components/tenancy/tenant";
 
 describe("the application's components on their own", () => {
     describe("AppManifests", () => {
@@ -123,6 +124,28 @@ describe("the application's components on their own", () => {
                 "echo-secrets-receiver-token",
             ]);
             assert.equal(registered.filter((r) => r.type === FILE).length, 0);
+            // A public image has no pull Secret: the workload waits for its source and namespace only.
+            assert.deepEqual(waitsFor(one(registered, KUSTOMIZATION, "echo-kustomization")), ["echo-namespace", "echo-source"]);
+        });
+
+        it("makes a platform application's source wait for Flux's registry Secret, and only its workload for the pods' pull Secret", async () => {
+            const registry = { host: "ghcr.io", username: "bot", tokenParameter: ref("/github/echo/ghcr-token", 1) };
+            const { registered } = await build(args({}, { registry }));
+            const source = waitsFor(one(registered, GIT_REPOSITORY, "echo-source"));
+            assert.ok(source.includes("echo-secrets-registry"), source.join(", "));
+            // The pods' pull Secret is in the application's namespace: Flux's source does not read it.
+            assert.ok(!source.includes("echo-pull-secret"), source.join(", "));
+            assert.ok(waitsFor(one(registered, KUSTOMIZATION, "echo-kustomization")).includes("echo-pull-secret"));
+        });
+
+        it("labels a tenant's objects as the tenant's, with or without the caller's own transformations", async () => {
+            const tenancy = { region: "eu-west-1", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc", sharedParameterArns: [], suspendLegacyKustomization: false };
+            const label = (registered: Awaited<ReturnType<typeof record>>) =>
+                (one(registered, NAMESPACE, "echo-namespace").inputs.metadata as { labels?: Record<string, string> }).labels;
+            for (const opts of [undefined, {}]) {
+                const registered = await record(() => new FluxApplication("echo", args({ tenancy }), opts));
+                assert.deepEqual(label(registered), { [TENANT_LABEL]: "echo" }, `with options ${JSON.stringify(opts)}`);
+            }
         });
 
         it("makes the ExternalSecrets wait for Flux and the store, and Flux's source for Flux and the seeded files", async () => {
