@@ -77,6 +77,16 @@ describe("the application's base manifests, as written", () => {
             },
         });
     });
+
+    it("serves the http port under the application's name, selected by the labels transformer", () => {
+        // No selector written: includeSelectors adds app.kubernetes.io/name to it, as to the Deployment's.
+        assert.deepEqual(YAML.parse(files["kustomize/base/service.yaml"]), {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: { name: "echo-server" },
+            spec: { ports: [{ name: "http", port: 8080, targetPort: 8080 }] },
+        });
+    });
 });
 
 describe("where the application's manifests go", () => {
