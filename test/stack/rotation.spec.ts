@@ -68,6 +68,8 @@ describe("rotation: a new value in SSM reaches its Secret in the same update", (
     });
 
     it("annotates every ExternalSecret with the version of exactly the SSM parameters it reads", () => {
+        // The annotation's name is in every stack's state and cluster: renaming it rewrites every ExternalSecret.
+        assert.equal(PARAMETER_VERSIONS_ANNOTATION, "flux-gitops.io/parameter-versions");
         const externalSecrets = ofType(dev, EXTERNAL_SECRET);
         // An application's six (git, registry for Flux and its pods, signing, push and image receiver
         // tokens, commit status), and monitoring's.
