@@ -43,7 +43,7 @@ export interface AppDeliveryArgs {
     /** Objects that must exist first (the Secrets the GitRepository reads). */
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
     /** What the workload needs before the Kustomization applies it (its namespace, a pull Secret). */
-    readonly workloadNeeds?: pulumi.Resource[];
+    readonly workloadNeeds: pulumi.Resource[];
 }
 
 /**
@@ -119,7 +119,7 @@ export class AppDelivery extends pulumi.ComponentResource {
                 dependsOn: [
                     this.gitRepository,
                     ...args.serviceAccount.ready,
-                    ...(args.workloadNeeds ?? []),
+                    ...args.workloadNeeds,
                     ...(this.retiredKustomization ? [this.retiredKustomization] : []),
                 ],
             },

@@ -42,14 +42,14 @@ export function controllerFlags(args: readonly string[]): Map<string, string> {
 }
 
 /** Go's strconv.ParseBool true values (pflag parses bool flags with it). */
-const TRUE = new Set(["1", "t", "T", "true", "TRUE", "True"]);
+const TRUE: ReadonlySet<string | undefined> = new Set(["1", "t", "T", "true", "TRUE", "True"]);
 
 /** The lockdown flags `controller` runs without (or with a false or empty value). */
 export function missingLockdownFlags(controller: LockedController, args: readonly string[]): string[] {
     const flags = controllerFlags(args);
     return LOCKDOWN_FLAGS[controller].filter((flag) => {
         const value = flags.get(flag);
-        return VALUE_FLAGS.has(flag) ? !value : !TRUE.has(value ?? "");
+        return VALUE_FLAGS.has(flag) ? !value : !TRUE.has(value);
     });
 }
 

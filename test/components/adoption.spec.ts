@@ -3,6 +3,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { adoptionTransform } from "../../components/adoption";
 import { one, record } from "../helpers/record";
 
@@ -36,6 +37,11 @@ describe("adopting what the recipe already left (adoptionTransform)", () => {
             const namespace = one(registered, "kubernetes:core/v1:Namespace", name);
             assert.equal(namespace.options.importId, "", name);
             assert.deepEqual(namespace.options.ignoreChanges, [], name);
+        }
+        // Left exactly as it was: the transformation hands back nothing for it.
+        const [transform] = transformations;
+        for (const props of [{ metadata: { name: "echo-server" } }, {}]) {
+            assert.equal(transform({ resource: {} as pulumi.Resource, type: "kubernetes:core/v1:Namespace", name: "app", props, opts: {} }), undefined);
         }
     });
 

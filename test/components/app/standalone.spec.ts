@@ -10,7 +10,7 @@ import { AppManifests, AppManifestsArgs } from "../../../components/app/app-mani
 import { FluxApplication, FluxApplicationArgs } from "../../../components/app/flux-application";
 import { fluxObjectNames } from "../../../components/flux/names";
 import { marker, one, record, recordState, valueOf, waitsFor } from "../../helpers/record";
-import { EXTERNAL_SECRET, FILE, GIT_REPOSITORY, HTTP_ROUTE, IMAGE_REPOSITORY, KUSTOMIZATION, NAMESPACE } from "../../helpers/types";
+import { EXTERNAL_SECRET, FILE, GIT_REPOSITORY, HTTP_ROUTE, IMAGE_REPOSITORY, KUSTOMIZATION, NAMESPACE, TENANT_STORE } from "../../helpers/types";
 import { TENANT_LABEL } from "../../../components/tenancy/tenant";
 
 describe("the application's components on their own", () => {
@@ -138,8 +138,14 @@ describe("the application's components on their own", () => {
             assert.ok(waitsFor(one(registered, KUSTOMIZATION, "echo-kustomization")).includes("echo-pull-secret"));
         });
 
+        const tenancy = { region: "eu-west-1", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc", sharedParameterArns: [], suspendLegacyKustomization: false };
+
+        it("as a tenant alone (no store installed): its SecretStore waits for its namespace and its reader role only", async () => {
+            const { registered } = await build(args({ tenancy }));
+            assert.deepEqual(waitsFor(one(registered, TENANT_STORE, "echo-tenant-store")), ["echo-namespace", "echo-tenant-secrets-reader"]);
+        });
+
         it("labels a tenant's objects as the tenant's, with or without the caller's own transformations", async () => {
-            const tenancy = { region: "eu-west-1", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc", sharedParameterArns: [], suspendLegacyKustomization: false };
             const label = (registered: Awaited<ReturnType<typeof record>>) =>
                 (one(registered, NAMESPACE, "echo-namespace").inputs.metadata as { labels?: Record<string, string> }).labels;
             for (const opts of [undefined, {}]) {
