@@ -82,13 +82,13 @@ describe("the lockdown of a Flux installed by someone else", () => {
 
     describe("reading the live Deployments", () => {
         /** Builds the check against a cluster whose controllers run with `args`. */
-        async function check(args: Record<string, string[] | undefined>, bareSpec = false): Promise<{ missing: Record<string, string[]>; error?: unknown }> {
+        async function check(args: Record<string, string[] | undefined>, partialSpec?: Record<string, unknown>): Promise<{ missing: Record<string, string[]>; error?: unknown }> {
             await pulumi.runtime.setMocks(
                 {
                     newResource(a) {
                         const controller = String(a.id).split("/")[1];
                         const containerArgs = args[controller];
-                        const spec = bareSpec ? {} : containerArgs && { template: { spec: { containers: [{ name: "sidecar", args: [] }, { name: "manager", args: containerArgs }] } } };
+                        const spec = partialSpec ?? (containerArgs && { template: { spec: { containers: [{ name: "sidecar", args: [] }, { name: "manager", args: containerArgs }] } } });
                         return { id: a.id ?? `${a.name}-id`, state: spec ? { spec } : {} };
                     },
                     call: (a) => a.inputs as Record<string, unknown>,
@@ -124,9 +124,12 @@ describe("the lockdown of a Flux installed by someone else", () => {
         });
 
         it("judges no controller whose arguments cannot be read (the offline evaluator's case), nor fails on a partial object", async () => {
-            for (const result of [await check({}), await check({}, true)]) {
-                assert.deepEqual(result.missing, { "kustomize-controller": [], "notification-controller": [] });
-                assert.equal(result.error, undefined);
+            const partial = [{}, { template: {} }, { template: { spec: {} } }, { template: { spec: { containers: [{ name: "manager" }] } } }];
+            // One at a time: each check sets the mocks.
+            for (const spec of [undefined, ...partial]) {
+                const result = await check({}, spec);
+                assert.deepEqual(result.missing, { "kustomize-controller": [], "notification-controller": [] }, JSON.stringify(spec));
+                assert.equal(result.error, undefined, JSON.stringify(spec));
             }
         });
     });
