@@ -10,7 +10,8 @@
  * Not translated: the limit on the compiled size (`ErrLarge`, 128 MiB of instructions), which only
  * patterns thousands of characters long reach. The height limit (`ErrNestingDepth`) is counted on
  * captures, repeats, concatenations and alternations; Go merges adjacent literals into one node
- * first, so near 1000 levels the two counts may differ by one.
+ * and single characters of an alternation into one class first, so near 1000 levels the two
+ * counts may differ by one.
  */
 
 /** A Go regexp/syntax error: its code (`ErrorCode`'s text) and the part of the pattern it names. */
@@ -133,7 +134,9 @@ class Parser {
     private text(from: number, to = this.i): string {
         return this.s.slice(from, to).join("");
     }
+    /** `push`, with parse.go `checkHeight`: Go measures every node it pushes, so the first too deep stops the parse. */
     private push(node: Node = LEAF): void {
+        if (node.height > MAX_HEIGHT) throw new Re2Error("expression nests too deeply", this.whole);
         this.stack.push({ node });
     }
 
@@ -154,6 +157,7 @@ class Parser {
                     this.i++;
                     break;
                 case "|":
+                    this.concat();
                     this.stack.push({ pseudo: "|" });
                     this.i++;
                     break;
@@ -197,28 +201,29 @@ class Parser {
             }
             lastRepeat = repeat;
         }
-        this.collapse();
+        this.alternate();
         if (this.stack.length !== 1) throw new Re2Error("missing closing )", this.whole);
-        const [root] = this.stack as { node: Node }[];
-        if (root.node.height > MAX_HEIGHT) throw new Re2Error("expression nests too deeply", this.whole);
         return { count: this.names.length - 1, names: this.names };
     }
 
-    /** Concatenates each branch above the topmost `(` and alternates the branches, leaving one node there. */
-    private collapse(): void {
+    /** `concat`: the nodes above the topmost `|` or `(` become one. */
+    private concat(): void {
+        let k = this.stack.length;
+        while (k > 0 && this.stack[k - 1].pseudo === undefined) k--;
+        this.push(above((this.stack.splice(k) as { node: Node }[]).map((item) => item.node)));
+    }
+
+    /** `alternate`: the branches above the topmost `(`, each concatenated, become one node. */
+    private alternate(): void {
+        this.concat();
         let k = this.stack.length;
         while (k > 0 && this.stack[k - 1].pseudo !== "(") k--;
-        const items = this.stack.splice(k);
-        const branches: Node[][] = [[]];
-        for (const item of items) {
-            if (item.pseudo === undefined) branches[branches.length - 1].push(item.node);
-            else branches.push([]);
-        }
-        this.stack.push({ node: above(branches.map(above)) });
+        const branches = this.stack.splice(k).filter((item) => item.pseudo !== "|") as { node: Node }[];
+        this.push(above(branches.map((item) => item.node)));
     }
 
     private parseRightParen(): void {
-        this.collapse();
+        this.alternate();
         const n = this.stack.length;
         if (n < 2 || this.stack[n - 2].pseudo !== "(") throw new Re2Error("unexpected )", this.whole);
         const inner = this.stack.pop() as { node: Node };
@@ -235,7 +240,8 @@ class Parser {
             throw new Re2Error("missing argument to repetition operator", this.text(before));
         }
         const node: Node = { repeat: counted, subs: [top.node], height: top.node.height + 1 };
-        this.stack[this.stack.length - 1] = { node };
+        this.stack.pop();
+        this.push(node);
         if (counted && (counted.min >= 2 || counted.max >= 2) && !repeatIsValid(node, 1000)) {
             throw new Re2Error("invalid repeat count", this.text(before));
         }

@@ -88,6 +88,10 @@ const RE2_HAND = [
     // Flags.
     "(?i)", "(?-i)", "(?i-s)", "(?--i)", "(?i-)", "(?-)", "(?)", "(?s:a)", "(?U)", "(?m-U:a)", "(?i-i)", "(?ii)", "(?i", "(?i:", "(?x)", "(?-:a)",
     "a*".repeat(1000), Array.from({ length: 1000 }, (_, i) => `a${i}`).join("|"),
+    // The height limit reached before the pattern's end, where Go stops at once (it measures every node it pushes,
+    // at `|` the branch so far).
+    `${"(".repeat(1000)}a${")".repeat(1001)}`, `${"(".repeat(1000)}a${")".repeat(1000)}(`, `${"(".repeat(1000)}a${")".repeat(1000)}**`,
+    `${"(".repeat(999)}a${")".repeat(999)}.|*`,
 ];
 const RE2_TOKENS = [
     "a", "0", ".", "*", "+", "?", "(", ")", "[", "]", "{", "}", "^", "$", "|", "\\", "-", ":", "<", ">", "P", "=", "!", ",", "i", "2", "x",
