@@ -10,7 +10,8 @@
  * Not translated: the limit on the compiled size (`ErrLarge`, 128 MiB of instructions), which only
  * patterns thousands of characters long reach. The height limit (`ErrNestingDepth`) is counted on
  * captures, repeats, concatenations and alternations; Go merges adjacent literals into one node
- * first, so near 1000 levels the two counts may differ by one.
+ * and single characters of an alternation into one class first, so near 1000 levels the two
+ * counts may differ by one.
  */
 
 /** A Go regexp/syntax error: its code (`ErrorCode`'s text) and the part of the pattern it names. */
@@ -31,7 +32,7 @@ export interface Re2Groups {
 }
 
 // regexp/syntax/perl_groups.go: the Perl escapes and POSIX classes.
-const PERL_CLASSES = new Set(["d", "D", "s", "S", "w", "W"]);
+const PERL_CLASSES = new Set<string | undefined>(["d", "D", "s", "S", "w", "W"]);
 const POSIX_CLASSES = new Set(
     ["alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print", "punct", "space", "upper", "word", "xdigit"].flatMap(
         (n) => [`[:${n}:]`, `[:^${n}:]`],
@@ -56,23 +57,22 @@ const UNICODE_NAMES =
     "Surrogate Symbol Syriac Tagalog Tagbanwa Takri Tamil Tangsa Tangut Telugu Thaana Thai Tibetan Tifinagh Tirhuta Titlecase_Letter " +
     "Toto Ugaritic Unassigned Uppercase_Letter Vai Vithkuqi Wancho Yezidi Yi Z Zl Zp Zs cntrl digit punct";
 
-/** regexp/syntax `canonicalName`: a leading capital, the rest lowercase, without `_`, `-` and spaces (bytes, ASCII only). */
-function canonicalName(name: string): string {
-    let out = "";
-    let first = true;
-    for (const c of name) {
-        if (c === "_" || c === "-" || c === " ") continue;
-        out += first ? (c >= "a" && c <= "z" ? c.toUpperCase() : c) : c >= "A" && c <= "Z" ? c.toLowerCase() : c;
-        first = false;
-    }
-    return out;
-}
-const UNICODE_CANONICAL = new Set(UNICODE_NAMES.split(" ").map(canonicalName));
+/**
+ * regexp/syntax `canonicalName` as a key to compare names by: Go drops `_`, `-` and spaces and sets
+ * the case of ASCII letters (the first upper, the rest lower), so two names have the same canonical
+ * name exactly when they have the same key, every ASCII letter lowercase.
+ */
+const nameKey = (name: string): string => name.replace(/[-_ ]/g, "").replace(/[A-Z]/g, (c) => c.toLowerCase());
+const UNICODE_KEYS = new Set(UNICODE_NAMES.split(" ").map(nameKey));
 
-const isDigit = (c: string | undefined): boolean => c !== undefined && c >= "0" && c <= "9";
-const isOctal = (c: string | undefined): boolean => c !== undefined && c >= "0" && c <= "7";
-const isAlnum = (c: string): boolean => isDigit(c) || (c >= "A" && c <= "Z") || (c >= "a" && c <= "z");
-const unhex = (c: string | undefined): number => (c !== undefined && /^[0-9A-Fa-f]$/.test(c) ? parseInt(c, 16) : -1);
+// The character tests of parse.go, on one code point, or on undefined where Go's would test the end of the string.
+const DIGITS = new Set<string | undefined>("0123456789");
+const OCTAL = new Set<string | undefined>("01234567");
+const HEX = new Map<string | undefined, number>([..."0123456789abcdefABCDEF"].map((h) => [h, parseInt(h, 16)]));
+const isDigit = (c: string | undefined): boolean => DIGITS.has(c);
+const isOctal = (c: string | undefined): boolean => OCTAL.has(c);
+const isAlnum = (c: string): boolean => /[0-9A-Za-z]/.test(c);
+const unhex = (c: string | undefined): number => HEX.get(c) ?? -1;
 const MAX_RUNE = 0x10ffff;
 
 /**
@@ -85,7 +85,10 @@ interface Node {
     readonly subs: readonly Node[];
     readonly height: number;
 }
-type Item = { readonly pseudo: "(" | "|"; readonly capture?: boolean } | { readonly pseudo?: undefined; readonly node: Node };
+type Open = { readonly pseudo: "("; readonly capture?: boolean };
+type Bar = { readonly pseudo: "|" };
+type Placed = { readonly pseudo?: undefined; readonly node: Node };
+type Item = Open | Bar | Placed;
 const LEAF: Node = { subs: [], height: 1 };
 // parse.go maxHeight: a deeper parse tree is ErrNestingDepth.
 const MAX_HEIGHT = 1000;
@@ -100,9 +103,9 @@ function above(subs: readonly Node[]): Node {
 /** regexp/syntax `repeatIsValid`: nested counted repeats multiply to at most n copies. */
 function repeatIsValid(node: Node, n: number): boolean {
     if (node.repeat) {
-        let m = node.repeat.max;
-        if (m === 0) return true;
-        if (m < 0) m = node.repeat.min;
+        if (node.repeat.max === 0) return true;
+        // {n,} (max -1) counts its min.
+        const m = node.repeat.max === -1 ? node.repeat.min : node.repeat.max;
         if (m > n) return false;
         if (m > 0) n = Math.floor(n / m);
     }
@@ -117,11 +120,11 @@ class Parser {
     private readonly names: string[] = [""];
 
     constructor(private readonly whole: string) {
-        this.s = [...whole];
-        if (this.s.some((c) => c.length === 1 && c >= "\ud800" && c <= "\udfff")) {
+        if (/\p{Cs}/u.test(whole)) {
             // A lone surrogate has no UTF-8 encoding: the string Go would get is not valid UTF-8.
             throw new Re2Error("invalid UTF-8", whole);
         }
+        this.s = [...whole];
     }
 
     private at(k = 0): string | undefined {
@@ -133,14 +136,16 @@ class Parser {
     private text(from: number, to = this.i): string {
         return this.s.slice(from, to).join("");
     }
+    /** `push`, with parse.go `checkHeight`: Go measures every node it pushes, so the first too deep stops the parse. */
     private push(node: Node = LEAF): void {
+        if (node.height > MAX_HEIGHT) throw new Re2Error("expression nests too deeply", this.whole);
         this.stack.push({ node });
     }
 
     parse(): Re2Groups {
-        let lastRepeat = -1;
+        let lastRepeat: number | undefined;
         while (this.i < this.s.length) {
-            let repeat = -1;
+            let repeat: number | undefined;
             const c = this.s[this.i];
             const start = this.i;
             switch (c) {
@@ -154,6 +159,7 @@ class Parser {
                     this.i++;
                     break;
                 case "|":
+                    this.concat();
                     this.stack.push({ pseudo: "|" });
                     this.i++;
                     break;
@@ -180,7 +186,8 @@ class Parser {
                         break;
                     }
                     this.i = r.end;
-                    if (r.min < 0 || r.min > 1000 || r.max > 1000 || (r.max >= 0 && r.min > r.max)) {
+                    // parse.go also refuses a min of -1, its mark of a number over 1e8, which here stays over 1000.
+                    if (r.min > 1000 || r.max > 1000 || (r.max >= 0 && r.min > r.max)) {
                         throw new Re2Error("invalid repeat count", this.text(start));
                     }
                     this.repeat(r, start, lastRepeat);
@@ -197,79 +204,72 @@ class Parser {
             }
             lastRepeat = repeat;
         }
-        this.collapse();
+        this.alternate();
         if (this.stack.length !== 1) throw new Re2Error("missing closing )", this.whole);
-        const [root] = this.stack as { node: Node }[];
-        if (root.node.height > MAX_HEIGHT) throw new Re2Error("expression nests too deeply", this.whole);
         return { count: this.names.length - 1, names: this.names };
     }
 
-    /** Concatenates each branch above the topmost `(` and alternates the branches, leaving one node there. */
-    private collapse(): void {
+    /** `concat`: the nodes above the topmost `|` or `(` become one. */
+    private concat(): void {
+        let k = this.stack.length;
+        while (k > 0 && this.stack[k - 1].pseudo === undefined) k--;
+        this.push(above((this.stack.splice(k) as Placed[]).map((item) => item.node)));
+    }
+
+    /** `alternate`: the branches above the topmost `(`, each concatenated, become one node. */
+    private alternate(): void {
+        this.concat();
         let k = this.stack.length;
         while (k > 0 && this.stack[k - 1].pseudo !== "(") k--;
-        const items = this.stack.splice(k);
-        const branches: Node[][] = [[]];
-        for (const item of items) {
-            if (item.pseudo === undefined) branches[branches.length - 1].push(item.node);
-            else branches.push([]);
-        }
-        this.stack.push({ node: above(branches.map(above)) });
+        const branches = this.stack.splice(k).filter((item) => item.pseudo !== "|") as Placed[];
+        this.push(above(branches.map((item) => item.node)));
     }
 
     private parseRightParen(): void {
-        this.collapse();
-        const n = this.stack.length;
-        if (n < 2 || this.stack[n - 2].pseudo !== "(") throw new Re2Error("unexpected )", this.whole);
-        const inner = this.stack.pop() as { node: Node };
-        const paren = this.stack.pop() as { capture?: boolean };
+        this.alternate();
+        // alternate left one node above the topmost `(`: below it is that `(`, if there is one.
+        if (this.stack.length < 2) throw new Re2Error("unexpected )", this.whole);
+        const inner = this.stack.pop() as Placed;
+        const paren = this.stack.pop() as Open;
         this.push(paren.capture ? { subs: [inner.node], height: inner.node.height + 1 } : inner.node);
     }
 
     /** `repeat`: Perl mode takes a trailing `?` (non-greedy) and forbids stacking repetitions. */
-    private repeat(counted: { min: number; max: number } | undefined, before: number, lastRepeat: number): void {
+    private repeat(counted: { min: number; max: number } | undefined, before: number, lastRepeat: number | undefined): void {
         if (this.at() === "?") this.i++;
-        if (lastRepeat >= 0) throw new Re2Error("invalid nested repetition operator", this.text(lastRepeat));
+        if (lastRepeat !== undefined) throw new Re2Error("invalid nested repetition operator", this.text(lastRepeat));
         const top = this.stack[this.stack.length - 1];
         if (top === undefined || top.pseudo !== undefined) {
             throw new Re2Error("missing argument to repetition operator", this.text(before));
         }
         const node: Node = { repeat: counted, subs: [top.node], height: top.node.height + 1 };
-        this.stack[this.stack.length - 1] = { node };
-        if (counted && (counted.min >= 2 || counted.max >= 2) && !repeatIsValid(node, 1000)) {
+        this.stack.pop();
+        this.push(node);
+        // parse.go asks only about {n,m} with n or m >= 2, to save time: no other repeat divides the count.
+        if (!repeatIsValid(node, 1000)) {
             throw new Re2Error("invalid repeat count", this.text(before));
         }
     }
 
-    /** `parseRepeat`: {n}, {n,} or {n,m}, or undefined when `{` is a literal; a number over 1e8 gives min -1. */
+    /** `parseRepeat`: {n}, {n,} (max -1) or {n,m}, or undefined when `{` is a literal. */
     private parseRepeat(): { min: number; max: number; end: number } | undefined {
         let j = this.i + 1;
-        const int = (): number | undefined => {
-            if (!isDigit(this.s[j])) return undefined;
-            if (this.s[j] === "0" && isDigit(this.s[j + 1])) return undefined; // no leading zeros
+        // `parseInt`: digits without a leading zero, else -1 (and j stays, so no `}` follows a missing max).
+        // Go stops at 1e8 against overflow; a number here only grows, and over 1000 is refused alike.
+        const int = (): number => {
+            if (!isDigit(this.s[j]) || (this.s[j] === "0" && isDigit(this.s[j + 1]))) return -1;
             let n = 0;
-            for (; isDigit(this.s[j]); j++) n = n >= 1e8 || n < 0 ? -1 : n * 10 + Number(this.s[j]);
+            for (; isDigit(this.s[j]); j++) n = n * 10 + Number(this.s[j]);
             return n;
         };
-        let min = int();
-        if (min === undefined || j >= this.s.length) return undefined;
-        let max: number;
-        if (this.s[j] !== ",") {
-            max = min;
-        } else {
+        const min = int();
+        if (min < 0) return undefined;
+        let max = min;
+        if (this.s[j] === ",") {
             j++;
-            if (j >= this.s.length) return undefined;
-            if (this.s[j] === "}") {
-                max = -1;
-            } else {
-                const m = int();
-                if (m === undefined) return undefined;
-                max = m;
-                if (max < 0) min = -1;
-            }
+            max = int(); // -1 at once for {n,}
         }
-        if (this.s[j] !== "}") return undefined;
-        return { min, max, end: j + 1 };
+        return this.s[j] === "}" ? { min, max, end: j + 1 } : undefined;
     }
 
     /** `parsePerlFlags`: named captures, non-capturing groups and flag changes; everything else is refused. */
@@ -280,9 +280,10 @@ class Parser {
         const startsWithName = t.length > 3 && t[2] === "<";
         if (startsWithP || startsWithName) {
             const end = t.indexOf(">");
-            if (end < 0) throw new Re2Error("invalid named capture", this.rest());
+            if (end === -1) throw new Re2Error("invalid named capture", this.rest());
             const name = t.slice(startsWithP ? 4 : 3, end).join("");
-            if (name === "" || ![...name].every((c) => c === "_" || isAlnum(c))) {
+            // isValidCaptureName: [A-Za-z0-9_]+.
+            if (!/^\w+$/.test(name)) {
                 throw new Re2Error("invalid named capture", t.slice(0, end + 1).join(""));
             }
             this.names.push(name);
@@ -291,23 +292,22 @@ class Parser {
             return;
         }
         this.i += 2;
-        let sign = 1;
-        let sawFlag = false;
-        while (this.i < this.s.length) {
-            const c = this.s[this.i++];
-            if (c === "i" || c === "m" || c === "s" || c === "U") {
-                sawFlag = true;
-            } else if (c === "-") {
-                if (sign < 0) break;
-                sign = -1;
-                sawFlag = false;
-            } else if (c === ":" || c === ")") {
-                if (sign < 0 && !sawFlag) break;
+        let negated = false;
+        for (;;) {
+            // Past the end Go's loop stops; `undefined` is no flag either.
+            const c = this.at();
+            this.i++;
+            if (c === "i" || c === "m" || c === "s" || c === "U") continue;
+            if (c === "-" && !negated) {
+                negated = true;
+                continue;
+            }
+            // Go's sign and sawFlag: after `-`, a flag must come before the end.
+            if ((c === ":" || c === ")") && this.s[this.i - 2] !== "-") {
                 if (c === ":") this.stack.push({ pseudo: "(" });
                 return;
-            } else {
-                break;
             }
+            break;
         }
         throw new Re2Error("invalid or unsupported Perl syntax", this.text(start));
     }
@@ -323,8 +323,7 @@ class Parser {
                 this.i += 2;
                 this.push();
                 return;
-            case "C":
-                throw new Re2Error("invalid escape sequence", "\\C");
+            // parse.go refuses \C (any byte) here; parseEscape refuses it with the same error.
             case "Q": {
                 // \Q…\E: literals up to \E or the end.
                 const t = this.s.slice(this.i + 2);
@@ -340,7 +339,7 @@ class Parser {
             this.push();
             return;
         }
-        if (c !== undefined && PERL_CLASSES.has(c)) {
+        if (PERL_CLASSES.has(c)) {
             this.i += 2;
             this.push();
             return;
@@ -355,16 +354,17 @@ class Parser {
         this.i += 2;
         let name: string;
         if (this.at() !== "{") {
-            name = this.at() ?? "";
-            if (this.i < this.s.length) this.i++;
+            // One letter; none past the end, where the name is "" (refused).
+            name = this.text(this.i, this.i + 1);
+            this.i++;
         } else {
             const end = this.s.indexOf("}", this.i);
-            if (end < 0) throw new Re2Error("invalid character class range", this.rest(start));
+            if (end === -1) throw new Re2Error("invalid character class range", this.rest(start));
             name = this.text(this.i + 1, end);
             this.i = end + 1;
         }
         if (name.startsWith("^")) name = name.slice(1);
-        if (!UNICODE_CANONICAL.has(canonicalName(name))) {
+        if (!UNICODE_KEYS.has(nameKey(name))) {
             throw new Re2Error("invalid character class range", this.text(start));
         }
     }
@@ -377,34 +377,30 @@ class Parser {
         const code = c.codePointAt(0) as number;
         const invalid = (): Re2Error => new Re2Error("invalid escape sequence", this.text(start));
         if (code < 0x80 && !isAlnum(c)) return code;
-        if ((c >= "1" && c <= "7" && isOctal(this.at())) || c === "0") {
+        if (isOctal(c) && (c === "0" || isOctal(this.at()))) {
             // Octal: up to three digits. A lone \1-\7 is a backreference, which Go does not support.
             let r = Number(c);
             for (let k = 1; k < 3 && isOctal(this.at()); k++) r = r * 8 + Number(this.s[this.i++]);
             return r;
         }
         if (c === "x") {
-            if (this.i >= this.s.length) throw invalid();
+            // Past the end of the pattern this reads undefined, no hex digit: Go's `t == ""` checks.
             const d = this.s[this.i++];
             if (d === "{") {
                 let r = 0;
-                let nhex = 0;
                 for (;;) {
-                    if (this.i >= this.s.length) throw invalid();
                     const h = this.s[this.i++];
                     if (h === "}") break;
                     const v = unhex(h);
                     if (v < 0) throw invalid();
                     r = r * 16 + v;
                     if (r > MAX_RUNE) throw invalid();
-                    nhex++;
                 }
-                if (nhex === 0) throw invalid();
+                if (this.s[this.i - 2] === "{") throw invalid(); // no digit
                 return r;
             }
             const x = unhex(d);
-            const y = unhex(this.s[this.i]);
-            if (this.i < this.s.length) this.i++;
+            const y = unhex(this.s[this.i++]);
             if (x < 0 || y < 0) throw invalid();
             return x * 16 + y;
         }
@@ -420,9 +416,10 @@ class Parser {
         if (this.at() === "^") this.i++;
         let first = true;
         const missing = (): Re2Error => new Re2Error("missing closing ]", this.rest(start));
-        while (this.i >= this.s.length || this.at() !== "]" || first) {
+        // Past the end at() is undefined, not `]`; classChar reports the missing `]`.
+        while (this.at() !== "]" || first) {
             first = false;
-            if (this.at() === "[" && this.at(1) === ":" && this.s.length - this.i > 2) {
+            if (this.at() === "[" && this.at(1) === ":") {
                 const tail = this.rest(this.i + 2);
                 const k = tail.indexOf(":]");
                 if (k >= 0) {
@@ -436,13 +433,13 @@ class Parser {
                 this.parseUnicodeClass();
                 continue;
             }
-            if (this.at() === "\\" && PERL_CLASSES.has(this.at(1) ?? "")) {
+            if (this.at() === "\\" && PERL_CLASSES.has(this.at(1))) {
                 this.i += 2;
                 continue;
             }
             const rangeStart = this.i;
             const lo = this.classChar(missing);
-            if (this.at() === "-" && this.i + 1 < this.s.length && this.at(1) !== "]") {
+            if (this.at() === "-" && this.at(1) !== "]") {
                 this.i++;
                 const hi = this.classChar(missing);
                 if (hi < lo) throw new Re2Error("invalid character class range", this.text(rangeStart));
@@ -469,6 +466,7 @@ export function re2Error(pattern: string): Re2Error | undefined {
         re2Groups(pattern);
         return undefined;
     } catch (e) {
+        // Stryker disable next-line ConditionalExpression: the parser throws only Re2Error; anything else is a bug, not Go's error
         if (e instanceof Re2Error) return e;
         throw e;
     }
@@ -477,8 +475,8 @@ export function re2Error(pattern: string): Re2Error | undefined {
 /** A piece of an Expand template: literal text, or a reference to a group by number or name. */
 export type TemplatePart = { readonly text: string } | { readonly ref: string; readonly num: number; readonly name: string };
 
-// unicode.IsLetter, unicode.IsDigit (Nd) and '_': what `extract` takes into a name.
-const NAME_RUNE = /^[\p{L}\p{Nd}_]$/u;
+// unicode.IsLetter, unicode.IsDigit (Nd) and '_': `extract` takes the longest run of them as the name.
+const NAME = /^[\p{L}\p{Nd}_]+/u;
 
 /** regexp.go `expand`/`extract`: `$$` is `$`, `$name` and `${name}` are references, any other `$` is text. */
 export function parseTemplate(template: string): TemplatePart[] {
@@ -508,12 +506,9 @@ export function parseTemplate(template: string): TemplatePart[] {
 
 function extract(str: string): { name: string; num: number; length: number } | undefined {
     const brace = str.startsWith("{");
-    const runes = [...(brace ? str.slice(1) : str)];
-    let n = 0;
-    while (n < runes.length && NAME_RUNE.test(runes[n])) n++;
-    if (n === 0) return undefined;
-    const name = runes.slice(0, n).join("");
-    if (brace && runes[n] !== "}") return undefined;
+    const rest = brace ? str.slice(1) : str;
+    const name = NAME.exec(rest)?.[0];
+    if (name === undefined || (brace && rest[name.length] !== "}")) return undefined;
     let num = 0;
     for (const ch of name) {
         if (!isDigit(ch) || num >= 1e8) {
@@ -531,9 +526,9 @@ export function expandTemplate(template: string, names: readonly string[], group
     return parseTemplate(template)
         .map((p) => {
             if ("text" in p) return p.text;
-            if (p.num >= 0) return p.num < groups.length ? (groups[p.num] ?? "") : "";
-            const i = names.findIndex((n, k) => n === p.name && k < groups.length && groups[k] !== undefined);
-            return i < 0 ? "" : (groups[i] as string);
+            // Past the end of groups (Go's bound on the match) and at index -1 JavaScript reads undefined.
+            if (p.num >= 0) return groups[p.num] ?? "";
+            return groups[names.findIndex((n, k) => n === p.name && groups[k] !== undefined)] ?? "";
         })
         .join("");
 }
@@ -545,7 +540,8 @@ export type TemplateRef = Extract<TemplatePart, { readonly ref: string }>;
 export function missingGroups(template: string, groups: Re2Groups): TemplateRef[] {
     return parseTemplate(template).flatMap((p) => {
         if ("text" in p) return [];
-        const found = p.num >= 0 ? p.num <= groups.count : groups.names.includes(p.name) && p.name !== "";
+        // A name is never "" (extract takes one character at least), so names[0] is never found.
+        const found = p.num >= 0 ? p.num <= groups.count : groups.names.includes(p.name);
         return found ? [] : [p];
     });
 }

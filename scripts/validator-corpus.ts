@@ -88,6 +88,26 @@ const RE2_HAND = [
     // Flags.
     "(?i)", "(?-i)", "(?i-s)", "(?--i)", "(?i-)", "(?-)", "(?)", "(?s:a)", "(?U)", "(?m-U:a)", "(?i-i)", "(?ii)", "(?i", "(?i:", "(?x)", "(?-:a)",
     "a*".repeat(1000), Array.from({ length: 1000 }, (_, i) => `a${i}`).join("|"),
+    // The height limit reached before the pattern's end, where Go stops at once (it measures every node it pushes,
+    // at `|` the branch so far).
+    `${"(".repeat(1000)}a${")".repeat(1001)}`, `${"(".repeat(1000)}a${")".repeat(1000)}(`, `${"(".repeat(1000)}a${")".repeat(1000)}**`,
+    `${"(".repeat(999)}a${")".repeat(999)}.|*`,
+    // \p names: one from each line of config/re2.ts UNICODE_NAMES; other ASCII cases, `_` and spaces, which canonicalName
+    // ignores; ſ and the Kelvin sign, whose case it keeps (JavaScript would map them to S and k).
+    "\\p{Cyrillic}", "\\p{Devanagari}", "\\p{Nushu}", "\\p{Palmyrene}", "\\p{Sc}", "\\p{Tamil}", "\\p{any}", "\\p{zl}", "\\p{KAWI}", "\\p{YEZIDI}",
+    "\\p{GRE_EK}", "\\p{ Greek}", "\\p{CasedLetter}", "\\p{\u017Fc}", "\\p{Ta\u212Ari}",
+    // `{` that starts no repeat (a literal: no missing argument, no nested repetition); which count check speaks first;
+    // a {0,} or {0,1000} inside a counted repeat.
+    "{}", "{,5}", "{1", "{1,02}", "a*{01}", "a{1,0}", "a{1001,}?", "a{0,1001}?", "(a{0,1000}){2}", "((a{600}){0,}){2}",
+    // Named groups: a prefix cut short by the end, a flag before `<`, one-character names, a repeat right after the name.
+    "(?P<", "(?<", "(?i<x>a)", "(?P<0>a)", "(?P<9>a)", "(?P<z>a)", "(?P<A>a)", "(?P<x>*)",
+    // Escapes: \Q with an E but no \E, \E after \z, a control character past ASCII, \9, \A in a class, hex and octal values in ranges.
+    "\\QaE*", "\\z\\E", "\\\u0080", "\\9", "[\\A]", "\\x0A", "[\\07-\\10]", "[\\10-\\07]", "[\\x1F-\\x20]", "[\\x20-\\x1F]",
+    // Classes: `[:` that starts no POSIX name, a Perl class letter after another character, a one-character range, a `(`.
+    "[a:b:]]", "[[ab:]]", "[ad-a]", "[a-a]", "[(]",
+    // The height limit reached by an empty group, a concatenation, a repeat and named groups.
+    `${"(".repeat(1000)}${")".repeat(1000)}`, `${"(".repeat(997)}a(b)${")".repeat(997)}`, `${"(".repeat(998)}a(b)${")".repeat(998)}`,
+    `${"(".repeat(999)}a*${")".repeat(999)}`, `${"(?<n>".repeat(1000)}a${")".repeat(1000)}`,
 ];
 const RE2_TOKENS = [
     "a", "0", ".", "*", "+", "?", "(", ")", "[", "]", "{", "}", "^", "$", "|", "\\", "-", ":", "<", ">", "P", "=", "!", ",", "i", "2", "x",
@@ -113,15 +133,16 @@ const SEMVER_HAND = [
 ];
 const SEMVER_TOKENS = ["1", "0", "2", "10", "01", ".", "x", "*", "X", "v", "-", "+", "alpha", "~", "^", ">", "<", "=", "!", " ", ",", "||", "|", "beta.1", "\t"];
 
-// Patterns with groups of both spellings, numbered and named, and one with a repeated name.
+// Patterns with groups of both spellings, numbered and named, one with a repeated name, and names that are
+// numbers Go does not read as numbers ($01, and $1000000000 past its 1e8 cap).
 const EXTRACT_PATTERNS = [
     "^(?P<build>[0-9]+)$", "^main-(?P<sha>[a-f0-9]+)-(?P<ts>[0-9]+)$", "^v([0-9]+)\\.([0-9]+)$", "^(?<ts>[0-9]+)_(?P<ts_suffix>x)?$",
-    "^[0-9]+$", "^(?:(?P<a>a)|(?P<a>b))$",
+    "^[0-9]+$", "^(?:(?P<a>a)|(?P<a>b))$", "^(?P<01>a)(?P<1000000000>b)$",
 ];
 const EXTRACT_HAND = [
     "$ts", "${ts}", "$1", "$0", "$2", "$3", "$ts_suffix", "${ts}_suffix", "$$ts", "$$", "$", "${", "${ts", "${}", "$-", "${ts}}", "$01",
     "$00", "$100000000", "$99999999", "$build", "${build}", "$sha-$ts", "$a", "$é", "$é2", "${é2}", "$٣", "v$1.$2", "$1$2", "$1x", "${1}x",
-    "plain", "", "$ ts", "$ts.$build",
+    "plain", "", "$ ts", "$ts.$build", "$1000000000", "${01}",
 ];
 const EXTRACT_TOKENS = ["$", "ts", "{", "}", "1", "0", "2", "_", "build", "sha", "-", "$$", "x", "é", "a", "suffix", "."];
 
