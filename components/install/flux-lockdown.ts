@@ -94,8 +94,8 @@ export class FluxLockdownCheck extends pulumi.ComponentResource {
         const read = args.controllers.map((controller) => {
             const deployment = k8s.apps.v1.Deployment.get(`${name}-${controller}`, `${args.namespace}/${controller}`, { parent: this });
             return deployment.spec.apply((spec) => {
-                const containers = spec?.template?.spec?.containers ?? [];
-                const manager = containers.find((c) => c.name === "manager") ?? containers[0];
+                const containers = spec?.template?.spec?.containers;
+                const manager = containers?.find((c) => c.name === "manager") ?? containers?.[0];
                 return [controller, manager?.args ? missingLockdownFlags(controller, manager.args) : []] as const;
             });
         });
