@@ -57,6 +57,13 @@ describe("the lockdown of a Flux installed by someone else", () => {
         assert.deepEqual([...controllerFlags(["--x", "--default-service-account"])], [["x", "true"]]);
     });
 
+    it("takes a bool flag as set for exactly strconv.ParseBool's six spellings of true", () => {
+        // go1.26 src/strconv/atob.go ParseBool: "1", "t", "T", "true", "TRUE", "True".
+        const missing = (value: string) => missingLockdownFlags("notification-controller", [`--no-cross-namespace-refs=${value}`]);
+        for (const value of ["1", "t", "T", "true", "TRUE", "True"]) assert.deepEqual(missing(value), [], value);
+        for (const value of ["tRUE", "yes", "on", "0", "f", "false", ""]) assert.deepEqual(missing(value), ["no-cross-namespace-refs"], value);
+    });
+
     it("checks the image controllers only when a tenant automates image updates", () => {
         assert.deepEqual(lockdownControllers([{ image: { automation: false } }]), ["kustomize-controller", "notification-controller"]);
         assert.deepEqual(lockdownControllers([{ image: { automation: false } }, { image: { automation: true } }]), [
