@@ -201,6 +201,12 @@ describe("config rules: External Secrets' AWS identity", () => {
         assert.equal(es?.eksClusterName, undefined);
     });
 
+    it("reports an unknown way of getting AWS credentials alone, asking for neither way's setting", () => {
+        assert.deepEqual(problemsOf({ externalSecretsAuth: "static", tenant: "false", eksOidcProviderArn: undefined, eksClusterName: undefined }), [
+            'flux-gitops:externalSecretsAuth must be one of podIdentity, irsa (got "static")',
+        ]);
+    });
+
     const irsa = { externalSecretsAuth: "irsa" };
     // The ARN of an EKS cluster's IAM OIDC provider names its issuer without https://.
     const oidc = `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE`;
