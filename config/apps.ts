@@ -1,7 +1,7 @@
 import { baseDirectory } from "../components/app/manifests";
 import { appSsmNames } from "../components/keys/ssm-names";
 import { Checks, GITHUB_REPOSITORY, RawConfig } from "./checks";
-import { missingGroups, re2Error, re2Groups, Re2Groups } from "./re2";
+import { missingGroups, re2Error, re2Groups } from "./re2";
 import { semverConstraintError } from "./semver";
 import { setting } from "./settings";
 
@@ -311,15 +311,11 @@ export function regexProblem(pattern: string): string | undefined {
  * Checks a filterTags extract template against its pattern: image-reflector-controller expands it
  * with Go's `Regexp.ExpandString` (internal/policy/filter.go @v1.2.4), which replaces a reference
  * to a group the pattern does not have with nothing (regexp.go `expand`). `$ts_suffix` names the
- * group `ts_suffix`, not `ts` followed by text.
+ * group `ts_suffix`, not `ts` followed by text. The pattern is one Go compiles (regexProblem finds
+ * none): another throws re2's error.
  */
 export function extractProblem(pattern: string, extract: string): string | undefined {
-    let groups: Re2Groups;
-    try {
-        groups = re2Groups(pattern);
-    } catch {
-        return undefined; // the pattern's own problem is reported
-    }
+    const groups = re2Groups(pattern);
     const missing = missingGroups(extract, groups);
     if (missing.length === 0) return undefined;
     const have = groups.names.map((n, i) => `$${n || i}`).join(", ");
@@ -458,7 +454,7 @@ export function readApps(c: Checks, raw: RawConfig, ctx: AppContext): AppConfig[
             const v = entry[k];
             if (v !== undefined && v !== null) return typeof v === "string" ? v : JSON.stringify(v);
             // A tag filter belongs to its policy: an entry with another policy gets that policy's default.
-            if (POLICY_KEYS.has(k) && (get("imagePolicy") ?? "") !== (raw.imagePolicy ?? "")) return undefined;
+            if (POLICY_KEYS.has(k) && get("imagePolicy") !== raw.imagePolicy) return undefined;
             return OWN_APP_KEYS.has(k) ? undefined : raw[k];
         };
         const entryChecks = new Checks(get, (k) => c.label(`additionalApps[${i}].${k}`), c.problems);
@@ -466,7 +462,8 @@ export function readApps(c: Checks, raw: RawConfig, ctx: AppContext): AppConfig[
     });
     apps.forEach((app, i) => {
         const first = apps.findIndex((a) => a.repository === app.repository);
-        if (i > 0 && app.repository && first < i) {
+        // A missing repository is reported as required, not as repeated.
+        if (app.repository && first < i) {
             const other = c.label(first === 0 ? "repository" : `additionalApps[${first - 1}].repository`);
             c.problem(
                 `additionalApps[${i - 1}].repository`,
@@ -475,8 +472,11 @@ export function readApps(c: Checks, raw: RawConfig, ctx: AppContext): AppConfig[
             );
         }
     });
+    // An application without a repository (reported as required) is compared with none: its
+    // default names derive from the repository.
+    const named = apps.filter((a) => a.repository);
     for (const [what, values] of [
-        ["app namespaces and hostnames", apps.flatMap((a) => [`namespace ${a.namespace}`, `hostname ${a.hostname}`])],
+        ["app namespaces and hostnames", named.flatMap((a) => [`namespace ${a.namespace}`, `hostname ${a.hostname}`])],
     ] as const) {
         const repeated = values.filter((v, i) => values.indexOf(v) !== i);
         if (repeated.length > 0) c.problems.push(`the applications' ${what} must differ (repeated: ${[...new Set(repeated)].join(", ")})`);

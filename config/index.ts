@@ -15,7 +15,7 @@ import { INSTALLS, InstallsConfig, readInstalls } from "./installs";
 import { KEYS, KeysConfig, readKeys, readSsm, readSsmPrefix, SSM, SsmConfig } from "./keys";
 import { MONITORING, MonitoringConfig, readMonitoring } from "./monitoring";
 import { readRegistries, REGISTRIES, RegistryCredentials } from "./registries";
-import { Setting, settingList } from "./settings";
+import { inProject, Setting, settingList } from "./settings";
 
 export * from "./apps";
 export * from "./checks";
@@ -122,9 +122,10 @@ function isConfigSecret(key: string): boolean {
     return runtimeConfig.isConfigSecret(key);
 }
 
-// The declared secrets (a declaration without a default is required). registryToken is required
-// only by a private ghcr.io image (readRegistries), the webhooks never.
-const REQUIRED_SECRETS = SETTINGS.filter((s) => s.secret && s.declared !== false && s.default === undefined).map((s) => s.key as keyof SecretConfig);
+// The declared secrets, each required: a declared secret cannot have a default (the CLI refuses
+// its plain value, and settingsProblem in scripts/project-file.ts refuses the declaration).
+// registryToken is required only by a private ghcr.io image (readRegistries), the webhooks never.
+const REQUIRED_SECRETS = SETTINGS.filter((s) => s.secret && inProject(s)).map((s) => s.key as keyof SecretConfig);
 
 /**
  * Validates raw config and returns the typed config, or throws one ConfigError listing every
@@ -162,9 +163,10 @@ export function buildConfig(raw: RawConfig, secrets: SecretConfig, stack: string
         ssmPrefix,
     });
     const monitoring = readMonitoring(c, secrets);
-    // The names of the parameters the stack writes: only the channels that are set.
+    // The names of the parameters the stack writes: only the channels that are set, and the
+    // applications with a repository (another's names derive from the one reported missing).
     const ssmNames = [
-        ...apps.flatMap((a) => [a.ssm.deployKey, a.ssm.webhookToken, a.ssm.imageWebhookToken]),
+        ...apps.filter((a) => a.repository).flatMap((a) => [a.ssm.deployKey, a.ssm.webhookToken, a.ssm.imageWebhookToken]),
         ...new Set(Object.values(registries).map((r) => r.parameterName)),
         ssm.gpgKey,
         ...(monitoring.slackWebhookUrl ? [ssm.slackWebhookUrl] : []),

@@ -218,19 +218,13 @@ describe("additionalApps", () => {
         );
     });
 
-    it("asks an entry for its own repository and image, naming the entry", () => {
+    it("asks an entry for its own repository and image, naming the entry, and calls two missing repositories no repeat", () => {
         // Public: the image has no registry to find credentials for.
-        assert.deepEqual(problemsOf({ additionalApps: additionalApps({ imagePublic: true }) }), [
-            required(
-                "repository",
-                "the application repository under owner",
-                "flux-gitops:additionalApps[0].repository",
-            ),
-            required(
-                "image",
-                "the image repository, e.g. ghcr.io/<owner>/<app>",
-                "flux-gitops:additionalApps[0].image",
-            ),
+        assert.deepEqual(problemsOf({ additionalApps: additionalApps({ imagePublic: true }, { imagePublic: true }) }), [
+            required("repository", "the application repository under owner", "flux-gitops:additionalApps[0].repository"),
+            required("image", "the image repository, e.g. ghcr.io/<owner>/<app>", "flux-gitops:additionalApps[0].image"),
+            required("repository", "the application repository under owner", "flux-gitops:additionalApps[1].repository"),
+            required("image", "the image repository, e.g. ghcr.io/<owner>/<app>", "flux-gitops:additionalApps[1].image"),
         ]);
     });
 

@@ -32,8 +32,9 @@ describe("validators: semver ranges as Masterminds/semver v3.5.0 NewConstraint p
         });
     }
 
-    it("leaves the range alone when the policy is not semver, which does not read it", () => {
+    it("leaves the range alone when the policy is not semver, which does not read it, even an empty one", () => {
         assert.equal(buildConfig(devRaw({ imageSemverRange: "banana" }), secrets, "dev").apps[0].image.policy, "numerical");
+        assert.equal(buildConfig(devRaw({ imagePolicy: "alphabetical", imageSemverRange: "" }), secrets, "dev").apps[0].image.semverRange, "");
     });
 });
 
@@ -62,6 +63,21 @@ describe("validators: the tag filter a policy gets by default", () => {
         );
         assert.equal(config.apps[0].image.tagPattern, "^[0-9]+$");
         assert.equal(config.apps[1].image.tagPattern, undefined);
+    });
+
+    it("hands neither the filter nor its extract to an entry with another policy: it gets its own policy's default", () => {
+        const config = buildConfig(
+            devRaw({ tagPattern: "^main-(?P<ts>[0-9]+)$", tagExtract: "$ts", additionalApps: apps({ ...SEARCH, imagePolicy: "alphabetical" }) }),
+            secrets,
+            "dev",
+        );
+        assert.deepEqual(
+            config.apps.map((a) => [a.image.policy, a.image.tagPattern, a.image.tagExtract]),
+            [
+                ["numerical", "^main-(?P<ts>[0-9]+)$", "$ts"],
+                ["alphabetical", "^[0-9]+$", undefined],
+            ],
+        );
     });
 
     it("hands the filter and its extract to an entry with the same policy", () => {
