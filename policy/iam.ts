@@ -137,6 +137,11 @@ function compile(statement: Statement, version: string | undefined): Compiled | 
     const actions = oneOf(strings(statement.Action), strings(statement.NotAction));
     const resources = oneOf(strings(statement.Resource), strings(statement.NotResource));
     if (actions === undefined || resources === undefined) return undefined;
+    // The grammar's condition block is an object of conditions: IAM refuses any other value.
+    const condition = statement.Condition;
+    if (condition !== undefined && (condition === null || typeof condition !== "object" || Array.isArray(condition))) {
+        return undefined;
+    }
     const variables = version === "2012-10-17";
     const compiledResources = resources.values.map((r) => resourcePattern(r, variables));
     return {
@@ -149,9 +154,7 @@ function compile(statement: Statement, version: string | undefined): Compiled | 
             not: resources.not,
             patterns: compiledResources.map((r) => r.tokens),
         },
-        conditional:
-            (statement.Condition !== undefined && statement.Condition !== null) ||
-            compiledResources.some((r) => r.variable),
+        conditional: condition !== undefined || compiledResources.some((r) => r.variable),
     };
 }
 

@@ -16,7 +16,7 @@ import {
     UnknownValueError,
 } from "@pulumi/policy";
 import { isKind, type Props, resourcePolicy, SSM_PARAMETER, stackPolicy } from "./common";
-import { readableBy } from "./iam";
+import { type PolicyDocument, readableBy } from "./iam";
 
 /** The label `flux create tenant` puts on a tenant's namespace and objects (its value: the tenant). */
 export const TENANT_LABEL = "toolkit.fluxcd.io/tenant";
@@ -42,7 +42,7 @@ export const UNKNOWN: unique symbol = Symbol("unknown");
 
 /** `value.a.b…`, undefined where a step is missing, UNKNOWN where one is not known yet. */
 export function at(value: unknown, ...path: (string | number)[]): unknown {
-    try {
+    return known(() => {
         let current: unknown = value;
         for (const step of path) {
             if (current === UNKNOWN) return UNKNOWN;
@@ -50,6 +50,13 @@ export function at(value: unknown, ...path: (string | number)[]): unknown {
             current = (current as Record<string | number, unknown>)[step];
         }
         return current;
+    });
+}
+
+/** What `read` returns, or UNKNOWN where it meets a preview's unknown value; any other error is thrown. */
+function known<T>(read: () => T): T | typeof UNKNOWN {
+    try {
+        return read();
     } catch (e) {
         if (e instanceof UnknownValueError) return UNKNOWN;
         throw e;
@@ -61,12 +68,7 @@ function itemsAt(value: unknown, ...path: string[]): unknown[] | typeof UNKNOWN 
     const read = at(value, ...path);
     if (read === UNKNOWN) return UNKNOWN;
     if (!Array.isArray(read)) return [];
-    try {
-        return [...(read as unknown[])];
-    } catch (e) {
-        if (e instanceof UnknownValueError) return UNKNOWN;
-        throw e;
-    }
+    return known(() => [...(read as unknown[])]);
 }
 
 /** A non-empty string, else undefined (UNKNOWN kept). */
@@ -126,7 +128,12 @@ export function tenantNamespaces(resources: readonly TenancyResource[]): Set<str
 function isTenantObject(r: TenancyResource, tenants: ReadonlySet<string>): boolean {
     const label = text(at(r.props, "metadata", "labels", TENANT_LABEL));
     if (typeof label === "string") return true;
-    const namespace = text(at(r.props, "metadata", "namespace"));
+    return isTenantNamespace(tenants, text(at(r.props, "metadata", "namespace")));
+}
+
+/** Whether a read namespace is a tenant's (a value not known yet or missing is none). */
+function isTenantNamespace(tenants: ReadonlySet<string>, namespace: unknown): namespace is string {
+    // Stryker disable next-line ConditionalExpression: the set holds strings only; the check narrows the type
     return typeof namespace === "string" && tenants.has(namespace);
 }
 
@@ -211,11 +218,7 @@ export function tenantClusterRoleBindingViolations(
             const name = text(at(subject, "name"));
             const namespace = text(at(subject, "namespace"));
             let reached: string | undefined;
-            if (
-                kind === "ServiceAccount" &&
-                typeof namespace === "string" &&
-                tenants.has(namespace)
-            ) {
+            if (kind === "ServiceAccount" && isTenantNamespace(tenants, namespace)) {
                 reached = `service account "${namespace}/${shown(name)}"`;
             } else if (kind === "User" && typeof name === "string") {
                 const parts = /^system:serviceaccount:([^:]+):(.+)/.exec(name);
@@ -304,7 +307,7 @@ export function tenantParameters(resources: readonly TenancyResource[]): Map<str
 }
 
 /** The IAM policy documents of a resource, with a label for messages: RolePolicy, Policy, Role inline policies. */
-function policyDocuments(r: TenancyResource): { label: string; document: unknown }[] {
+function* policyDocuments(r: TenancyResource): Generator<{ label: string; document: unknown }> {
     // A document given as an object is used as it is; one not known yet (UNKNOWN) or absent is no
     // object, and the caller skips it.
     const parse = (value: unknown): unknown => {
@@ -318,17 +321,14 @@ function policyDocuments(r: TenancyResource): { label: string; document: unknown
     };
     if (r.type === IAM_ROLE_POLICY || r.type === IAM_POLICY) {
         const label = `${r.type === IAM_POLICY ? "IAM policy" : "IAM role policy"} "${r.name}"`;
-        return [{ label, document: parse(at(r.props, "policy")) }];
-    }
-    if (r.type === IAM_ROLE) {
+        yield { label, document: parse(at(r.props, "policy")) };
+    } else if (r.type === IAM_ROLE) {
         const inline = itemsAt(r.props, "inlinePolicies");
-        if (inline === UNKNOWN) return [];
-        return inline.map((p) => ({
-            label: `inline policy "${shown(text(at(p, "name")))}" of IAM role "${r.name}"`,
-            document: parse(at(p, "policy")),
-        }));
+        if (inline === UNKNOWN) return;
+        for (const p of inline) {
+            yield { label: `inline policy "${shown(text(at(p, "name")))}" of IAM role "${r.name}"`, document: parse(at(p, "policy")) };
+        }
     }
-    return [];
 }
 
 /**
@@ -342,14 +342,11 @@ export function tenantParameterViolations(resources: readonly TenancyResource[])
     const violations: Violation[] = [];
     for (const r of resources) {
         for (const { label, document } of policyDocuments(r)) {
-            if (document === null || typeof document !== "object") continue;
-            let readable: string[];
-            try {
-                readable = readableBy(document, arns, SSM_READ_ACTIONS);
-            } catch (e) {
-                if (e instanceof UnknownValueError) continue;
-                throw e;
-            }
+            // Not an object: absent, not known yet, or JSON of a scalar (a string would be parsed
+            // again by readableBy). JSON null is judged: iam.ts reads no statement in it.
+            if (typeof document !== "object") continue;
+            const readable = known(() => readableBy(document as PolicyDocument, arns, SSM_READ_ACTIONS));
+            if (readable === UNKNOWN) continue;
             const reached = [...new Set(readable.map((arn) => tenantOf.get(arn) as string))].sort();
             if (reached.length > 1) {
                 violations.push({

@@ -147,6 +147,13 @@ describe("iam: an identity-based policy allows an action on a resource", () => {
             } as unknown as Statement);
             assert.equal(isAllowed(elements, "ssm:GetParameter", resource), true);
             assert.equal(isAllowed(elements, "ssm:GetParameter", `${ARN}/b/key`), false);
+            // `<condition_block> = "Condition" : { <condition_map> }`: a statement whose Condition is
+            // no object grants nothing, whether conditions count as possible or as met.
+            for (const Condition of [null, "text", 5, [], [{ Bool: { "aws:SecureTransport": "true" } }]]) {
+                const statement = { Effect: "Allow", Action: "ssm:GetParameter", Resource: resource, Condition } as Statement;
+                assert.equal(isAllowed(doc(statement), "ssm:GetParameter", resource), false, JSON.stringify(Condition));
+                assert.equal(isAllowed(doc(statement), "ssm:GetParameter", resource, { conditions: "met" }), false, JSON.stringify(Condition));
+            }
         });
 
         it("takes Statement as one object as well as a list", () => {

@@ -230,14 +230,17 @@ describe("tenant-kustomization-service-account: a tenant's Kustomization applies
         assert.deepEqual(await messages(policy, stack), []);
     });
 
-    it("reads an empty serviceAccountName as none, as kustomize-controller does", async () => {
+    it("reads an empty serviceAccountName as none, as kustomize-controller does, and one that is not a string too", async () => {
         // fluxcd/pkg runtime/client/impersonator.go (runtime v0.110.3) setImpersonationConfig:
         // `if sa := i.serviceAccountName; sa != ""`, else the default service account, else itself.
-        const stack = tenantStack();
-        find(stack, "Kustomization", "echo-server").props.spec.serviceAccountName = "";
-        assert.deepEqual(await messages(policy, stack), [
-            'Kustomization "echo/echo-server" belongs to a tenant but names no spec.serviceAccountName: it would apply as the namespace\'s "default" account. Set it to the tenant\'s own service account.',
-        ]);
+        // The CRD types it as a string: a value of another type names no account.
+        for (const serviceAccountName of ["", 5, true]) {
+            const stack = tenantStack();
+            find(stack, "Kustomization", "echo-server").props.spec.serviceAccountName = serviceAccountName;
+            assert.deepEqual(await messages(policy, stack), [
+                'Kustomization "echo/echo-server" belongs to a tenant but names no spec.serviceAccountName: it would apply as the namespace\'s "default" account. Set it to the tenant\'s own service account.',
+            ], String(serviceAccountName));
+        }
     });
 
     it("names the FluxInstance's tenantDefaultServiceAccount, \"default\" when it sets none, and takes the lockdown from a FluxInstance only", async () => {
