@@ -437,6 +437,31 @@ export class EngineRefusal extends Error {
     }
 }
 
+/**
+ * `work`'s result, or an error where a promise was rejected and not handled meanwhile: the Node.js
+ * language host fails the program on one (@pulumi/pulumi cmd/run/run.js, v3.270.0: `process.on(
+ * "unhandledRejection", uncaughtHandler)` logs it as an error). A registration that fails after its
+ * constructor returned (a `dependsOn` entry that is no Resource, an input that does not serialize)
+ * rejects only promises nobody awaits: the mocks register nothing and say nothing.
+ */
+export async function failingOnUnhandledRejection<T>(work: () => Promise<T>): Promise<T> {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown): void => void rejections.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+        const result = await work();
+        // Node reports an unhandled rejection once the microtasks of its turn have run.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (rejections.length > 0) {
+            const messages = [...new Set(rejections.map((r) => (r instanceof Error ? r.message : String(r))))];
+            throw new Error(`the program failed with an unhandled exception, as the language host would report it: ${messages.join("; ")}`);
+        }
+        return result;
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+}
+
 /** Mocked private material, per resource name, so each value is unique and traceable. */
 export function mockPrivateValue(kind: string, name: string): string {
     return `mock-${kind}-${name}`;
@@ -675,7 +700,9 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
     };
     try {
         const seconds = EVALUATION_DEADLINE_MS / 1000;
-        await withDeadline(run(), EVALUATION_DEADLINE_MS, `the program did not finish within ${seconds} s: an output it waits on never resolves`);
+        await failingOnUnhandledRejection(() =>
+            withDeadline(run(), EVALUATION_DEADLINE_MS, `the program did not finish within ${seconds} s: an output it waits on never resolves`),
+        );
     } finally {
         Error.stackTraceLimit = stackTraceLimit;
         recorder.current = undefined;

@@ -1,15 +1,18 @@
 /**
- * What `pulumi up` prints for bad config, through the nodejs host's own printing path: the real
- * @pulumi/pulumi cmd/run process runs the real program against a minimal engine (test/helpers/host.ts)
- * that records the Log requests the CLI would show.
+ * What `pulumi up` prints for bad config or a failed registration, through the nodejs host's own
+ * printing path: the real @pulumi/pulumi cmd/run process runs a program (the real one, or a small
+ * one written here) against a minimal engine (test/helpers/host.ts) that records the Log requests
+ * the CLI would show.
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT, readStackConfig } from "../../scripts/offline";
+import * as pulumi from "@pulumi/pulumi";
 import { evaluateStack } from "../helpers/evaluations";
 import { FakeEngine, HostRun } from "../helpers/host";
+import { marker, record } from "../helpers/record";
 
 // cmd/run/index.js: the exit code that tells the language host the error was already reported to
 // the user, so it adds no "Program exited with non-zero exit code" of its own.
@@ -19,7 +22,7 @@ const STACK_FRAME = /^\s+at /m;
 // One key broken, one unknown: two problems in one message.
 const OVERRIDES = { "flux-gitops:owner": "-bad-", "flux-gitops:imagePolicyy": "semver" };
 
-describe("the nodejs host prints a config error", function () {
+describe("what the nodejs host reports when a program fails", function () {
     this.timeout(30000);
     let engine: FakeEngine;
     let tmp: string;
@@ -91,6 +94,43 @@ describe("the nodejs host prints a config error", function () {
         it("registers no resource but the root stack, and exits non-zero as 'already reported'", () => {
             assert.deepEqual(run.registered, ["pulumi:pulumi:Stack::flux-gitops-dev"]);
             assert.equal(run.exitCode, LOGGED_AND_EXITED);
+        });
+    });
+
+    describe("a registration that fails after its constructor returned (a dependsOn entry that is no Resource)", () => {
+        // @pulumi/pulumi runtime/dependsOn.js gatherExplicitDependencies throws inside the async
+        // registration; the promises it rejects are awaited by nobody.
+        const program = (pulumi: typeof import("@pulumi/pulumi")): void => {
+            class Thing extends pulumi.CustomResource {
+                constructor(name: string, opts?: pulumi.CustomResourceOptions) {
+                    super("test:index:Thing", name, {}, opts);
+                }
+            }
+            new Thing("fine");
+            new Thing("broken", { dependsOn: ["not a resource" as unknown as pulumi.Resource] });
+        };
+        const NOT_A_RESOURCE = "'dependsOn' was passed a value that was not a Resource.";
+
+        it("fails the program in the host, which registers the other resource only", async () => {
+            const dir = fs.mkdtempSync(path.join(tmp, "depends-on-"));
+            fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules"));
+            fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "depends-on", main: "index.js" }));
+            fs.writeFileSync(path.join(dir, "index.js"), `(${program.toString()})(require("@pulumi/pulumi"));\n`);
+            const run = await engine.run({ pwd: dir, program: "." });
+            const errors = run.logs.filter((l) => l.severity === "ERROR").map((l) => l.message);
+            assert.equal(errors.length, 1, run.stderr);
+            assert.match(errors[0], /^Running program '.*' failed with an unhandled exception:\n/);
+            assert.ok(errors[0].includes(NOT_A_RESOURCE), errors[0]);
+            assert.deepEqual(run.registered, ["pulumi:pulumi:Stack::flux-gitops-dev", "test:index:Thing::fine"]);
+            assert.equal(run.exitCode, LOGGED_AND_EXITED);
+        });
+
+        it("fails the recording under mocks too, which would otherwise register the other resource and say nothing", async () => {
+            await assert.rejects(
+                record(() => program(pulumi)),
+                (e: Error) => e.message === `the program failed with an unhandled exception, as the language host would report it: ${NOT_A_RESOURCE}`,
+            );
+            assert.deepEqual((await record(() => marker("fine"))).map((r) => r.name), ["fine"]);
         });
     });
 

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { RegisterRequest, RecordedOptions, requestOptions, unwrapSecrets } from "../../scripts/offline";
+import { failingOnUnhandledRejection, RegisterRequest, RecordedOptions, requestOptions, unwrapSecrets } from "../../scripts/offline";
 
 /** One registered resource: type, name, inputs (secret markers removed) and options. */
 export interface Registered {
@@ -20,12 +20,14 @@ interface MonitorPrototype {
 }
 
 /**
- * Registers what `build` creates under mocks; `call` answers invokes (default: echo the args).
- * Resolves once every registration has been sent.
+ * Registers what `build` creates under mocks; `call` answers invokes (default: echo the args), and
+ * `computed` gives the outputs a provider would add to a resource's inputs (default: none).
+ * Resolves once every registration has been sent; rejects when one failed.
  */
 export async function record(
     build: () => unknown,
     call: (token: string, args: Record<string, unknown>, provider?: string) => Record<string, unknown> = (_t, args) => args,
+    computed: (type: string, inputs: Record<string, unknown>) => Record<string, unknown> = () => ({}),
 ): Promise<Registered[]> {
     const options = new Map<string, RecordedOptions>();
     const registered: Registered[] = [];
@@ -45,7 +47,7 @@ export async function record(
                 newResource(args) {
                     const inputs = unwrapSecrets(args.inputs, []) as Record<string, unknown>;
                     registered.push({ type: args.type, name: args.name, inputs, options: options.get(`${args.type}::${args.name}`)! });
-                    return { id: args.id ?? `${args.name}-id`, state: inputs };
+                    return { id: args.id ?? `${args.name}-id`, state: { ...inputs, ...computed(args.type, inputs) } };
                 },
                 call(args) {
                     return call(args.token, args.inputs as Record<string, unknown>, args.provider);
@@ -55,9 +57,12 @@ export async function record(
             "test",
             false,
         );
-        await build();
-        const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-        await settings.waitForRPCs();
+        // A registration that fails after its constructor returned fails here, as under the engine.
+        await failingOnUnhandledRejection(async () => {
+            await build();
+            const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+            await settings.waitForRPCs();
+        });
     } finally {
         proto.registerResource = original;
     }
@@ -111,9 +116,12 @@ interface StateMonitorPrototype {
 /**
  * What `build` registers (as `record`), plus each registration's parent (`type::name`, "" for the
  * stack) and the outputs each component records in the state (its RegisterResourceOutputsRequest,
- * secrets still marked), by `type::name`.
+ * secrets still marked), by `type::name`. `computed` as for `record`.
  */
-export async function recordState(build: () => unknown): Promise<{
+export async function recordState(
+    build: () => unknown,
+    computed?: (type: string, inputs: Record<string, unknown>) => Record<string, unknown>,
+): Promise<{
     registered: Registered[];
     parents: Map<string, string>;
     outputs: Map<string, Record<string, unknown>>;
@@ -134,7 +142,7 @@ export async function recordState(build: () => unknown): Promise<{
         return registerResourceOutputs.call(this, req, cb);
     };
     try {
-        const registered = await record(build);
+        const registered = await record(build, undefined, computed);
         return { registered, parents, outputs };
     } finally {
         proto.registerResource = registerResource;

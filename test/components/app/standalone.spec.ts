@@ -91,19 +91,17 @@ describe("the application's components on their own", () => {
             protectKeys: false,
             ...extra,
         });
-        // The outputs the providers compute (a parameter's ARN and version, the key's public half):
-        // the mocks echo inputs, so they are added as inputs.
-        const computed: Record<string, (props: Record<string, unknown>) => Record<string, unknown>> = {
-            "aws:ssm/parameter:Parameter": (props) => ({ version: 1, arn: `arn:aws:ssm:eu-west-1:123456789012:parameter${String(props.name)}` }),
-            "tls:index/privateKey:PrivateKey": () => ({ publicKeyOpenssh: "ssh-ed25519 AAAA flux" }),
-        };
-        const parameterOutputs: pulumi.ResourceTransformation = (a) =>
-            a.type in computed ? { props: { ...a.props, ...computed[a.type](a.props) }, opts: a.opts } : undefined;
+        // The outputs the providers compute: a parameter's ARN and version, the key's public half.
+        const computed = (type: string, inputs: Record<string, unknown>): Record<string, unknown> =>
+            ({
+                "aws:ssm/parameter:Parameter": { version: 1, arn: `arn:aws:ssm:eu-west-1:123456789012:parameter${String(inputs.name)}` },
+                "tls:index/privateKey:PrivateKey": { publicKeyOpenssh: "ssh-ed25519 AAAA flux" },
+            })[type] ?? {};
         const build = (applicationArgs: FluxApplicationArgs) => {
             const built: { app?: FluxApplication } = {};
             const registered = record(() => {
-                built.app = new FluxApplication("echo", applicationArgs, { transformations: [parameterOutputs] });
-            });
+                built.app = new FluxApplication("echo", applicationArgs);
+            }, undefined, computed);
             return registered.then((r) => ({ registered: r, app: built.app! }));
         };
 
@@ -149,7 +147,7 @@ describe("the application's components on their own", () => {
             const label = (registered: Awaited<ReturnType<typeof record>>) =>
                 (one(registered, NAMESPACE, "echo-namespace").inputs.metadata as { labels?: Record<string, string> }).labels;
             for (const opts of [undefined, {}]) {
-                const registered = await record(() => new FluxApplication("echo", args({ tenancy }), opts));
+                const registered = await record(() => new FluxApplication("echo", args({ tenancy }), opts), undefined, computed);
                 assert.deepEqual(label(registered), { [TENANT_LABEL]: "echo" }, `with options ${JSON.stringify(opts)}`);
             }
         });
@@ -192,7 +190,7 @@ describe("the application's components on their own", () => {
         });
 
         it("records its outputs in the state", async () => {
-            const { outputs } = await recordState(() => new FluxApplication("echo", args(), { transformations: [parameterOutputs] }));
+            const { outputs } = await recordState(() => new FluxApplication("echo", args()), computed);
             const state = outputs.get("flux-gitops:app:FluxApplication::echo");
             assert.ok(state, "FluxApplication registered no outputs");
             assert.deepEqual(Object.keys(state).sort(), [
