@@ -21,8 +21,9 @@
  *
  * What cannot be known without a request: `Condition` blocks and policy variables. Both are
  * handled by the `conditions` option (see {@link EvaluationOptions}); by default a statement with a
- * condition or a variable counts as granting when it is an Allow and as not denying when it is a
- * Deny, so `isAllowed` answers "may this be allowed?", an upper bound of access. `Principal` is
+ * condition counts as granting when it is an Allow and as not denying when it is a Deny, and a
+ * resource pattern with a variable reaches as far as it can in an Allow and as little as it can in
+ * a Deny, so `isAllowed` answers "may this be allowed?", an upper bound of access. `Principal` is
  * ignored: identity-based policies have none, and this evaluator judges what the identity they are
  * attached to may do.
  *
@@ -50,16 +51,21 @@ export interface PolicyDocument {
 }
 
 /**
- * How statements whose effect depends on the request (a `Condition` block, a policy variable in
- * `Resource`/`NotResource`) are counted:
+ * How what depends on the request is counted: a statement's `Condition` block, and a resource
+ * pattern of `Resource`/`NotResource` with a policy variable (only that pattern: the statement's
+ * other patterns do not depend on the request).
  * - `"possible"` (the default): an Allow with a condition grants, a Deny with a condition does not
- *   deny. The answer is "may be allowed", never less than what IAM would allow for some request.
- * - `"met"`: every condition holds (and a variable may take any value): such statements apply.
- * - `"unmet"`: no condition holds: such statements are left out.
+ *   deny; a variable pattern matches any value in an Allow's `Resource` and a Deny's `NotResource`,
+ *   and nothing in the other two (the reach of an Allow at its widest, of a Deny at its narrowest).
+ *   The answer is "may be allowed", never less than what IAM would allow for some request.
+ * - `"met"`: every condition holds, and a variable pattern matches any value: such statements apply.
+ * - `"unmet"`: no condition holds, and a variable pattern matches nothing: statements with a
+ *   condition are left out.
  */
 export interface EvaluationOptions {
-    readonly conditions?: "possible" | "met" | "unmet";
+    readonly conditions?: Conditions;
 }
+type Conditions = "possible" | "met" | "unmet";
 
 /**
  * One element of a compiled pattern: a literal character, `*` or `?`; in an ARN asked about, `seg`
@@ -72,7 +78,8 @@ interface Compiled {
     /** As written: only `Allow` and `Deny` (case-sensitive) take effect, any other grants and denies nothing. */
     readonly effect: string | undefined;
     readonly actions: { readonly not: boolean; readonly patterns: readonly Token[][] };
-    readonly resources: { readonly not: boolean; readonly patterns: readonly Token[][] };
+    readonly resources: { readonly not: boolean; readonly patterns: readonly ResourcePattern[] };
+    /** Whether the statement has a `Condition` block. */
     readonly conditional: boolean;
 }
 
@@ -109,7 +116,13 @@ function asked(text: string): Token[] {
  * A resource pattern with policy variables (2012-10-17 only): `${*}`, `${?}`, `${$}` are the literal
  * characters, any other `${...}` matches anything (it is replaced from the request).
  */
-function resourcePattern(text: string, variables: boolean): { tokens: Token[]; variable: boolean } {
+interface ResourcePattern {
+    readonly tokens: readonly Token[];
+    /** Whether it holds a policy variable, each `*` among its tokens. */
+    readonly variable: boolean;
+}
+
+function resourcePattern(text: string, variables: boolean): ResourcePattern {
     if (!variables) return { tokens: glob(text), variable: false };
     const tokens: Token[] = [];
     let variable = false;
@@ -143,7 +156,6 @@ function compile(statement: Statement, version: string | undefined): Compiled | 
         return undefined;
     }
     const variables = version === "2012-10-17";
-    const compiledResources = resources.values.map((r) => resourcePattern(r, variables));
     return {
         effect: statement.Effect,
         actions: {
@@ -152,9 +164,9 @@ function compile(statement: Statement, version: string | undefined): Compiled | 
         },
         resources: {
             not: resources.not,
-            patterns: compiledResources.map((r) => r.tokens),
+            patterns: resources.values.map((r) => resourcePattern(r, variables)),
         },
-        conditional: condition !== undefined || compiledResources.some((r) => r.variable),
+        conditional: condition !== undefined,
     };
 }
 
@@ -238,18 +250,26 @@ function actionMatches(s: Compiled, action: readonly Token[]): boolean {
     return s.actions.not ? !listed : listed;
 }
 
+/**
+ * The statement's resource patterns as `conditions` reads them: a variable pattern as its tokens
+ * (its variables match any value) or left out (they match nothing).
+ */
+function resourcePatterns(s: Compiled, conditions: Conditions): (readonly Token[])[] {
+    const widest = (s.effect === "Allow") !== s.resources.not;
+    const anyValue = conditions === "met" || (conditions === "possible" && widest);
+    return s.resources.patterns.filter((p) => !p.variable || anyValue).map((p) => p.tokens);
+}
+
 /** Whether the statement may apply to some resource of the shape `arn` (an Allow's reach). */
-function resourceMayMatch(s: Compiled, arn: readonly Token[]): boolean {
-    return s.resources.not
-        ? !s.resources.patterns.some((p) => covers(p, arn))
-        : s.resources.patterns.some((p) => overlap(p, arn));
+function resourceMayMatch(s: Compiled, arn: readonly Token[], conditions: Conditions): boolean {
+    const patterns = resourcePatterns(s, conditions);
+    return s.resources.not ? !patterns.some((p) => covers(p, arn)) : patterns.some((p) => overlap(p, arn));
 }
 
 /** Whether the statement applies to every resource of the shape `arn` (a Deny's reach). */
-function resourceMustMatch(s: Compiled, arn: readonly Token[]): boolean {
-    return s.resources.not
-        ? !s.resources.patterns.some((p) => overlap(p, arn))
-        : s.resources.patterns.some((p) => covers(p, arn));
+function resourceMustMatch(s: Compiled, arn: readonly Token[], conditions: Conditions): boolean {
+    const patterns = resourcePatterns(s, conditions);
+    return s.resources.not ? !patterns.some((p) => overlap(p, arn)) : patterns.some((p) => covers(p, arn));
 }
 
 function statementsOf(doc: PolicyDocument | string): Compiled[] {
@@ -289,7 +309,7 @@ export function isAllowed(
             s.effect === "Deny" &&
             counts(s) &&
             actionMatches(s, wanted) &&
-            resourceMustMatch(s, arn),
+            resourceMustMatch(s, arn, conditions),
     );
     if (denied) return false;
     return statements.some(
@@ -297,7 +317,7 @@ export function isAllowed(
             s.effect === "Allow" &&
             counts(s) &&
             actionMatches(s, wanted) &&
-            resourceMayMatch(s, arn),
+            resourceMayMatch(s, arn, conditions),
     );
 }
 

@@ -534,7 +534,7 @@ describe("iam: an identity-based policy allows an action on a resource", () => {
             }
         });
 
-        it("reads a policy variable in a 2012-10-17 Resource as any value, like a condition; ${*} ${?} ${$} as the characters (reference_policies_variables.html)", () => {
+        it("reads a policy variable in a 2012-10-17 Resource as any value in an Allow by default and as none when unmet; ${*} ${?} ${$} as the characters (reference_policies_variables.html)", () => {
             const byTag = {
                 Effect: "Allow",
                 Action: "ssm:GetParameter",
@@ -604,7 +604,7 @@ describe("iam: an identity-based policy allows an action on a resource", () => {
             );
         });
 
-        it("with conditions unmet, reaches nothing through a variable, whatever the statement's other resources", () => {
+        it("with conditions unmet, reaches nothing through a variable, and still the statement's other resources", () => {
             const mixed = allow("ssm:GetParameter", [
                 `${ARN}/\${aws:PrincipalTag/team}/*`,
                 resource,
@@ -614,6 +614,43 @@ describe("iam: an identity-based policy allows an action on a resource", () => {
                 isAllowed(doc(mixed), "ssm:GetParameter", `${ARN}/b/key`, { conditions: "unmet" }),
                 false,
             );
+            assert.equal(isAllowed(doc(mixed), "ssm:GetParameter", resource, { conditions: "unmet" }), true);
+        });
+
+        it("lets a Deny deny through its resources without a variable, whatever the mode: only the variable pattern depends on the request", () => {
+            // The variable is replaced from the request; the statement's other ARNs are not.
+            const mixed = doc(allow("ssm:*", "*"), deny("ssm:GetParameter", [`${ARN}/\${aws:username}/*`, resource]));
+            const cases: ["possible" | "met" | "unmet", string, boolean][] = [
+                ["possible", resource, false],
+                ["met", resource, false],
+                ["unmet", resource, false],
+                // Another parameter is denied only if the variable may take its value.
+                ["possible", `${ARN}/b/key`, true],
+                ["met", `${ARN}/b/key`, false],
+                ["unmet", `${ARN}/b/key`, true],
+            ];
+            for (const [conditions, arn, expected] of cases) {
+                assert.equal(isAllowed(mixed, "ssm:GetParameter", arn, { conditions }), expected, `${conditions} ${arn}`);
+            }
+        });
+
+        it("reads a variable in NotResource as excluding nothing from an Allow and everything it may from a Deny, by default", () => {
+            // NotResource: the statement applies to every resource the list does not match
+            // (reference_policies_elements_notresource.html). "May be allowed" takes an Allow's
+            // exclusions at their narrowest and a Deny's at their widest.
+            const own = `${ARN}/\${aws:username}/*`;
+            const exceptOwn = (Effect: "Allow" | "Deny"): Statement => ({ Effect, Action: "ssm:GetParameter", NotResource: own });
+            const cases: [string, PolicyDocument, "possible" | "met" | "unmet", boolean][] = [
+                ["an Allow except the caller's own, by default", doc(exceptOwn("Allow")), "possible", true],
+                ["an Allow except the caller's own, the variable taking any value", doc(exceptOwn("Allow")), "met", false],
+                ["an Allow except the caller's own, the variable matching nothing", doc(exceptOwn("Allow")), "unmet", true],
+                ["a Deny except the caller's own, by default", doc(allow("ssm:*", "*"), exceptOwn("Deny")), "possible", true],
+                ["a Deny except the caller's own, the variable taking any value", doc(allow("ssm:*", "*"), exceptOwn("Deny")), "met", true],
+                ["a Deny except the caller's own, the variable matching nothing", doc(allow("ssm:*", "*"), exceptOwn("Deny")), "unmet", false],
+            ];
+            for (const [what, policy, conditions, expected] of cases) {
+                assert.equal(isAllowed(policy, "ssm:GetParameter", resource, { conditions }), expected, what);
+            }
         });
     });
 });
