@@ -14,8 +14,7 @@
  */
 import { Worker } from "node:worker_threads";
 import * as fs from "node:fs";
-import * as path from "node:path";
-import { createRequire } from "node:module";
+import { instrument } from "./instrument.mjs";
 
 const [file, timeoutArg, ...specs] = process.argv.slice(2);
 if (!file || !Number(timeoutArg) || specs.length === 0) {
@@ -23,22 +22,8 @@ if (!file || !Number(timeoutArg) || specs.length === 0) {
     process.exit(2);
 }
 const root = process.cwd();
-const require = createRequire(path.join(root, "package.json"));
-const { Instrumenter } = require("@stryker-mutator/instrumenter");
-const no = () => false;
-const drop = () => undefined;
-// A logger that writes nothing (@stryker-mutator/api Logger).
-const log = {
-    isTraceEnabled: no, isDebugEnabled: no, isInfoEnabled: no, isWarnEnabled: no, isErrorEnabled: no, isFatalEnabled: no,
-    trace: drop, debug: drop, info: drop, warn: drop, error: drop, fatal: drop,
-};
 const original = fs.readFileSync(file, "utf8");
-const instrumented = await new Instrumenter(log).instrument([{ name: file, content: original, mutate: true }], {
-    plugins: null,
-    excludedMutations: [],
-    ignorers: [],
-    noHeader: false,
-});
+const instrumented = await instrument([{ name: file, content: original }]);
 // A mutant under `// Stryker disable` comes with a status (Ignored): it is not run.
 const mutants = instrumented.mutants.filter((m) => m.status === undefined);
 fs.writeFileSync(file, instrumented.files[0].content);

@@ -70,18 +70,8 @@ export interface CurrentFile {
 
 /** How many mutants Stryker's instrumenter (the one `npm run mutate` runs) makes of each file. */
 export async function mutantCounts(root: string, files: readonly string[]): Promise<Record<string, number>> {
-    const { Instrumenter } = await import("@stryker-mutator/instrumenter");
-    const no = () => false;
-    const drop = () => undefined;
-    // A logger that writes nothing (@stryker-mutator/api Logger).
-    const log = {
-        isTraceEnabled: no, isDebugEnabled: no, isInfoEnabled: no, isWarnEnabled: no, isErrorEnabled: no, isFatalEnabled: no,
-        trace: drop, debug: drop, info: drop, warn: drop, error: drop, fatal: drop,
-    };
-    const result = await new Instrumenter(log).instrument(
-        files.map((name) => ({ name, content: fs.readFileSync(path.join(root, name), "utf8"), mutate: true })),
-        { plugins: null, excludedMutations: [], ignorers: [], noHeader: false },
-    );
+    const { instrument } = await import("./instrument.mjs");
+    const result = await instrument(files.map((name) => ({ name, content: fs.readFileSync(path.join(root, name), "utf8") })));
     const counts: Record<string, number> = Object.fromEntries(files.map((f) => [f, 0]));
     for (const m of result.mutants) counts[m.fileName] += 1;
     return counts;
