@@ -112,16 +112,17 @@ function asked(text: string): Token[] {
     return [...text].map((c) => (c === "*" ? "seg" : c === "?" ? c : { literal: c }));
 }
 
-/**
- * A resource pattern with policy variables (2012-10-17 only): `${*}`, `${?}`, `${$}` are the literal
- * characters, any other `${...}` matches anything (it is replaced from the request).
- */
+/** A compiled `Resource`/`NotResource` pattern. */
 interface ResourcePattern {
     readonly tokens: readonly Token[];
     /** Whether it holds a policy variable, each `*` among its tokens. */
     readonly variable: boolean;
 }
 
+/**
+ * A resource pattern with policy variables (2012-10-17 only): `${*}`, `${?}`, `${$}` are the literal
+ * characters, any other `${...}` matches anything (it is replaced from the request).
+ */
 function resourcePattern(text: string, variables: boolean): ResourcePattern {
     if (!variables) return { tokens: glob(text), variable: false };
     const tokens: Token[] = [];
@@ -255,8 +256,10 @@ function actionMatches(s: Compiled, action: readonly Token[]): boolean {
  * (its variables match any value) or left out (they match nothing).
  */
 function resourcePatterns(s: Compiled, conditions: Conditions): (readonly Token[])[] {
-    const widest = (s.effect === "Allow") !== s.resources.not;
-    const anyValue = conditions === "met" || (conditions === "possible" && widest);
+    // Matching any value widens what the policy may allow in an Allow's Resource and a Deny's
+    // NotResource, and narrows it in the other two.
+    const widensAccess = (s.effect === "Allow") !== s.resources.not;
+    const anyValue = conditions === "met" || (conditions === "possible" && widensAccess);
     return s.resources.patterns.filter((p) => !p.variable || anyValue).map((p) => p.tokens);
 }
 
@@ -288,7 +291,7 @@ function statementsOf(doc: PolicyDocument | string): Compiled[] {
  * Whether the identity-based policy `doc` (a document or its JSON) allows `action` (e.g.
  * `ssm:GetParameter`) on `resourceArn`: some Allow statement applies and no Deny statement does.
  * Statements IAM would refuse (an Effect other than Allow/Deny, no Action or both Action and
- * NotAction, likewise for Resource) count for nothing. Throws on JSON that does not parse.
+ * NotAction, likewise for Resource, a Condition that is no object) count for nothing. Throws on JSON that does not parse.
  */
 export function isAllowed(
     doc: PolicyDocument | string,
