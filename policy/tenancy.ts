@@ -29,7 +29,7 @@ export const TENANT_TAG = "flux-gitops:tenant";
 export const CONTROLLER_SERVICE_ACCOUNT = "kustomize-controller";
 /**
  * What External Secrets calls to read a parameter (components/install/iam.ts SSM_READ_ACTIONS,
- * from its ParameterStore provider).
+ * from its ParameterStore provider; test/components/install/installs.spec.ts holds the two equal).
  */
 export const SSM_READ_ACTIONS = ["ssm:GetParameter", "ssm:GetParameters"] as const;
 

@@ -23,6 +23,7 @@ import {
 import { kubePrometheusStackValues } from "../../../components/monitoring/specs";
 import { Evaluation, mockParameterArn, RecordedResource } from "../../../scripts/offline";
 import { evaluateStack } from "../../helpers/evaluations";
+import { SSM_READ_ACTIONS as PACK_SSM_READ_ACTIONS } from "../../../policy/tenancy";
 import { one, ofType, waitsFor } from "../../helpers/resources";
 import { loadCrdSchemas, requireSharedCrds, validateWithCrd } from "../../helpers/schema";
 import { ASSOCIATION, FLUX_INSTANCE, RELEASE, ROLE, ROLE_POLICY, SERVICE_ACCOUNT, STORE, TENANT_STORE } from "../../helpers/types";
@@ -445,6 +446,8 @@ describe("what the stack installs", () => {
                 assert.ok(!allows(policy, action, parameterArns[0]), action);
             }
             assert.deepEqual([...SSM_READ_ACTIONS], ["ssm:GetParameter", "ssm:GetParameters"]);
+            // The policy pack, a package of its own, judges tenants' reads by the same actions.
+            assert.deepEqual([...PACK_SSM_READ_ACTIONS], [...SSM_READ_ACTIONS]);
         });
 
         it("the matcher itself sees wildcards (so the checks above would catch one)", () => {
