@@ -96,3 +96,20 @@ export function engineUrn(stack: string, project: string, parentUrn: string, typ
     const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
     return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
+
+/**
+ * The engine's refusal of each registration (or read) whose URN an earlier one of the deployment
+ * already has, in order: diag.GetDuplicateResourceURNError (sdk/go/common/diag/errors.go, error
+ * 2001), raised by pkg/resource/deploy/step_generator.go `generateURN` @v3.274.0 for both. The
+ * SDK and its mocks register both resources without a word.
+ */
+export function duplicateUrnRefusals(urns: readonly string[]): string[] {
+    const seen = new Set<string>();
+    return urns.flatMap((urn) => {
+        if (!seen.has(urn)) {
+            seen.add(urn);
+            return [];
+        }
+        return [`Duplicate resource URN '${urn}'; try giving it a unique name`];
+    });
+}

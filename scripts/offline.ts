@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { DISABLE_DEFAULT_PROVIDERS, defaultProviderRefusal, engineUrn, needsProvider, throughDynamicHost } from "./engine-rules";
+import { DISABLE_DEFAULT_PROVIDERS, defaultProviderRefusal, duplicateUrnRefusals, engineUrn, needsProvider, throughDynamicHost } from "./engine-rules";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 
@@ -707,6 +707,7 @@ export async function evaluateProgram(stack: string, config: StackConfigValues):
         Error.stackTraceLimit = stackTraceLimit;
         recorder.current = undefined;
     }
+    refusals.push(...duplicateUrnRefusals(resources.map((r) => r.urn)));
     if (refusals.length > 0) throw new EngineRefusal(stack, refusals);
     return {
         stack,

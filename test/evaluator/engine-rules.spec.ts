@@ -6,6 +6,7 @@ import {
     DISABLE_DEFAULT_PROVIDERS,
     defaultProviderDenied,
     defaultProviderRefusal,
+    duplicateUrnRefusals,
     needsProvider,
     tokenPackage,
 } from "../../scripts/engine-rules";
@@ -156,3 +157,26 @@ describe("the offline evaluator applies the deny list as the engine does", () =>
         );
     });
 });
+
+// pulumi/pulumi v3.274.0 pkg/resource/deploy/step_generator.go generateURN; diag 2001.
+describe("the engine refuses a second resource with a URN the deployment already has", () => {
+    it("refuses each repeat in the engine's words, in order, and lets distinct URNs through", () => {
+        const a = "urn:pulumi:dev::flux-gitops::kubernetes:core/v1:Namespace::echo";
+        const b = "urn:pulumi:dev::flux-gitops::kubernetes:core/v1:Namespace::shop";
+        assert.deepEqual(duplicateUrnRefusals([a, b]), []);
+        assert.deepEqual(duplicateUrnRefusals([a, b, a, b, a]), [
+            `Duplicate resource URN '${a}'; try giving it a unique name`,
+            `Duplicate resource URN '${b}'; try giving it a unique name`,
+            `Duplicate resource URN '${a}'; try giving it a unique name`,
+        ]);
+    });
+
+    it("finds none in the stacks: each evaluation would be refused otherwise", async () => {
+        for (const stack of ["dev", "prod"]) {
+            const urns = (await evaluateStack(stack)).resources.map((r) => r.urn);
+            assert.deepEqual(duplicateUrnRefusals(urns), [], stack);
+            assert.ok(urns.length > 0 && urns.every((u) => u.startsWith(`urn:pulumi:${stack}::`)), stack);
+        }
+    });
+});
+
