@@ -133,8 +133,9 @@ function isTenantObject(r: TenancyResource, tenants: ReadonlySet<string>): boole
 
 /** Whether a read namespace is a tenant's (a value not known yet or missing is none). */
 function isTenantNamespace(tenants: ReadonlySet<string>, namespace: unknown): namespace is string {
-    // Stryker disable next-line ConditionalExpression: the set holds strings only; the check narrows the type
-    return typeof namespace === "string" && tenants.has(namespace);
+    // The set holds strings only: a value it has is one.
+    const names: ReadonlySet<unknown> = tenants;
+    return names.has(namespace);
 }
 
 /**
