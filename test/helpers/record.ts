@@ -19,16 +19,20 @@ interface MonitorPrototype {
     registerResource(req: unknown, cb: unknown): unknown;
 }
 
+/** What the mocks answer beyond echoing: the providers' side of a recording. */
+export interface Answers {
+    /** Answers invokes (default: echo the args). */
+    readonly call?: (token: string, args: Record<string, unknown>, provider?: string) => Record<string, unknown>;
+    /** The outputs a provider adds to a resource's inputs (default: none), e.g. an ARN. */
+    readonly computed?: (type: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+}
+
 /**
- * Registers what `build` creates under mocks; `call` answers invokes (default: echo the args), and
- * `computed` gives the outputs a provider would add to a resource's inputs (default: none).
- * Resolves once every registration has been sent; rejects when one failed.
+ * Registers what `build` creates under mocks, answered as `answers` says. Resolves once every
+ * registration has been sent; rejects when one failed.
  */
-export async function record(
-    build: () => unknown,
-    call: (token: string, args: Record<string, unknown>, provider?: string) => Record<string, unknown> = (_t, args) => args,
-    computed: (type: string, inputs: Record<string, unknown>) => Record<string, unknown> = () => ({}),
-): Promise<Registered[]> {
+export async function record(build: () => unknown, answers: Answers = {}): Promise<Registered[]> {
+    const { call = (_t, args) => args, computed = () => ({}) } = answers;
     const options = new Map<string, RecordedOptions>();
     const registered: Registered[] = [];
     const proto = (require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: { prototype: MonitorPrototype } }).MockMonitor
@@ -116,11 +120,11 @@ interface StateMonitorPrototype {
 /**
  * What `build` registers (as `record`), plus each registration's parent (`type::name`, "" for the
  * stack) and the outputs each component records in the state (its RegisterResourceOutputsRequest,
- * secrets still marked), by `type::name`. `computed` as for `record`.
+ * secrets still marked), by `type::name`. `answers` as for `record`.
  */
 export async function recordState(
     build: () => unknown,
-    computed?: (type: string, inputs: Record<string, unknown>) => Record<string, unknown>,
+    answers: Answers = {},
 ): Promise<{
     registered: Registered[];
     parents: Map<string, string>;
@@ -142,7 +146,7 @@ export async function recordState(
         return registerResourceOutputs.call(this, req, cb);
     };
     try {
-        const registered = await record(build, undefined, computed);
+        const registered = await record(build, answers);
         return { registered, parents, outputs };
     } finally {
         proto.registerResource = registerResource;

@@ -122,13 +122,15 @@ describe("seeding the application's manifests", () => {
                         "kustomize/overlays/prod/kustomization.yaml",
                     ]);
                 },
-                (token, invokeArgs, provider) => {
-                    assert.equal(token, "github:index/getRepositoryFile:getRepositoryFile");
-                    assert.match(String(provider), /::pulumi:providers:github::github-org::/);
-                    asked.push(invokeArgs);
-                    const file = String(invokeArgs.file);
-                    // What the bridge hands back for a missing file: no sha, no content.
-                    return BASE.includes(file) ? { ...invokeArgs, id: `echo-server/${file}`, sha: "abc123", content: "x" } : { ...invokeArgs };
+                {
+                    call: (token, invokeArgs, provider) => {
+                        assert.equal(token, "github:index/getRepositoryFile:getRepositoryFile");
+                        assert.match(String(provider), /::pulumi:providers:github::github-org::/);
+                        asked.push(invokeArgs);
+                        const file = String(invokeArgs.file);
+                        // What the bridge hands back for a missing file: no sha, no content.
+                        return BASE.includes(file) ? { ...invokeArgs, id: `echo-server/${file}`, sha: "abc123", content: "x" } : { ...invokeArgs };
+                    },
                 },
             );
             assert.deepEqual(found, BASE);

@@ -101,7 +101,7 @@ describe("the application's components on their own", () => {
             const built: { app?: FluxApplication } = {};
             const registered = record(() => {
                 built.app = new FluxApplication("echo", applicationArgs);
-            }, undefined, computed);
+            }, { computed });
             return registered.then((r) => ({ registered: r, app: built.app! }));
         };
 
@@ -147,7 +147,7 @@ describe("the application's components on their own", () => {
             const label = (registered: Awaited<ReturnType<typeof record>>) =>
                 (one(registered, NAMESPACE, "echo-namespace").inputs.metadata as { labels?: Record<string, string> }).labels;
             for (const opts of [undefined, {}]) {
-                const registered = await record(() => new FluxApplication("echo", args({ tenancy }), opts), undefined, computed);
+                const registered = await record(() => new FluxApplication("echo", args({ tenancy }), opts), { computed });
                 assert.deepEqual(label(registered), { [TENANT_LABEL]: "echo" }, `with options ${JSON.stringify(opts)}`);
             }
         });
@@ -190,7 +190,7 @@ describe("the application's components on their own", () => {
         });
 
         it("records its outputs in the state", async () => {
-            const { outputs } = await recordState(() => new FluxApplication("echo", args()), computed);
+            const { outputs } = await recordState(() => new FluxApplication("echo", args()), { computed });
             const state = outputs.get("flux-gitops:app:FluxApplication::echo");
             assert.ok(state, "FluxApplication registered no outputs");
             assert.deepEqual(Object.keys(state).sort(), [

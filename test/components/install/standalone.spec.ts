@@ -6,7 +6,6 @@
  * What the whole stack passes them (versions, namespaces, the trust policies) is in installs.spec.ts.
  */
 import { strict as assert } from "node:assert";
-import * as pulumi from "@pulumi/pulumi";
 import { ExternalSecrets, ExternalSecretsArgs } from "../../../components/install/external-secrets";
 import { FluxOperator } from "../../../components/install/flux-operator";
 import { one, record, refusal, Registered, waitsFor } from "../../helpers/record";
@@ -21,8 +20,7 @@ function releaseInputs(release: Registered): Record<string, unknown> {
 }
 
 /** Stands for AWS: the role comes back with an ARN (the mocks would echo only its inputs). */
-const roleWithArn: pulumi.ResourceTransformation = ({ type, props, opts }) =>
-    type === ROLE ? { props: { ...props, arn: ROLE_ARN }, opts } : undefined;
+const roleWithArn = { computed: (type: string) => (type === ROLE ? { arn: ROLE_ARN } : {}) };
 
 describe("the installs on their own", () => {
     describe("ExternalSecrets", () => {
@@ -37,7 +35,7 @@ describe("the installs on their own", () => {
             ...extra,
         });
         const build = (extra: Partial<ExternalSecretsArgs>) =>
-            record(() => new ExternalSecrets("external-secrets", esArgs(extra), { transformations: [roleWithArn] }));
+            record(() => new ExternalSecrets("external-secrets", esArgs(extra)), roleWithArn);
         const irsa = { auth: "irsa", eksClusterName: undefined, oidcProviderArn: OIDC_PROVIDER } as const;
 
         it("describes the role by the namespace it serves and what it is for", async () => {

@@ -6,7 +6,6 @@
  */
 import { strict as assert } from "node:assert";
 import * as github from "@pulumi/github";
-import * as pulumi from "@pulumi/pulumi";
 import { DeployKey } from "../../../components/keys/deploy-key";
 import { GpgSigningKey, GpgSigningKeyArgs } from "../../../components/keys/gpg-signing-key";
 import { StoredSecret } from "../../../components/keys/stored-secret";
@@ -21,14 +20,14 @@ const waitsFor = (r: Registered): string[] => r.options.dependencies.map(shortUr
 
 /**
  * What the providers compute and the mocks cannot (they echo the inputs): a parameter's ARN and
- * version, the signing key's fingerprint, id and armored halves. Added as inputs, so they come back.
+ * version, the signing key's fingerprint, id and armored halves, the random token.
  */
 const COMPUTED: Record<string, Record<string, unknown>> = {
     [PARAMETER]: { arn: "arn:aws:ssm:eu-west-1:123456789012:parameter/p", version: 3 },
     [GPG_KEY]: { fingerprint: "F".repeat(40), keyId: "K".repeat(16), publicKey: "PUBLIC", privateKey: "PRIVATE" },
     "random:index/randomPassword:RandomPassword": { result: TOKEN_VALUE },
 };
-const computed: pulumi.ResourceTransformation = (a) => (a.type in COMPUTED ? { props: { ...a.props, ...COMPUTED[a.type] }, opts: a.opts } : undefined);
+const providers = { computed: (type: string) => COMPUTED[type] ?? {} };
 
 describe("the keys on their own", () => {
     describe("DeployKey", () => {
@@ -49,7 +48,8 @@ describe("the keys on their own", () => {
     describe("StoredSecret", () => {
         it("records the parameter's name, its ARN and its name with the version, in the state", async () => {
             const { outputs } = await recordState(
-                () => new StoredSecret("slack-ssm", { parameterName: "/monitoring/slack", value: "https://hooks", description: "Slack" }, { transformations: [computed] }),
+                () => new StoredSecret("slack-ssm", { parameterName: "/monitoring/slack", value: "https://hooks", description: "Slack" }),
+                providers,
             );
             assert.deepEqual(outputs.get("flux-gitops:keys:StoredSecret::slack-ssm"), {
                 parameterName: "/monitoring/slack",
@@ -62,7 +62,8 @@ describe("the keys on their own", () => {
     describe("WebhookToken", () => {
         it("describes its parameter, and records the token, kept secret, and the parameter's name, ARN and version, in the state", async () => {
             const { outputs, registered } = await recordState(
-                () => new WebhookToken("echo-receiver-token", { parameterName: "/github/echo/receiver-token" }, { transformations: [computed] }),
+                () => new WebhookToken("echo-receiver-token", { parameterName: "/github/echo/receiver-token" }),
+                providers,
             );
             assert.equal(
                 one(registered, PARAMETER, "echo-receiver-token-ssm").inputs.description,
@@ -78,20 +79,16 @@ describe("the keys on their own", () => {
     });
 
     describe("GpgSigningKey", () => {
-        const args = (extra: Partial<GpgSigningKeyArgs> = {}, opts?: pulumi.ComponentResourceOptions) => (): GpgSigningKey =>
-            new GpgSigningKey(
-                "bot-gpg",
-                {
-                    userName: "Bot",
-                    email: "bot@example.com",
-                    algorithm: "ed25519",
-                    parameterName: "/github/gpg-keys/bot",
-                    passphraseParameterName: "/github/gpg-keys/bot-passphrase",
-                    botProvider: new github.Provider("github-bot", { owner: "bot" }),
-                    ...extra,
-                },
-                opts,
-            );
+        const args = (extra: Partial<GpgSigningKeyArgs> = {}) => (): GpgSigningKey =>
+            new GpgSigningKey("bot-gpg", {
+                userName: "Bot",
+                email: "bot@example.com",
+                algorithm: "ed25519",
+                parameterName: "/github/gpg-keys/bot",
+                passphraseParameterName: "/github/gpg-keys/bot-passphrase",
+                botProvider: new github.Provider("github-bot", { owner: "bot" }),
+                ...extra,
+            });
 
         it("hands the rotation value to the key unchanged, and an empty one when none is given", async () => {
             assert.equal(one(await record(args({ rotation: "2025-06" })), GPG_KEY, "bot-gpg-key").inputs.rotation, "2025-06");
@@ -111,7 +108,7 @@ describe("the keys on their own", () => {
         });
 
         it("records the key's identity, its halves (the private one kept secret) and both parameters, in the state", async () => {
-            const { outputs } = await recordState(args({ passphrase: "correct horse" }, { transformations: [computed] }));
+            const { outputs } = await recordState(args({ passphrase: "correct horse" }), providers);
             const parameter = { name: "/github/gpg-keys/bot", version: 3 };
             const passphraseParameter = { name: "/github/gpg-keys/bot-passphrase", version: 3 };
             const arn = "arn:aws:ssm:eu-west-1:123456789012:parameter/p";
