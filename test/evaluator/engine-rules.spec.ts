@@ -179,4 +179,3 @@ describe("the engine refuses a second resource with a URN the deployment already
         }
     });
 });
-

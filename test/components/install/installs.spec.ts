@@ -21,9 +21,9 @@ import {
     SSM_READ_ACTIONS,
 } from "../../../components/install/iam";
 import { kubePrometheusStackValues } from "../../../components/monitoring/specs";
+import { SSM_READ_ACTIONS as PACK_SSM_READ_ACTIONS } from "../../../policy/tenancy";
 import { Evaluation, mockParameterArn, RecordedResource } from "../../../scripts/offline";
 import { evaluateStack } from "../../helpers/evaluations";
-import { SSM_READ_ACTIONS as PACK_SSM_READ_ACTIONS } from "../../../policy/tenancy";
 import { one, ofType, waitsFor } from "../../helpers/resources";
 import { loadCrdSchemas, requireSharedCrds, validateWithCrd } from "../../helpers/schema";
 import { ASSOCIATION, FLUX_INSTANCE, RELEASE, ROLE, ROLE_POLICY, SERVICE_ACCOUNT, STORE, TENANT_STORE } from "../../helpers/types";
