@@ -541,7 +541,7 @@ function outputValue(value: unknown): Promise<unknown> {
 }
 
 /** Forgets the project's own modules so that the program runs again on the next require. */
-function unloadProject(): void {
+export function unloadProject(): void {
     for (const id of Object.keys(require.cache)) {
         if (id.startsWith(PROJECT_ROOT) && !id.includes(`${path.sep}node_modules${path.sep}`)) {
             delete require.cache[id];
